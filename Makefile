@@ -28,8 +28,9 @@ PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARNFLAGS) -Isrc $(PKG_CFLAGS) -DCANIRUN_DATA_DIR='"$(DATADIR)"' $(CFLAGS)
 LIBS = $(PKG_LIBS) -ldl -lpthread -lm
 
-SRCS     := $(sort $(wildcard src/*.c))
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# src/<layer>/<module>.c; objects keep the layer folder (build/<layer>/<module>.o).
+SRCS     := $(sort $(wildcard src/*/*.c))
+LIB_SRCS := $(filter-out src/cmd/main.c,$(SRCS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TESTS    := $(TEST_SRCS:tests/%.c=%)
 
@@ -43,6 +44,7 @@ all: canirun
 
 define build_rules
 $(1)/%.o: src/%.c | $(1)
+	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ALL_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
 $(1)/tests/%.o: tests/%.c | $(1)/tests
 	$$(CC) $$(ALL_CFLAGS) $(2) -Itests -MMD -MP -c $$< -o $$@
@@ -52,14 +54,14 @@ $(1)/test_%: $(1)/tests/test_%.o $(1)/tests/testlib.o $(1)/lib.a
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
 $(1) $(1)/tests:
 	mkdir -p $$@
--include $(wildcard $(1)/*.d $(1)/tests/*.d)
+-include $(wildcard $(1)/*/*.d $(1)/tests/*.d)
 endef
 $(eval $(call build_rules,build,))
 $(eval $(call build_rules,build/asan,$(SAN_FLAGS)))
 
-canirun: build/main.o build/lib.a
+canirun: build/cmd/main.o build/lib.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-build/asan/canirun: build/asan/main.o build/asan/lib.a
+build/asan/canirun: build/asan/cmd/main.o build/asan/lib.a
 	$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Test helpers built by the suite: a fake libnvidia-ml for the NVML path.
@@ -96,7 +98,7 @@ test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML)
 # libFuzzer on the GGUF reader (needs clang): FUZZ_SECONDS of new inputs,
 # seeded from the committed good and broken files.
 FUZZ_SECONDS ?= 60
-build/fuzz_gguf: tests/fuzz_gguf.c src/gguf.c src/gguf_model.c src/ggml.c src/quant.c src/error.c | build
+build/fuzz_gguf: tests/fuzz_gguf.c src/model/gguf.c src/model/gguf_model.c src/model/ggml.c src/model/quant.c src/util/errors.c | build
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-DGGUF_RD_BUF_BYTES=61 -Isrc $^ -o $@
 fuzz: build/fuzz_gguf

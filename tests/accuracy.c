@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "estimate.h"
-#include "fsread.h"
-#include "units.h"
-#include "whatif.h"
+#include "estimate/estimate.h"
+#include "util/sysfile.h"
+#include "util/units.h"
+#include "hw/override.h"
 
 #define MAX_ROWS 256
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench.h"
-#include "fsread.h"
+#include "bench/bench.h"
+#include "util/sysfile.h"
 
 /* one progress line on a terminal, rewritten when the percentage moves */
 static void progress(void *ctx, const char *phase, double fraction)

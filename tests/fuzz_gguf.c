@@ -3,8 +3,8 @@
  * Build and run (from the repository root):
  *
  *   clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
- *     -DGGUF_RD_BUF_BYTES=61 -Isrc tests/fuzz_gguf.c src/gguf.c \
- *     src/gguf_model.c src/ggml.c src/quant.c src/error.c -o build/fuzz_gguf
+ *     -DGGUF_RD_BUF_BYTES=61 -Isrc tests/fuzz_gguf.c src/model/gguf.c \
+ *     src/model/gguf_model.c src/model/ggml.c src/model/quant.c src/util/errors.c -o build/fuzz_gguf
  *   (or simply: make fuzz FUZZ_SECONDS=300)
  *   mkdir -p build/fuzz-corpus
  *   build/fuzz_gguf -max_total_time=300 build/fuzz-corpus \
@@ -23,8 +23,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "gguf.h"
-#include "gguf_model.h"
+#include "model/gguf.h"
+#include "model/gguf_model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

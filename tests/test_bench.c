@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench.h"
-#include "benchcache.h"
-#include "diskread.h"
+#include "bench/bench.h"
+#include "bench/benchcache.h"
+#include "bench/diskspeed.h"
 #include "testlib.h"
 
 struct progress_log {

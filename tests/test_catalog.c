@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "gguf_size.h"
+#include "model/catalog.h"
+#include "model/sizemodel.h"
 #include "testlib.h"
 
 static const char *data_catalog(void)

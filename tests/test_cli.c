@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd/cli.h"
 #include "testlib.h"
-#include "units.h"
+#include "util/units.h"
 
 static struct cli cli;
 static struct error err;

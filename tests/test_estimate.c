@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "estimate.h"
+#include "estimate/estimate.h"
 #include "testlib.h"
-#include "units.h"
+#include "util/units.h"
 
 /* 4 layers of 256 MiB, token_embd and output 64 MiB each, Q4_K, embd 1024,
  * FFN 4096, 8 heads of 128 with 2 KV heads, vocab 32000. */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gguf_model.h"
+#include "model/gguf_model.h"
 #include "gguf_writer.h"
 #include "testlib.h"
 

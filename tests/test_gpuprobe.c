@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsread.h"
-#include "gputable.h"
-#include "nvml.h"
-#include "pcibus.h"
-#include "probe.h"
+#include "util/sysfile.h"
+#include "hw/gputable.h"
+#include "probe/nvml.h"
+#include "probe/pcibus.h"
+#include "probe/probe.h"
 #include "testlib.h"
 
 #define MIB (1024LL * 1024)

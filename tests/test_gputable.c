@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gputable.h"
+#include "hw/gputable.h"
 #include "testlib.h"
 
 #define GIB (1024LL * 1024 * 1024)

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hwjson.h"
+#include "hw/hwjson.h"
 #include "testlib.h"
-#include "units.h"
+#include "util/units.h"
 
 static struct hardware sample(void)
 {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "gguf_writer.h"
-#include "localstore.h"
+#include "model/localstore.h"
 #include "testlib.h"
 
 #define LLAMA_TENSOR_BYTES 474696   /* test_gguf.c spells it out */

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe.h"
+#include "probe/probe.h"
 #include "testlib.h"
-#include "units.h"
+#include "util/units.h"
 
 static struct hardware hw;
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qblocks.h"
+#include "bench/qblocks.h"
 #include "testlib.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;

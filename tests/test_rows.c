@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rows.h"
+#include "ui/table.h"
 #include "testlib.h"
-#include "units.h"
+#include "util/units.h"
 
 #define N 5
 static struct model models[N];

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "fsread.h"
-#include "ggml.h"
-#include "gguf_size.h"
-#include "quant.h"
+#include "model/catalog.h"
+#include "util/sysfile.h"
+#include "model/ggml.h"
+#include "model/sizemodel.h"
+#include "model/quant.h"
 #include "testlib.h"
 
 static void block_sizes(void)

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "hwjson.h"
-#include "lineup.h"
+#include "model/catalog.h"
+#include "hw/hwjson.h"
+#include "estimate/lineup.h"
 #include "testlib.h"
-#include "tui.h"
+#include "ui/screen.h"
 
 static struct catalog cat;
 static struct hardware hw;

@@ -1,0 +1,49 @@
+/* benchcache.h - keeping a bench result between runs.
+ *
+ * The file is $XDG_CACHE_HOME/canirun/bench.json (else
+ * $HOME/.cache/canirun/bench.json), one JSON object holding a format
+ * version, the key of the machine it was measured on and the figures.
+ * A result is reused only on the same machine: the key names the CPU
+ * model, its cores and threads, and the kernel release. A file that is
+ * corrupt, of another format version or for another key is ignored with a
+ * warning; the next save replaces it. Saves are atomic (a temporary file in
+ * the same directory, fsync, rename), so readers never see half a file.
+ */
+#ifndef CANIRUN_BENCHCACHE_H
+#define CANIRUN_BENCHCACHE_H
+
+#include <stddef.h>
+
+#include "bench/bench.h"
+#include "util/errors.h"
+#include "hw/hw.h"
+
+#define BENCH_CACHE_FORMAT 1
+#define BENCH_KEY_MAX 256
+
+/* The cache file's path from the values of XDG_CACHE_HOME and HOME (either
+ * may be NULL or empty; XDG_CACHE_HOME counts only when absolute, as the
+ * XDG base directory spec says). Returns 0, or -1 when neither gives one. */
+int bench_cache_path(char *out, size_t size, const char *xdg_cache_home,
+		     const char *home);
+
+/* "<cpu model>; <cores> cores; <threads> threads; kernel <release>" */
+void bench_cache_key(char *out, size_t size, const struct cpu_info *cpu,
+		     const char *kernel_release);
+
+/* Loads the result saved under key. Returns 0 when one was loaded; -1 when
+ * there is none (silently) or it is unusable (a warning says why). */
+int bench_cache_load(const char *path, const char *key, struct bench_result *r,
+		     struct warnings *w);
+
+/* Saves r under key, creating the directories. Returns 0, or -1 with err. */
+int bench_cache_save(const char *path, const char *key,
+		     const struct bench_result *r, struct error *err);
+
+/* Copies the result's figures into hw (CPU rates; the disk rate when it
+ * was measured), marking them as coming from src (SRC_BENCH or
+ * SRC_CACHED). Unknown figures leave hw's as they are. */
+void bench_apply(const struct bench_result *r, enum fact_source src,
+		 struct hardware *hw);
+
+#endif

@@ -1,0 +1,21 @@
+/* parallel.h - run one function on N threads and wait for all of them.
+ *
+ * Threads are made per call: the callers (matvec, the bench) do
+ * milliseconds of work per call, so a pool would save nothing measurable.
+ */
+#ifndef CANIRUN_PARALLEL_H
+#define CANIRUN_PARALLEL_H
+
+#include "util/errors.h"
+
+/* Calls fn(ctx, i, n) for i = 0..n-1, each on its own thread (i = 0 on the
+ * caller's), and returns when all have returned. Returns 0, or -1 with err
+ * when a thread cannot be started (the started ones are joined first and
+ * the missing shares run on the caller's thread, so the work is done). */
+int parallel_run(int n, void (*fn)(void *ctx, int i, int n), void *ctx,
+		 struct error *err);
+
+/* The share [*begin, *end) of 'count' items that worker i of n takes. */
+void parallel_share(long count, int i, int n, long *begin, long *end);
+
+#endif

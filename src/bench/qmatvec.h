@@ -1,0 +1,29 @@
+/* qmatvec.h - quantized matrix times activations, rows split over threads.
+ *
+ * This is the shape of LLM token generation on a CPU: every weight byte is
+ * read once per token, so the rate of a large matvec is the rate at which
+ * the machine can generate. With several activation columns (prompt
+ * processing) each weight row is reused from cache and the work turns
+ * compute-bound.
+ */
+#ifndef CANIRUN_QMATVEC_H
+#define CANIRUN_QMATVEC_H
+
+#include "util/errors.h"
+#include "bench/qblocks.h"
+
+struct qmatrix {
+	enum qtype type;
+	int rows;
+	int cols;               /* a multiple of the type's block */
+	const void *data;       /* rows * qtype_row_bytes(type, cols) bytes */
+};
+
+/* y[c][r] = sum_k W[r][k] * x[c][k] for ncols columns x[c] of w->cols
+ * floats (x and y are row-major arrays the caller owns). The activations
+ * are quantized once per call; rows are split over 'threads' threads
+ * using kernel set k. Returns 0, or -1 with err (out of memory, threads). */
+int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
+	     const float *x, int ncols, float *y, int threads, struct error *err);
+
+#endif

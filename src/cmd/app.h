@@ -1,0 +1,37 @@
+/* app.h - what every command works from: the parsed command line, the data
+ * tables, the hardware picture and the estimate settings. main() fills it
+ * (owning the tables) and releases it; commands only read it. */
+#ifndef CANIRUN_APP_H
+#define CANIRUN_APP_H
+
+#include <limits.h>
+
+#include "model/catalog.h"
+#include "cmd/cli.h"
+#include "util/errors.h"
+#include "estimate/estimate.h"
+#include "hw/gputable.h"
+#include "hw/hw.h"
+
+struct app {
+	struct cli cli;
+	char data_dir[PATH_MAX];
+	struct gpu_table gpu_table;
+	struct catalog catalog;
+	struct hardware hw;
+	struct estimate_settings settings;
+};
+
+/* Each command: 0, or -1 with err (exit status 1). */
+int cmd_hw(struct app *app, struct error *err);
+int cmd_report(struct app *app, struct error *err);   /* also `canirun` when piped, gguf, local */
+int cmd_show(struct app *app, struct error *err);
+int cmd_browse(struct app *app, struct error *err);   /* `canirun` on a terminal */
+int cmd_bench(struct app *app, struct error *err);
+
+/* Fills app->hw.cpu's measured rates when the CPU is this machine's and
+ * they are unknown: from the bench cache, else (when may_run) by a quick
+ * bench now, announced on stderr. 0, or -1 with err. */
+int bench_ensure(struct app *app, bool may_run, struct error *err);
+
+#endif

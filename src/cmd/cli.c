@@ -1,0 +1,297 @@
+#include "cmd/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/sysfile.h"
+#include "util/units.h"
+
+static const char *const command_names[] = {
+	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
+	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
+	[CMD_LOCAL] = "local",
+};
+
+#define COMMON_OPTIONS \
+"Hardware (default: probe this machine):\n" \
+"      --gpu NAME[xN]   pretend these GPUs (repeatable; '2x RTX 3090', 'A100 80GB x4')\n" \
+"      --cpu-only       ignore GPUs\n" \
+"      --ram SIZE       pretend this much system RAM (64G, 512M)\n" \
+"      --vram SIZE      override every GPU's memory\n" \
+"      --threads N      CPU threads to assume (default: physical cores)\n" \
+"      --hw FILE        use a profile saved by 'canirun hw --json'\n" \
+"      --sysroot DIR    read /proc and /sys below DIR (env CANIRUN_SYSROOT)\n" \
+"      --pci-dump FILE  read PCI devices from an 'lspci -xxxx' dump\n" \
+"Output:\n" \
+"      --json           machine-readable output on stdout\n" \
+"      --no-color       plain output (also NO_COLOR in the environment)\n" \
+"      --data-dir DIR   catalogue directory (env CANIRUN_DATA_DIR)\n" \
+"  -h, --help           this help;  -V, --version  the version\n"
+
+#define ESTIMATE_OPTIONS \
+"Estimates:\n" \
+"      --ctx N          context length in tokens (default 4096; 'max' = trained context)\n" \
+"      --quant TYPE     GGUF quantization (Q4_K_M, Q8_0, ...; default: best that fits)\n" \
+"      --kv-type TYPE   KV cache type: f16 (default), q8_0, q4_0\n" \
+"      --prompt N       prompt tokens for time to first token (default 1024)\n"
+
+#define LIST_OPTIONS \
+"Listing:\n" \
+"      --sort KEY       fit (default), speed, size, params, name\n" \
+"      --fits           hide models that do not fit\n" \
+"      --task TASK      chat, code, reasoning, embedding, vision, tools\n" \
+"      --min-tps N      hide models slower than N tokens/s\n" \
+"      --all            every quantization type, not only the best that fits\n"
+
+static const char usage_overview[] =
+"Usage: canirun [COMMAND] [OPTIONS] [MODEL...]\n"
+"Which local LLMs can this machine run, and how fast?\n\n"
+"Commands:\n"
+"  (none)         the browser on a terminal, the report otherwise\n"
+"  report         one-shot table of models (all, or those named)\n"
+"  show MODEL     one model in depth: every quant, memory parts, placement, speed\n"
+"  hw             the hardware found, and where each fact came from\n"
+"  bench          run the CPU microbenchmark (and disk read test), store the result\n"
+"  gguf FILE...   estimates for local GGUF files, read from their headers\n"
+"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n\n"
+"MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
+"or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
+ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
+"\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n";
+
+static const char usage_report[] =
+"Usage: canirun report [OPTIONS] [MODEL...]\n"
+"One row per model: size, memory needed, placement, speed, load time, verdict.\n\n"
+ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
+
+static const char usage_show[] =
+"Usage: canirun show MODEL [OPTIONS]\n"
+"Every quantization of MODEL, its memory parts, placement per GPU, speed, and how\n"
+"each number was computed.\n\n" ESTIMATE_OPTIONS COMMON_OPTIONS;
+
+static const char usage_hw[] =
+"Usage: canirun hw [OPTIONS]\n"
+"The hardware found (GPUs, VRAM, RAM, CPU, disk) and where each fact came from.\n"
+"'canirun hw --json > me.json' saves a profile for --hw.\n\n" COMMON_OPTIONS;
+
+static const char usage_bench[] =
+"Usage: canirun bench [OPTIONS]\n"
+"Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 2 s)\n"
+"and the models disk's read speed; the result is cached for later estimates.\n\n"
+"      --full           a longer, steadier run (about 10 s)\n" COMMON_OPTIONS;
+
+static const char usage_gguf[] =
+"Usage: canirun gguf FILE... [OPTIONS]\n"
+"Estimates for local GGUF files, read from their headers (no tensor data is loaded).\n\n"
+ESTIMATE_OPTIONS COMMON_OPTIONS;
+
+static const char usage_local[] =
+"Usage: canirun local [OPTIONS]\n"
+"Models already downloaded: the Ollama store, the Hugging Face cache, llama.cpp's\n"
+"cache and LM Studio, each read from its GGUF header, with estimates.\n\n"
+ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
+
+const char *cli_usage(enum command command)
+{
+	static const char *const texts[] = {
+		[CMD_DEFAULT] = usage_overview, [CMD_REPORT] = usage_report,
+		[CMD_SHOW] = usage_show,        [CMD_HW] = usage_hw,
+		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
+		[CMD_LOCAL] = usage_local,
+	};
+	return texts[command];
+}
+
+const char *cli_command_name(enum command command)
+{
+	return command_names[command];
+}
+
+enum {
+	OPT_CTX = 256, OPT_QUANT, OPT_KV, OPT_GPU, OPT_CPU_ONLY, OPT_RAM, OPT_VRAM,
+	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
+	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
+	OPT_PROMPT,
+};
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "ctx", required_argument, NULL, OPT_CTX },
+	{ "quant", required_argument, NULL, OPT_QUANT },
+	{ "kv-type", required_argument, NULL, OPT_KV },
+	{ "gpu", required_argument, NULL, OPT_GPU },
+	{ "cpu-only", no_argument, NULL, OPT_CPU_ONLY },
+	{ "ram", required_argument, NULL, OPT_RAM },
+	{ "vram", required_argument, NULL, OPT_VRAM },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "hw", required_argument, NULL, OPT_HW },
+	{ "data-dir", required_argument, NULL, OPT_DATA_DIR },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "pci-dump", required_argument, NULL, OPT_PCI_DUMP },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "full", no_argument, NULL, OPT_FULL },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "fits", no_argument, NULL, OPT_FITS },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "task", required_argument, NULL, OPT_TASK },
+	{ "min-tps", required_argument, NULL, OPT_MIN_TPS },
+	{ "prompt", required_argument, NULL, OPT_PROMPT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static bool one_of(const char *value, const char *const *choices)
+{
+	for (; *choices; choices++)
+		if (strcasecmp(value, *choices) == 0)
+			return true;
+	return false;
+}
+
+static int parse_choice(const char *opt, const char *value,
+			const char *const *choices, const char **out, struct error *err)
+{
+	if (!one_of(value, choices))
+		return error_set(err, "--%s: unknown value '%s'", opt, value);
+	*out = value;
+	return 0;
+}
+
+static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
+{
+	static const char *const kv_types[] = { "f16", "q8_0", "q4_0", NULL };
+	static const char *const sorts[] = { "fit", "speed", "size", "params", "name", NULL };
+	static const char *const tasks[] = { "chat", "code", "reasoning", "embedding",
+					     "vision", "tools", NULL };
+
+	switch (c) {
+	case OPT_JSON: cli->json = true; return 0;
+	case OPT_CPU_ONLY: cli->whatif.cpu_only = true; return 0;
+	case OPT_NO_COLOR: cli->color = false; return 0;
+	case OPT_FULL: cli->full = true; return 0;
+	case OPT_ALL: cli->all = true; return 0;
+	case OPT_FITS: cli->fits_only = true; return 0;
+	case 'h': cli->help = true; return 0;
+	case 'V': cli->version = true; return 0;
+	case OPT_QUANT: cli->quant = arg; return 0;
+	case OPT_HW: cli->hw_file = arg; return 0;
+	case OPT_DATA_DIR: cli->data_dir = arg; return 0;
+	case OPT_SYSROOT: cli->sysroot = arg; return 0;
+	case OPT_PCI_DUMP: cli->pci_dump = arg; return 0;
+	case OPT_KV: return parse_choice("kv-type", arg, kv_types, &cli->kv_type, err);
+	case OPT_SORT: return parse_choice("sort", arg, sorts, &cli->sort, err);
+	case OPT_TASK: return parse_choice("task", arg, tasks, &cli->task, err);
+	case OPT_CTX:
+		if (strcasecmp(arg, "max") == 0) {
+			cli->ctx = CLI_CTX_MAX;
+			return 0;
+		}
+		if (parse_int(arg, 1, 1 << 24, &cli->ctx) < 0)
+			return error_set(err, "--ctx: '%s': give a token count from 1 to %d, or 'max'",
+					 arg, 1 << 24);
+		return 0;
+	case OPT_THREADS:
+		if (parse_int(arg, 1, 4096, &cli->threads) < 0)
+			return error_set(err, "--threads: '%s': give a number from 1 to 4096", arg);
+		return 0;
+	case OPT_PROMPT:
+		if (parse_int(arg, 1, 1 << 24, &cli->prompt_tokens) < 0)
+			return error_set(err, "--prompt: '%s': give a token count", arg);
+		return 0;
+	case OPT_MIN_TPS:
+		if (parse_double(arg, &cli->min_tok_per_s) < 0 || cli->min_tok_per_s < 0)
+			return error_set(err, "--min-tps: '%s': give tokens per second", arg);
+		return 0;
+	case OPT_RAM:
+	case OPT_VRAM:
+		if (parse_size(arg, c == OPT_RAM ? &cli->whatif.ram_bytes : &cli->whatif.vram_bytes) < 0)
+			return error_set(err, "--%s: '%s': give a size with a unit, e.g. 64G or 512M",
+					 c == OPT_RAM ? "ram" : "vram", arg);
+		return 0;
+	case OPT_GPU:
+		if (cli->whatif.gpu_name_count == HW_MAX_GPUS)
+			return error_set(err, "--gpu: at most %d times", HW_MAX_GPUS);
+		cli->whatif.gpu_names[cli->whatif.gpu_name_count++] = arg;
+		return 0;
+	default:
+		return error_set(err, "unknown option (see 'canirun --help')");
+	}
+}
+
+static void set_defaults(struct cli *cli)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	memset(cli, 0, sizeof(*cli));
+	cli->ctx = 4096;
+	cli->prompt_tokens = 1024;
+	cli->kv_type = "f16";
+	cli->color = !(no_color && *no_color);
+	cli->data_dir = getenv("CANIRUN_DATA_DIR");
+	cli->sysroot = getenv("CANIRUN_SYSROOT");
+	cli->whatif.ram_bytes = cli->whatif.vram_bytes = -1;
+}
+
+static int take_positionals(int argc, char **argv, struct cli *cli, struct error *err)
+{
+	int i = optind;
+
+	if (i < argc) {
+		for (int c = CMD_REPORT; c <= CMD_LOCAL; c++)
+			if (strcmp(argv[i], command_names[c]) == 0) {
+				cli->command = (enum command)c;
+				i++;
+				break;
+			}
+	}
+	for (; i < argc; i++) {
+		if (cli->arg_count == CLI_MAX_ARGS)
+			return error_set(err, "too many arguments (at most %d)", CLI_MAX_ARGS);
+		cli->args[cli->arg_count++] = argv[i];
+	}
+	return 0;
+}
+
+static int check_arguments(struct cli *cli, struct error *err)
+{
+	if (cli->help || cli->version)
+		return 0;
+	if (cli->command == CMD_SHOW && cli->arg_count != 1)
+		return error_set(err, "show: name exactly one MODEL (see 'canirun show --help')");
+	if (cli->command == CMD_GGUF && cli->arg_count == 0)
+		return error_set(err, "gguf: name at least one FILE");
+	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
+	     cli->command == CMD_LOCAL) && cli->arg_count > 0)
+		return error_set(err, "%s: unexpected argument '%s'",
+				 command_names[cli->command], cli->args[0]);
+	if (cli->hw_file && (cli->sysroot || cli->pci_dump))
+		return error_set(err, "--hw cannot be combined with --sysroot or --pci-dump");
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *cli, struct error *err)
+{
+	int c;
+
+	set_defaults(cli);
+	optind = 0;   /* GNU: restart scanning, so tests may parse twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", long_options, NULL)) != -1) {
+		if (c == ':')
+			return error_set(err, "missing value for '%s' (see 'canirun --help')",
+					 argv[optind - 1]);
+		if (c == '?' && optopt)
+			return error_set(err, "unknown option '-%c' (see 'canirun --help')", optopt);
+		if (c == '?')
+			return error_set(err, "unknown option '%s' (see 'canirun --help')",
+					 argv[optind - 1]);
+		if (parse_option(c, optarg, cli, err) < 0)
+			return -1;
+	}
+	if (take_positionals(argc, argv, cli, err) < 0)
+		return -1;
+	return check_arguments(cli, err);
+}

@@ -1,0 +1,168 @@
+/* main.c - canirun's entry point: parse the command line, build the
+ * hardware picture (probe, profile or what-if), run the command, and turn
+ * failures into the exit status SPEC.md defines. Only this file exits. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/app.h"
+#include "hw/hwjson.h"
+#include "probe/probe.h"
+#include "hw/override.h"
+
+#ifndef CANIRUN_DATA_DIR
+#define CANIRUN_DATA_DIR "/usr/local/share/canirun"
+#endif
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+static bool has_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path) &&
+	       stat(path, &st) == 0;
+}
+
+/* --data-dir / CANIRUN_DATA_DIR, else the installed path, else data/ beside
+ * the executable (running from a build tree). */
+static void resolve_data_dir(const char *given, char *out, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (given) {
+		snprintf(out, size, "%s", given);
+		return;
+	}
+	snprintf(out, size, "%s", CANIRUN_DATA_DIR);
+	if (has_file(out, "gpus.json"))
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		if (snprintf(out, size, "%s/data", exe) < (int)size && has_file(out, "gpus.json"))
+			return;
+	}
+	snprintf(out, size, "%s", CANIRUN_DATA_DIR);
+}
+
+static int load_gpu_table(struct app *app, struct error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/gpus.json", app->data_dir);
+	return gpu_table_load(path, &app->gpu_table, err);
+}
+
+/* Commands that estimate need the model catalogue. */
+static bool needs_catalog(enum command c)
+{
+	return c != CMD_HW && c != CMD_BENCH;
+}
+
+static int load_catalog(struct app *app, struct error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/models.json", app->data_dir);
+	return catalog_load(path, &app->catalog, err);
+}
+
+static void make_settings(struct app *app)
+{
+	struct estimate_settings *set = &app->settings;
+
+	set->ctx = app->cli.ctx == CLI_CTX_MAX ? 0 : app->cli.ctx;
+	kv_type_parse(app->cli.kv_type, &set->kv); /* cli_parse checked it */
+	set->threads = app->cli.threads > 0 ? app->cli.threads : app->hw.cpu.cores;
+	set->prompt_tokens = app->cli.prompt_tokens;
+}
+
+static int build_hardware(struct app *app, struct error *err)
+{
+	const struct cli *cli = &app->cli;
+	struct probe_options opts = {
+		.sysroot = cli->sysroot,
+		.pci_dump = cli->pci_dump,
+		.nvml_path = getenv("CANIRUN_NVML_LIB"),
+		.gpu_table = &app->gpu_table,
+	};
+
+	if (cli->hw_file) {
+		if (hw_load_profile(cli->hw_file, &app->hw, err) < 0)
+			return -1;
+	} else if (probe_hardware(&opts, &app->hw, err) < 0) {
+		return -1;
+	}
+	return whatif_apply(&cli->whatif, &app->gpu_table, &app->hw, err);
+}
+
+static void print_warnings(const struct warnings *w)
+{
+	for (int i = 0; i < w->count; i++)
+		fprintf(stderr, "canirun: warning: %s\n", w->msg[i]);
+	if (w->dropped)
+		fprintf(stderr, "canirun: warning: %d more warnings not shown\n", w->dropped);
+}
+
+static int run_command(struct app *app, struct error *err)
+{
+	switch (app->cli.command) {
+	case CMD_HW:
+		return cmd_hw(app, err);
+	case CMD_BENCH:
+		return cmd_bench(app, err);
+	case CMD_REPORT:
+	case CMD_GGUF:  /* the report over files; reportview.c reads them */
+	case CMD_LOCAL: /* the report over the local stores */
+		return cmd_report(app, err);
+	case CMD_SHOW:
+		return cmd_show(app, err);
+	case CMD_DEFAULT:
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
+			return cmd_browse(app, err);
+		return cmd_report(app, err);
+	}
+	return error_set(err, "unknown command");
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	struct error err = { "" };
+	int rc;
+
+	if (cli_parse(argc, argv, &app.cli, &err) < 0) {
+		fprintf(stderr, "canirun: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if (app.cli.help) {
+		fputs(cli_usage(app.cli.command), stdout);
+		return EXIT_OK;
+	}
+	if (app.cli.version) {
+		printf("canirun %s\n", CANIRUN_VERSION);
+		return EXIT_OK;
+	}
+	resolve_data_dir(app.cli.data_dir, app.data_dir, sizeof(app.data_dir));
+	rc = load_gpu_table(&app, &err) < 0 ||
+	     (needs_catalog(app.cli.command) && load_catalog(&app, &err) < 0) ||
+	     build_hardware(&app, &err) < 0 ? -1 : 0;
+	make_settings(&app);
+	if (rc == 0 && app.cli.command != CMD_BENCH)
+		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
+	print_warnings(&app.hw.warnings);
+	if (rc == 0)
+		rc = run_command(&app, &err);
+	if (rc < 0)
+		fprintf(stderr, "canirun: %s\n", err.msg);
+	gpu_table_release(&app.gpu_table);
+	catalog_release(&app.catalog);
+	return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
+}

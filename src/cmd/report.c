@@ -1,0 +1,115 @@
+/* report.c - `canirun report` (and `canirun` when not on a terminal):
+ * a header on the hardware and settings, then one line per estimate, fitted
+ * to the terminal's width; or the same estimates as JSON. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/app.h"
+#include "ui/estjson.h"
+#include "cmd/jsonout.h"
+#include "cmd/reportview.h"
+
+#define LINE_MAX_BYTES 1024
+
+/* SGR colours by verdict: green fast, cyan usable, yellow slow, red no-fit. */
+static const char *verdict_color(enum verdict v)
+{
+	static const char *const sgr[] = {
+		[VERDICT_NO_FIT] = "\033[31m", [VERDICT_UNKNOWN] = "\033[2m",
+		[VERDICT_SLOW] = "\033[33m",   [VERDICT_USABLE] = "\033[36m",
+		[VERDICT_FAST] = "\033[32m",
+	};
+	return sgr[v];
+}
+
+static void print_line(const struct rows_layout *l, const struct estimate *e, bool color)
+{
+	char line[LINE_MAX_BYTES];
+	int at = rows_column_offset(l, COL_VERDICT);
+
+	rows_format_line(l, e, line, sizeof(line));
+	if (!color || !e || at < 0 || at >= (int)strlen(line)) {
+		puts(line);
+		return;
+	}
+	printf("%.*s%s%s\033[0m\n", at, line, verdict_color(e->now.verdict), line + at);
+}
+
+/* text broken after ", " so that no line is wider than columns (a part
+ * wider than that alone stays whole). */
+static void print_wrapped(const char *text, int columns)
+{
+	int used = 0;
+
+	while (*text) {
+		const char *comma = strstr(text, ", ");
+		int len = comma ? (int)(comma - text) + 1 : (int)strlen(text);
+
+		if (used > 0 && used + 1 + len > columns) {
+			putchar('\n');
+			used = 0;
+		}
+		printf("%s%.*s", used ? " " : "", len, text);
+		used += (used ? 1 : 0) + len;
+		text += len + (comma ? 1 : 0);
+	}
+	putchar('\n');
+}
+
+static void print_header(const struct app *app, const struct rows *rows, int columns)
+{
+	char hw[1024], set[256], line[512];
+
+	print_wrapped(cell_hw_summary(&app->hw, hw, sizeof(hw)), columns);
+	snprintf(line, sizeof(line), "%s, %d of %d shown, sorted by %s",
+		 cell_settings_summary(&app->settings, set, sizeof(set)),
+		 rows->count, rows->item_count, sort_key_name(rows->sort));
+	print_wrapped(line, columns);
+	putchar('\n');
+}
+
+static int print_json(const struct app *app, const struct rows *rows, struct error *err)
+{
+	cJSON *doc = json_document(app);
+	cJSON *list = cJSON_GetObjectItem(doc, "estimates");
+
+	for (int i = 0; i < rows->count; i++)
+		cJSON_AddItemToArray(list, estimate_to_json(&rows->items[rows->order[i]], &app->hw,
+							    &app->settings));
+	return json_print(doc, err);
+}
+
+static void print_table(const struct app *app, const struct rows *rows)
+{
+	struct rows_layout layout;
+	int columns = cell_output_columns();
+	bool color = app->cli.color && isatty(STDOUT_FILENO);
+
+	rows_layout(rows, columns, 0, &layout);
+	print_header(app, rows, columns);
+	print_line(&layout, NULL, false);
+	for (int i = 0; i < rows->count; i++)
+		print_line(&layout, &rows->items[rows->order[i]], color);
+	if (rows->count == 0)
+		puts("(no model matches the filters)");
+}
+
+int cmd_report(struct app *app, struct error *err)
+{
+	struct lineup lineup;
+	struct rows rows;
+	int rc = 0;
+
+	if (listing_build(app, &app->settings, &lineup, &rows, err) < 0)
+		return -1;
+	if (app->cli.json) {
+		rc = print_json(app, &rows, err);
+	} else {
+		print_table(app, &rows);
+		if (fflush(stdout) == EOF)
+			rc = error_set(err, "stdout: write failed");
+	}
+	listing_release(&lineup, &rows);
+	return rc;
+}

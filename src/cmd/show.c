@@ -1,0 +1,104 @@
+/* show.c - `canirun show MODEL`: the model at every default
+ * quantization (and --quant's), and the chosen one explained: memory parts,
+ * placement per device, speed and times with their inputs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/app.h"
+#include "ui/figures.h"
+#include "ui/explain.h"
+#include "ui/estjson.h"
+#include "cmd/jsonout.h"
+#include "estimate/lineup.h"
+#include "model/quant.h"
+
+/* Every default type, plus --quant's when it is not one of them. */
+static int quant_lineup(const struct app *app, struct lineup *all, struct error *err)
+{
+	struct lineup_request req = { .names = app->cli.args, .name_count = 1, .every_quant = true };
+	struct lineup extra;
+	struct estimate *grown;
+
+	if (lineup_build(&app->hw, &app->catalog, &app->settings, &req, all, err) < 0)
+		return -1;
+	if (!app->cli.quant)
+		return 0;
+	req = (struct lineup_request){ .names = app->cli.args, .name_count = 1, .quant = app->cli.quant };
+	if (lineup_build(&app->hw, &app->catalog, &app->settings, &req, &extra, err) < 0) {
+		lineup_release(all);
+		return -1;
+	}
+	for (int i = 0; i < all->count; i++)
+		if (all->items[i].ftype == extra.items[0].ftype) {
+			lineup_release(&extra);
+			return 0;
+		}
+	grown = realloc(all->items, ((size_t)all->count + 1) * sizeof(*grown));
+	if (!grown) {
+		lineup_release(&extra);
+		lineup_release(all);
+		return error_set(err, "out of memory");
+	}
+	all->items = grown;
+	all->items[all->count++] = extra.items[0];
+	lineup_release(&extra);
+	return 0;
+}
+
+/* --quant's type, else the estimator's best. */
+static const struct estimate *chosen(const struct app *app, const struct lineup *all,
+				     struct estimate *best, struct error *err)
+{
+	enum ftype want;
+
+	if (app->cli.quant) {
+		ftype_by_name(app->cli.quant, &want); /* lineup_build checked it */
+	} else {
+		if (estimate_best(&app->hw, all->items[0].model, &app->settings, best, err) < 0)
+			return NULL;
+		want = best->ftype;
+	}
+	for (int i = 0; i < all->count; i++)
+		if (all->items[i].ftype == want)
+			return &all->items[i];
+	return best;
+}
+
+static int print_json(const struct app *app, const struct lineup *all, const struct estimate *pick,
+		      struct error *err)
+{
+	cJSON *doc = json_document(app);
+	cJSON *list = cJSON_GetObjectItem(doc, "estimates");
+
+	cJSON_AddStringToObject(doc, "selected_quant", ftype_name(pick->ftype));
+	for (int i = 0; i < all->count; i++)
+		cJSON_AddItemToArray(list, estimate_to_json(&all->items[i], &app->hw, &app->settings));
+	return json_print(doc, err);
+}
+
+int cmd_show(struct app *app, struct error *err)
+{
+	struct lineup all;
+	struct estimate best;
+	const struct estimate *pick;
+	int rc = 0;
+
+	if (quant_lineup(app, &all, err) < 0)
+		return -1;
+	pick = chosen(app, &all, &best, err);
+	if (!pick) {
+		rc = -1;
+	} else if (app->cli.json) {
+		rc = print_json(app, &all, pick, err);
+	} else {
+		struct detail d = { &app->hw, &app->settings, all.items, all.count, pick,
+				    cell_output_columns() };
+
+		detail_write(stdout, &d);
+		if (fflush(stdout) == EOF)
+			rc = error_set(err, "stdout: write failed");
+	}
+	lineup_release(&all);
+	return rc;
+}

@@ -1,0 +1,782 @@
+/* estimate.c - memory, placement, decode, prefill and load time.
+ *
+ * Memory (what llama.cpp allocates):
+ *   weights  the GGUF tensor bytes (size model), split per layer;
+ *   KV       per layer 2 x kv_heads x head_dim (MLA: kv_lora_rank + rope_dim,
+ *            V being a view of K) x tokens x bytes per element, where tokens is
+ *            the context padded to 256, or for sliding-window layers
+ *            pad256(window + ubatch) (llama.cpp llama-kv-cache-iswa.cpp);
+ *   compute  activations of one 512-token micro-batch: 4 B x 512 x (2 x FFN
+ *            width + 2 x embd) per device, plus the logits (vocab x 512 x 4 B)
+ *            on the device that holds the output matrix;
+ *   reserve  457 MiB per discrete GPU (Ollama discover/gpu.go
+ *            cudaMinimumMemory/rocmMinimumMemory), 256 MiB for the process.
+ *
+ * Placement follows llama.cpp/Ollama: the output matrix is offloaded first,
+ * then layers fill the GPUs largest budget first (one GPU if the model fits
+ * on one, as Ollama does); what is left runs on the CPU. For MoE models the
+ * alternative of keeping attention on the GPUs and only some layers' experts
+ * in RAM (--n-cpu-moe) is also computed and the faster one kept.
+ *
+ * Decode: seconds per token = sum over devices of the bytes each reads per
+ * token (its weights, only the routed share of MoE experts, plus its KV at
+ * the prompt's context) over its rate, plus a per-layer launch overhead on
+ * GPUs. GPU rate = spec bandwidth x efficiency(backend, weight type); CPU rate
+ * = the Q4 matvec rate measured by `canirun bench`. Layers run one after
+ * another, so a split over GPUs adds memory, not speed.
+ */
+#include "estimate/estimate.h"
+
+#include <math.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/units.h"
+
+#define UBATCH 512                      /* llama.cpp default n_ubatch */
+#define GPU_RESERVE_BYTES (457 * MIB)   /* Ollama's minimum free memory per GPU */
+#define PROCESS_BYTES (256 * MIB)       /* runtime, buffers, the process itself */
+#define OS_RESERVE_BYTES GIB            /* kept free for the OS when "idle" */
+#define RUNTIME_START_S 0.5             /* see load_times() */
+
+const enum ftype estimate_default_ftypes[] = {
+	FTYPE_Q8_0, FTYPE_Q6_K, FTYPE_Q5_K_M, FTYPE_Q4_K_M, FTYPE_Q3_K_M, FTYPE_Q2_K,
+};
+const int estimate_default_ftype_count =
+	(int)(sizeof(estimate_default_ftypes) / sizeof(estimate_default_ftypes[0]));
+
+int kv_type_parse(const char *name, enum kv_type *out)
+{
+	static const char *const names[] = { "f16", "q8_0", "q4_0" };
+
+	for (int i = 0; i < 3; i++)
+		if (strcasecmp(name, names[i]) == 0) {
+			*out = (enum kv_type)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *kv_type_name(enum kv_type kv)
+{
+	return kv == KV_Q8_0 ? "q8_0" : kv == KV_Q4_0 ? "q4_0" : "f16";
+}
+
+const char *placement_name(enum placement p)
+{
+	static const char *const names[] = { "none", "gpu", "multi-gpu", "partial", "cpu" };
+	return names[p];
+}
+
+const char *offload_name(enum offload o)
+{
+	return o == OFFLOAD_LAYERS ? "layers" : o == OFFLOAD_EXPERTS ? "experts" : "none";
+}
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[] = { "no-fit", "unknown", "slow", "usable", "fast" };
+	return names[v];
+}
+
+int estimate_context(const struct model *m, int ctx)
+{
+	if (ctx > 0)
+		return ctx;
+	return m->context > 0 && m->context < (1 << 24) ? (int)m->context : 4096;
+}
+
+/* ---- memory ---- */
+
+/* Bytes per cached element: ggml F16 2, Q8_0 34/32, Q4_0 18/32 (block sizes). */
+static double kv_elem_bytes(enum kv_type kv)
+{
+	return kv == KV_Q8_0 ? 34.0 / 32 : kv == KV_Q4_0 ? 18.0 / 32 : 2.0;
+}
+
+static int64_t pad256(int64_t n)
+{
+	return (n + 255) / 256 * 256;
+}
+
+static bool is_encoder_only(const struct model *m)
+{
+	return (m->tasks & TASK_EMBEDDING) != 0;
+}
+
+static bool layer_is_sliding(const struct model *m, int layer)
+{
+	if (!m->has_swa)
+		return false;
+	return m->swa.global_every <= 0 || (layer + 1) % m->swa.global_every != 0;
+}
+
+/* Elements cached per token per layer. */
+static int64_t kv_elems_per_token(const struct model *m)
+{
+	if (is_encoder_only(m))
+		return 0;
+	if (m->has_mla)
+		return (int64_t)m->mla.kv_lora_rank + m->mla.rope_dim;
+	return 2 * (int64_t)m->kv_heads * m->head_dim;
+}
+
+/* Tokens layer holds at context ctx (allocated = true: the cache's size;
+ * false: what a token at position ctx reads). */
+static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bool allocated)
+{
+	int64_t tokens = allocated ? pad256(ctx) : ctx;
+
+	if (layer_is_sliding(m, layer)) {
+		int64_t window = allocated ? pad256((int64_t)m->swa.window + UBATCH) : m->swa.window;
+
+		if (window < tokens)
+			tokens = window;
+	}
+	return tokens;
+}
+
+static int64_t layer_kv_bytes(const struct model *m, int layer, int64_t ctx,
+			      enum kv_type kv, bool allocated)
+{
+	return (int64_t)llround((double)kv_elems_per_token(m) *
+				layer_kv_tokens(m, layer, ctx, allocated) * kv_elem_bytes(kv));
+}
+
+static int64_t ffn_width(const struct model *m)
+{
+	int64_t moe = m->has_moe ? (int64_t)m->moe.experts_used * m->moe.expert_ffn : 0;
+
+	return m->ffn > moe ? m->ffn : moe;
+}
+
+/* Activations of one micro-batch on a device running layers. */
+static int64_t layer_compute_bytes(const struct model *m)
+{
+	return (int64_t)UBATCH * 4 * (2 * ffn_width(m) + 2 * m->embd);
+}
+
+static int64_t logits_bytes(const struct model *m)
+{
+	return (int64_t)UBATCH * 4 * m->vocab;
+}
+
+/* The output matrix as the GPU holds it: tied models duplicate token_embd. */
+static int64_t output_device_bytes(const struct model *m, const struct size_model *s)
+{
+	int64_t norms = s->nonlayer_bytes - s->token_embd_bytes - s->output_bytes;
+
+	return (m->tied_embeddings ? s->token_embd_bytes : s->output_bytes) + (norms > 0 ? norms : 0);
+}
+
+static int64_t layer_weights(const struct size_model *s, int layer)
+{
+	return s->layers[layer].dense_bytes + s->layers[layer].expert_bytes;
+}
+
+/* ---- placement ---- */
+
+struct budgets {
+	int64_t gpu[HW_MAX_GPUS];   /* for weights, KV and compute; < 0 unusable */
+	int order[HW_MAX_GPUS];     /* GPU indices, largest budget first */
+	int gpu_count;
+	int64_t ram;                /* for everything kept in system RAM */
+	bool unified[HW_MAX_GPUS];
+};
+
+static int64_t gpu_memory(const struct gpu_info *g, bool now)
+{
+	int64_t bytes = now && g->vram_free_bytes >= 0 ? g->vram_free_bytes : g->vram_total_bytes;
+
+	if (bytes < 0)
+		return -1;
+	return bytes - (g->unified_memory ? 0 : GPU_RESERVE_BYTES);
+}
+
+static void make_budgets(const struct hardware *hw, bool now, struct budgets *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->gpu_count = hw->gpu_count;
+	for (int i = 0; i < hw->gpu_count; i++) {
+		b->gpu[i] = gpu_memory(&hw->gpus[i], now);
+		b->unified[i] = hw->gpus[i].unified_memory;
+		b->order[i] = i;
+	}
+	for (int i = 1; i < b->gpu_count; i++)          /* insertion sort, stable */
+		for (int j = i; j > 0 && b->gpu[b->order[j]] > b->gpu[b->order[j - 1]]; j--) {
+			int t = b->order[j];
+
+			b->order[j] = b->order[j - 1];
+			b->order[j - 1] = t;
+		}
+	/* The CPU's device load counts PROCESS_BYTES itself. */
+	if (now && hw->ram.available_bytes >= 0)
+		b->ram = hw->ram.available_bytes;
+	else
+		b->ram = hw->ram.total_bytes >= 0 ? hw->ram.total_bytes - OS_RESERVE_BYTES : -1;
+}
+
+struct placer {
+	const struct model *m;
+	const struct size_model *s;
+	const struct estimate_settings *set;
+	int64_t ctx;            /* tokens the cache is allocated for */
+	int64_t read_ctx;       /* tokens a generated token attends to: the prompt */
+};
+
+static int64_t device_total(const struct device_load *d)
+{
+	return d->weights_bytes + d->kv_bytes + d->compute_bytes + d->reserve_bytes;
+}
+
+/* Puts layer i (whole, or only its experts when experts_only) on d if it fits. */
+static bool try_layer(const struct placer *p, struct device_load *d, int i, bool experts_only)
+{
+	int64_t w = experts_only ? p->s->layers[i].expert_bytes : layer_weights(p->s, i);
+	int64_t kv = experts_only ? 0 : layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+
+	if (device_total(d) + w + kv > d->budget_bytes)
+		return false;
+	d->weights_bytes += w;
+	d->kv_bytes += kv;
+	if (experts_only)
+		d->expert_layers++;
+	else
+		d->layers++;
+	return true;
+}
+
+/* The output matrix and a compute buffer open a GPU for layers. */
+static bool open_gpu(const struct placer *p, struct device_load *d, bool holds_output)
+{
+	d->compute_bytes = layer_compute_bytes(p->m) + (holds_output ? logits_bytes(p->m) : 0);
+	d->weights_bytes = holds_output ? output_device_bytes(p->m, p->s) : 0;
+	return device_total(d) <= d->budget_bytes;
+}
+
+/* What stays in RAM: token_embd, the layers not on GPUs, their KV, the
+ * CPU compute buffer and the process. */
+static void fill_cpu(const struct placer *p, struct fit *f, int first_cpu_layer,
+		     bool experts_only_on_gpu)
+{
+	struct device_load *c = &f->cpu;
+	int n = p->s->n_layers;
+
+	c->weights_bytes = p->s->token_embd_bytes + (f->output_on_gpu ? 0 :
+			   output_device_bytes(p->m, p->s) - (p->m->tied_embeddings ? p->s->token_embd_bytes : 0));
+	for (int i = first_cpu_layer; i < n; i++) {
+		c->weights_bytes += experts_only_on_gpu ? p->s->layers[i].expert_bytes :
+				    layer_weights(p->s, i);
+		if (!experts_only_on_gpu) {
+			c->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+			c->layers++;
+		} else {
+			c->expert_layers++;
+		}
+	}
+	c->compute_bytes = f->output_on_gpu ? (int64_t)UBATCH * 4 * 2 * p->m->embd :
+			   layer_compute_bytes(p->m) + logits_bytes(p->m);
+	c->reserve_bytes = PROCESS_BYTES;
+}
+
+/* GPUs in budget order; fills f->gpu and returns the layers placed. With
+ * experts_only, attention parts of all layers must fit first and the
+ * experts follow layer by layer. */
+static int fill_gpus(const struct placer *p, const struct budgets *b, struct fit *f,
+		     bool experts_only)
+{
+	int n = p->s->n_layers, next = 0;
+
+	for (int k = 0; k < b->gpu_count && next < n; k++) {
+		int g = b->order[k];
+		struct device_load *d = &f->gpu[g];
+
+		d->budget_bytes = b->gpu[g];
+		if (d->budget_bytes <= 0 || !open_gpu(p, d, k == 0))
+			continue;
+		if (k == 0)
+			f->output_on_gpu = true;
+		if (experts_only) {
+			for (int i = 0; i < n; i++) {
+				d->weights_bytes += p->s->layers[i].dense_bytes;
+				d->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+			}
+			d->layers = n;
+			if (device_total(d) > d->budget_bytes)
+				return -1;
+		}
+		d->first_layer = experts_only ? 0 : next;
+		while (next < n && try_layer(p, d, next, experts_only))
+			next++;
+		f->gpus_used++;
+		if (experts_only)
+			break; /* expert offload is a one-GPU layout here */
+	}
+	return next;
+}
+
+static enum placement classify(const struct fit *f)
+{
+	if (f->gpus_used == 0)
+		return PLACE_CPU;
+	if (f->offload == OFFLOAD_NONE)
+		return f->gpus_used > 1 ? PLACE_MULTI_GPU : PLACE_GPU;
+	return PLACE_PARTIAL;
+}
+
+/* Layer placement (llama.cpp -ngl): returns 0 and f, or -1 if RAM cannot
+ * take what the GPUs cannot. */
+static int place_layers(const struct placer *p, const struct budgets *b, struct fit *f)
+{
+	int n = p->s->n_layers, on_gpu;
+
+	memset(f, 0, sizeof(*f));
+	on_gpu = fill_gpus(p, b, f, false);
+	if (on_gpu <= 0 && !f->output_on_gpu) {
+		memset(f->gpu, 0, sizeof(f->gpu));
+		f->gpus_used = 0;
+	}
+	f->gpu_layers = on_gpu < 0 ? 0 : on_gpu;
+	f->offload = f->gpu_layers == n ? OFFLOAD_NONE : OFFLOAD_LAYERS;
+	if (f->gpus_used == 0)
+		f->offload = OFFLOAD_NONE;
+	fill_cpu(p, f, f->gpu_layers, false);
+	f->cpu.budget_bytes = b->ram;
+	for (int i = 0; i < b->gpu_count; i++)  /* unified GPUs draw on the same RAM */
+		if (b->unified[i])
+			f->cpu.budget_bytes -= device_total(&f->gpu[i]);
+	f->placement = classify(f);
+	return b->ram >= 0 && device_total(&f->cpu) <= f->cpu.budget_bytes ? 0 : -1;
+}
+
+/* MoE expert offload (--n-cpu-moe): attention on the first GPU, experts of
+ * as many layers as fit there too, the rest of the experts in RAM. */
+static int place_experts(const struct placer *p, const struct budgets *b, struct fit *f)
+{
+	int n = p->s->n_layers, experts_on_gpu;
+
+	memset(f, 0, sizeof(*f));
+	if (!p->m->has_moe || b->gpu_count == 0)
+		return -1;
+	experts_on_gpu = fill_gpus(p, b, f, true);
+	if (experts_on_gpu < 0 || f->gpus_used == 0 || experts_on_gpu == n)
+		return -1;
+	f->gpu_layers = n;
+	f->offload = OFFLOAD_EXPERTS;
+	f->placement = PLACE_PARTIAL;
+	fill_cpu(p, f, experts_on_gpu, true);
+	f->cpu.budget_bytes = b->ram;
+	return b->ram >= 0 && device_total(&f->cpu) <= f->cpu.budget_bytes ? 0 : -1;
+}
+
+/* ---- decode ---- */
+
+/* Fitted to shared/reference/calibration-tg.csv (94 GPU rows: llama.cpp tg128
+ * and tg512 on 13 GPUs, CUDA, Metal and Vulkan): least squares on log error
+ * of t = bytes / (bandwidth x efficiency) + layers x overhead, one overhead
+ * per backend and one efficiency per backend and weight class. `make bench`
+ * (build/accuracy) prints the error per row and per backend against this
+ * size model; the bands below are about its 90th percentiles. */
+struct backend_fit {
+	const char *name;
+	double efficiency[3];     /* float, legacy (Q4_0, Q8_0...), k-quant/IQ */
+	double layer_overhead_s;
+	double band;              /* relative half-width of low/high */
+	double prefill_efficiency;/* share of FP16 tensor peak reached at pp512 */
+};
+
+static const struct backend_fit backend_fits[] = {
+	/* legacy > 1 on CUDA: the Q4_0 rows come from newer llama.cpp builds
+	 * (CUDA graphs) whose per-layer overhead is lower than the fit's. */
+	{ "cuda",   { 0.895, 1.045, 0.865 }, 0.084e-3, 0.12, 0.33 },
+	{ "metal",  { 0.905, 0.955, 0.695 }, 0.188e-3, 0.18, 0.60 },
+	{ "vulkan", { 0.870, 0.870, 0.920 }, 0.030e-3, 0.15, 0.40 },
+};
+
+#define CPU_BAND 0.25  /* bench-to-model transfer and memory-bandwidth swings */
+
+/* Each further GPU in a layer split adds a hand-over per token: llama3:8b
+ * on 1, 2, 4, 6 RTX 3090s ran 8.66, 8.95, 9.20, 9.60 ms a token
+ * (calibration-tg.csv), about 0.2 ms per added GPU. */
+#define GPU_HOP_S 0.2e-3
+
+static const struct backend_fit *backend_for(const struct gpu_info *g)
+{
+	if (g->vendor == GPU_VENDOR_NVIDIA)
+		return &backend_fits[0];
+	if (g->vendor == GPU_VENDOR_APPLE)
+		return &backend_fits[1];
+	return &backend_fits[2];
+}
+
+/* 0 float, 1 legacy block types (and MXFP4), 2 k-quants and IQ: by the
+ * type holding the most bytes. */
+static int dominant_type(const struct size_model *s)
+{
+	int best = 0;
+
+	for (int id = 1; id < GGML_TYPE_ID_LIMIT; id++)
+		if (s->type_bytes[id] > s->type_bytes[best])
+			best = id;
+	return best;
+}
+
+static int weight_class(const struct size_model *s)
+{
+	switch (dominant_type(s)) {
+	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
+		return 0;
+	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
+	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1: case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/* Bytes layer i reads per token: dense part, the routed share of its
+ * experts, and its KV at context ctx. */
+static double layer_read_bytes(const struct placer *p, int i, bool dense, bool experts)
+{
+	const struct model *m = p->m;
+	double frac = m->has_moe && m->moe.experts > 0 ?
+		(double)m->moe.experts_used / m->moe.experts : 1.0;
+	double bytes = 0;
+
+	if (dense)
+		bytes += (double)p->s->layers[i].dense_bytes +
+			 (double)layer_kv_bytes(m, i, p->read_ctx, p->set->kv, false);
+	if (experts)
+		bytes += (double)p->s->layers[i].expert_bytes * frac;
+	return bytes;
+}
+
+static double gpu_read_bytes(const struct placer *p, const struct fit *f, const struct device_load *d,
+			     bool holds_output)
+{
+	double bytes = holds_output ? (double)output_device_bytes(p->m, p->s) : 0;
+
+	if (f->offload == OFFLOAD_EXPERTS) {
+		for (int i = 0; i < p->s->n_layers; i++)
+			bytes += layer_read_bytes(p, i, true, i < d->expert_layers);
+		return bytes;
+	}
+	for (int i = d->first_layer; i < d->first_layer + d->layers; i++)
+		bytes += layer_read_bytes(p, i, true, true);
+	return bytes;
+}
+
+static double cpu_read_bytes(const struct placer *p, const struct fit *f)
+{
+	double bytes = f->output_on_gpu ? 0 : (double)output_device_bytes(p->m, p->s);
+	bool experts_only = f->offload == OFFLOAD_EXPERTS;
+	int first = experts_only ? p->s->n_layers - f->cpu.expert_layers : f->gpu_layers;
+
+	for (int i = first; i < p->s->n_layers; i++)
+		bytes += layer_read_bytes(p, i, !experts_only, true);
+	return bytes;
+}
+
+/* The bench's matvec rate for the model's main weight type (Q4_0 for the
+ * other legacy types, Q4_K for the other k-quants and IQ types, Q8_0 for
+ * floats, which are as memory-bound), falling back to the Q4_0 rate. The
+ * bench ran on every core; fewer threads scale it down (decode on few
+ * threads is compute-bound). */
+static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *s,
+			    const struct estimate_settings *set)
+{
+	const struct cpu_info *cpu = &hw->cpu;
+	double by_class[3] = { cpu->q8_0_gbps, cpu->q4_gbps, cpu->q4_k_gbps };
+	double rate = by_class[weight_class(s)];
+
+	if (weight_class(s) == 2 && dominant_type(s) == GGML_TYPE_Q6_K)
+		rate = cpu->q6_k_gbps;
+	if (weight_class(s) == 1 && dominant_type(s) == GGML_TYPE_Q8_0)
+		rate = cpu->q8_0_gbps;
+	if (rate <= 0)
+		rate = cpu->q4_gbps;
+	if (rate < 0)
+		return -1;
+	if (set->threads > 0 && cpu->cores > 0 && set->threads < cpu->cores)
+		rate *= (double)set->threads / cpu->cores;
+	return rate;
+}
+
+/* Fills f's decode figures; unknown when a rate it needs is unknown. */
+static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	struct decode_terms *t = &f->terms;
+	int cls = weight_class(p->s);
+	double gpu_s = 0, cpu_s = 0, gpu_band = 0;
+	bool known = true;
+
+	memset(t, 0, sizeof(*t));
+	t->gpu_bandwidth_gbps = -1;
+	for (int g = 0; g < hw->gpu_count; g++) {
+		const struct device_load *d = &f->gpu[g];
+		const struct backend_fit *b = backend_for(&hw->gpus[g]);
+		double bytes;
+		bool holds_output = f->output_on_gpu && d->budget_bytes > 0 &&
+				    d->compute_bytes > layer_compute_bytes(p->m);
+
+		if (d->layers == 0 && d->expert_layers == 0 && !holds_output)
+			continue;
+		bytes = gpu_read_bytes(p, f, d, holds_output);
+		t->gpu_bytes_per_token += bytes;
+		t->gpu_backend = b->name;
+		t->gpu_efficiency = b->efficiency[cls];
+		if (hw->gpus[g].bandwidth_gbps <= 0) {
+			known = false;
+			continue;
+		}
+		if (t->gpu_bandwidth_gbps < 0 || hw->gpus[g].bandwidth_gbps < t->gpu_bandwidth_gbps)
+			t->gpu_bandwidth_gbps = hw->gpus[g].bandwidth_gbps;
+		gpu_s += bytes / (hw->gpus[g].bandwidth_gbps * 1e9 * b->efficiency[cls]) +
+			 d->layers * b->layer_overhead_s;
+		t->overhead_seconds += d->layers * b->layer_overhead_s;
+		gpu_band = b->band;
+	}
+	if (f->gpus_used > 1) {
+		gpu_s += (f->gpus_used - 1) * GPU_HOP_S;
+		t->overhead_seconds += (f->gpus_used - 1) * GPU_HOP_S;
+	}
+	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
+	t->cpu_gbps = cpu_rate_gbps(hw, p->s, p->set);
+	if (t->cpu_bytes_per_token > 0) {
+		if (t->cpu_gbps <= 0)
+			known = false;
+		else
+			cpu_s = t->cpu_bytes_per_token / (t->cpu_gbps * 1e9);
+	}
+	t->gpu_seconds_per_token = gpu_s;
+	t->cpu_seconds_per_token = cpu_s;
+	f->decode_tok_s = f->decode_low_tok_s = f->decode_high_tok_s = -1;
+	if (!known || gpu_s + cpu_s <= 0)
+		return;
+	t->band = (gpu_s * gpu_band + cpu_s * CPU_BAND) / (gpu_s + cpu_s);
+	f->decode_tok_s = 1.0 / (gpu_s + cpu_s);
+	f->decode_low_tok_s = f->decode_tok_s * (1 - t->band);
+	f->decode_high_tok_s = f->decode_tok_s * (1 + t->band);
+}
+
+/* ---- prefill ---- */
+
+/* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
+ * split between GPUs (FP16 tensor peak x a backend efficiency fitted on the
+ * pp512 column of calibration-tg.csv) and the CPU (batched bench rate). */
+static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
+	double gpu_share = (double)f->gpu_layers / p->s->n_layers, seconds = 0;
+
+	f->prefill_tok_s = f->ttft_s = -1;
+	if (f->offload == OFFLOAD_EXPERTS)
+		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
+	if (gpu_share > 0) {
+		double tflops = -1;
+
+		for (int g = 0; g < hw->gpu_count; g++)
+			if (f->gpu[g].layers > 0 && hw->gpus[g].fp16_tflops > 0 &&
+			    (tflops < 0 || hw->gpus[g].fp16_tflops < tflops))
+				tflops = hw->gpus[g].fp16_tflops *
+					 backend_for(&hw->gpus[g])->prefill_efficiency;
+		if (tflops <= 0)
+			return;
+		seconds += flops * gpu_share / (tflops * 1e12);
+	}
+	if (gpu_share < 1) {
+		if (hw->cpu.prefill_gflops <= 0)
+			return;
+		seconds += flops * (1 - gpu_share) / (hw->cpu.prefill_gflops * 1e9);
+	}
+	f->prefill_tok_s = 1.0 / seconds;
+	if (f->decode_tok_s > 0)
+		f->ttft_s = p->set->prompt_tokens / f->prefill_tok_s + 1.0 / f->decode_tok_s;
+}
+
+static enum verdict verdict_for(const struct fit *f)
+{
+	if (f->placement == PLACE_NONE)
+		return VERDICT_NO_FIT;
+	if (f->decode_tok_s < 0)
+		return VERDICT_UNKNOWN;
+	if (f->decode_tok_s >= FAST_TOK_S)
+		return VERDICT_FAST;
+	return f->decode_tok_s >= READING_FLOOR_TOK_S ? VERDICT_USABLE : VERDICT_SLOW;
+}
+
+static void finish_fit(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	decode_speed(hw, p, f);
+	prefill_speed(hw, p, f);
+	f->verdict = verdict_for(f);
+	if (f->placement == PLACE_NONE) {
+		f->decode_tok_s = f->decode_low_tok_s = f->decode_high_tok_s = -1;
+		f->prefill_tok_s = f->ttft_s = -1;
+	}
+}
+
+/* Layer placement, or expert offload when that is possible and faster;
+ * PLACE_NONE when neither fits. */
+static void place(const struct hardware *hw, const struct placer *p, bool now, struct fit *f)
+{
+	struct budgets b;
+	struct fit experts;
+	bool layers_ok, experts_ok;
+
+	make_budgets(hw, now, &b);
+	layers_ok = place_layers(p, &b, f) == 0;
+	if (layers_ok)
+		finish_fit(hw, p, f);
+	experts_ok = (!layers_ok || f->placement == PLACE_PARTIAL) &&
+		     place_experts(p, &b, &experts) == 0;
+	if (experts_ok) {
+		finish_fit(hw, p, &experts);
+		if (!layers_ok || experts.decode_tok_s > f->decode_tok_s)
+			*f = experts;
+		return;
+	}
+	if (!layers_ok) {
+		f->placement = PLACE_NONE; /* device loads stay: they show what did not fit */
+		f->gpu_layers = 0;
+		finish_fit(hw, p, f);
+	}
+}
+
+/* ---- load (swap) time ---- */
+
+/* Sequential read rates by disk kind when `canirun bench` has not measured
+ * the disk, GB/s: conservative typical figures (PCIe 3/4 NVMe 2-7, SATA SSD
+ * ~0.55, 7200 rpm HDD ~0.15-0.25; a virtual disk's backing is unknown). */
+static double default_disk_gbps(enum disk_kind kind)
+{
+	switch (kind) {
+	case DISK_NVME: return 3.0;
+	case DISK_SSD: return 0.5;
+	case DISK_HDD: return 0.15;
+	case DISK_VIRTUAL: return 1.0;
+	default: return 0.5;
+	}
+}
+
+/* Host-to-device copy: PCIe per-lane GB/s by generation (2.5, 5, 8, 16, 32,
+ * 64 GT/s with 8b/10b then 128b/130b coding) x width x 0.8 for protocol
+ * overhead; unified-memory parts copy at ~5 GB/s (fits the Strix Halo warm
+ * loads in load-latency.csv: 39.6 GiB in 8.8 s). */
+static double upload_gbps(const struct gpu_info *g)
+{
+	static const double lane_gbps[] = { 0.25, 0.5, 0.985, 1.969, 3.938, 7.877 };
+	int gen = g->pcie.gen > 0 ? g->pcie.gen : g->pcie.max_gen;
+	int width = g->pcie.width > 0 ? g->pcie.width : g->pcie.max_width;
+
+	if (g->unified_memory)
+		return 5.0;
+	if (gen < 1 || gen > 6 || width < 1)
+		return 3 * 0.985 * 16 * 0.8 / 3; /* unknown link: assume PCIe 3.0 x16 */
+	return lane_gbps[gen - 1] * width * 0.8;
+}
+
+/* cold = file from disk + weights over the bus + runtime start; warm = the
+ * same with the file already in the page cache. RUNTIME_START_S fits the
+ * page-cached 8B loads of load-latency.csv (0.8 s on PCIe 4.0 x16). */
+static void load_times(const struct hardware *hw, const struct fit *f, struct estimate *e)
+{
+	double upload_s = 0;
+
+	e->disk_gbps = hw->disk.read_gbps > 0 ? hw->disk.read_gbps : default_disk_gbps(hw->disk.kind);
+	e->disk_source = hw->disk.read_gbps > 0 ? hw->disk.read_source : SRC_ESTIMATED;
+	e->pcie_gbps = -1;
+	for (int g = 0; g < hw->gpu_count; g++) {
+		const struct device_load *d = &f->gpu[g];
+
+		if (d->weights_bytes <= 0)
+			continue;
+		e->pcie_gbps = upload_gbps(&hw->gpus[g]);
+		upload_s += (double)d->weights_bytes / (e->pcie_gbps * 1e9);
+	}
+	e->load_warm_s = upload_s + RUNTIME_START_S;
+	e->load_cold_s = e->load_warm_s + (double)e->file_bytes / (e->disk_gbps * 1e9);
+}
+
+/* ---- the whole estimate ---- */
+
+static void whole_model_memory(const struct placer *p, struct estimate *e)
+{
+	e->weights_bytes = p->s->tensor_bytes;
+	e->kv_bytes = 0;
+	for (int i = 0; i < p->s->n_layers; i++)
+		e->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) * p->s->n_layers *
+						 kv_elem_bytes(p->set->kv));
+	e->compute_bytes = layer_compute_bytes(p->m) + logits_bytes(p->m);
+	e->overhead_bytes = PROCESS_BYTES;
+	e->total_bytes = e->weights_bytes + e->kv_bytes + e->compute_bytes + e->overhead_bytes;
+}
+
+void estimate_model(const struct hardware *hw, const struct model *m,
+		    const struct size_model *s, const struct estimate_settings *set,
+		    struct estimate *out)
+{
+	struct placer p = { m, s, set, estimate_context(m, set->ctx), set->prompt_tokens };
+
+	if (p.read_ctx > p.ctx || p.read_ctx <= 0)
+		p.read_ctx = p.ctx;
+
+	memset(out, 0, sizeof(*out));
+	out->model = m;
+	out->ftype = s->ftype;
+	out->file_bytes = s->file_bytes;
+	whole_model_memory(&p, out);
+	place(hw, &p, true, &out->now);
+	place(hw, &p, false, &out->idle);
+	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
+}
+
+int estimate_ftype(const struct hardware *hw, const struct model *m, enum ftype ft,
+		   const struct estimate_settings *set, struct estimate *out,
+		   struct error *err)
+{
+	struct size_model s;
+
+	if (gguf_size_compute(m, ft, NULL, &s, err) < 0)
+		return -1;
+	estimate_model(hw, m, &s, set, out);
+	size_model_release(&s);
+	return 0;
+}
+
+static int rank(const struct estimate *e)
+{
+	const struct fit *f = &e->now;
+	bool on_gpus = f->placement == PLACE_GPU || f->placement == PLACE_MULTI_GPU;
+	bool usable = f->verdict >= VERDICT_USABLE;
+
+	if (on_gpus && usable)
+		return 3;
+	if (usable)
+		return 2;
+	return f->placement != PLACE_NONE ? 1 : 0;
+}
+
+int estimate_best(const struct hardware *hw, const struct model *m,
+		  const struct estimate_settings *set, struct estimate *out,
+		  struct error *err)
+{
+	struct estimate candidate;
+	int best_rank = -1;
+
+	for (int i = 0; i < estimate_default_ftype_count; i++) {
+		int r;
+
+		if (estimate_ftype(hw, m, estimate_default_ftypes[i], set, &candidate, err) < 0)
+			return -1;
+		r = rank(&candidate);
+		if (r > best_rank || (r == 0 && candidate.ftype == FTYPE_Q4_K_M)) {
+			*out = candidate;
+			best_rank = r > best_rank ? r : best_rank;
+		}
+		if (r == 3)
+			break; /* the highest quality entirely on GPUs at usable speed */
+	}
+	return 0;
+}

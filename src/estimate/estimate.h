@@ -1,0 +1,125 @@
+/* estimate.h - does a model fit on this hardware, where does it go, and how
+ * fast does it run? Pure arithmetic on the hardware picture, the model's
+ * architecture and its GGUF size model: no I/O, no printing.
+ *
+ * Every figure keeps its inputs in struct estimate so `canirun show` and
+ * --json can say how it was computed. The formulas are described in
+ * estimate.c next to their constants; the man page summarises them.
+ */
+#ifndef CANIRUN_ESTIMATE_H
+#define CANIRUN_ESTIMATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/catalog.h"
+#include "model/sizemodel.h"
+#include "hw/hw.h"
+
+/* The human reading floor and the "runs ahead of a reader" line, tok/s. */
+#define READING_FLOOR_TOK_S 4.0
+#define FAST_TOK_S 15.0
+
+enum kv_type { KV_F16, KV_Q8_0, KV_Q4_0 };
+int kv_type_parse(const char *name, enum kv_type *out);
+const char *kv_type_name(enum kv_type kv);
+
+struct estimate_settings {
+	int ctx;                /* context tokens (resolved: never "max") */
+	enum kv_type kv;
+	int threads;            /* CPU threads; <= 0: the physical cores */
+	int prompt_tokens;      /* prompt for time to first token */
+};
+
+enum placement { PLACE_NONE, PLACE_GPU, PLACE_MULTI_GPU, PLACE_PARTIAL, PLACE_CPU };
+const char *placement_name(enum placement p);   /* SPEC: "gpu", "multi-gpu", ... */
+
+/* What a partial placement keeps on the CPU: whole layers (llama.cpp -ngl)
+ * or only the MoE experts of some layers (--n-cpu-moe). */
+enum offload { OFFLOAD_NONE, OFFLOAD_LAYERS, OFFLOAD_EXPERTS };
+const char *offload_name(enum offload o);
+
+/* VERDICT_UNKNOWN: it fits, but a rate it needs (GPU bandwidth, CPU bench)
+ * is unknown, so no speed is claimed. */
+enum verdict { VERDICT_NO_FIT, VERDICT_UNKNOWN, VERDICT_SLOW, VERDICT_USABLE, VERDICT_FAST };
+const char *verdict_name(enum verdict v);       /* "fast", "usable", "slow", "no-fit", "unknown" */
+
+/* Bytes a device holds for the model. */
+struct device_load {
+	int first_layer;        /* layers first_layer .. first_layer+layers-1 */
+	int layers;             /* whole layers (their attention part for OFFLOAD_EXPERTS) */
+	int expert_layers;      /* layers whose MoE experts sit here */
+	int64_t weights_bytes, kv_bytes, compute_bytes, reserve_bytes;
+	int64_t budget_bytes;   /* what it had to offer */
+};
+
+/* The inputs of the decode formula, kept for explanation. */
+struct decode_terms {
+	double gpu_bytes_per_token, cpu_bytes_per_token;
+	double gpu_seconds_per_token, cpu_seconds_per_token;
+	double gpu_efficiency;          /* fraction of spec bandwidth reached */
+	double gpu_bandwidth_gbps;      /* slowest GPU used (spec) */
+	double cpu_gbps;                /* CPU matvec rate used */
+	double overhead_seconds;        /* per-token launch overhead */
+	const char *gpu_backend;        /* "cuda", "metal", "vulkan" */
+	double band;                    /* relative half-width of the low/high band */
+};
+
+/* One placement and what it runs at. */
+struct fit {
+	enum placement placement;
+	enum offload offload;
+	int gpu_layers;         /* layers run on GPUs (attention part for OFFLOAD_EXPERTS) */
+	int gpus_used;
+	bool output_on_gpu;     /* output matrix offloaded (llama.cpp does it first) */
+	struct device_load gpu[HW_MAX_GPUS]; /* by hw GPU index */
+	struct device_load cpu; /* system RAM */
+	struct decode_terms terms;
+	double decode_tok_s, decode_low_tok_s, decode_high_tok_s;   /* < 0 unknown */
+	double prefill_tok_s, ttft_s;   /* < 0 unknown */
+	enum verdict verdict;
+};
+
+struct estimate {
+	const struct model *model;
+	const char *file_path;          /* the GGUF file read for it; NULL: catalogue sizes */
+	enum ftype ftype;
+	int64_t file_bytes;
+	/* What the whole model needs, wherever it runs (SPEC "memory"). */
+	int64_t weights_bytes, kv_bytes, compute_bytes, overhead_bytes, total_bytes;
+	int64_t kv_bytes_per_token;     /* all layers, at full attention */
+	struct fit now;                 /* with free VRAM and MemAvailable */
+	struct fit idle;                /* with total VRAM and RAM less an OS reserve */
+	double load_cold_s, load_warm_s;/* for the `now` placement (idle if none); < 0 unknown */
+	double disk_gbps, pcie_gbps;    /* inputs of the load times; < 0 unknown */
+	enum fact_source disk_source;
+};
+
+/* Computes the estimate of model m at size s on hw. Never fails: facts that
+ * are unknown leave the figures that need them unknown. */
+void estimate_model(const struct hardware *hw, const struct model *m,
+		    const struct size_model *s, const struct estimate_settings *set,
+		    struct estimate *out);
+
+/* The context a setting means for m: ctx, or the trained context when
+ * ctx <= 0 ("--ctx max"). */
+int estimate_context(const struct model *m, int ctx);
+
+/* The file types tried, best quality first, when no --quant is given. */
+extern const enum ftype estimate_default_ftypes[];
+extern const int estimate_default_ftype_count;
+
+/* Estimates m at each default file type and keeps the best: the highest
+ * quality whose `now` placement is entirely on GPUs and at least usable;
+ * else the highest at least usable anywhere; else the highest that fits;
+ * else Q4_K_M (no fit). Returns 0, or -1 with err from the size model. */
+int estimate_best(const struct hardware *hw, const struct model *m,
+		  const struct estimate_settings *set, struct estimate *out,
+		  struct error *err);
+
+/* Estimates m at file type ft (computing its size model). */
+int estimate_ftype(const struct hardware *hw, const struct model *m, enum ftype ft,
+		   const struct estimate_settings *set, struct estimate *out,
+		   struct error *err);
+
+#endif

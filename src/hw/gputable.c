@@ -1,0 +1,632 @@
+#include "hw/gputable.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/jsonfile.h"
+
+/* data/gpus.json is ~100 KiB; anything far larger is not our file. */
+#define TABLE_MAX_BYTES (8u << 20)
+#define MIB 1048576LL
+
+/* ---- loading -------------------------------------------------------- */
+
+/* Where a field error is reported: "<file>: gpus[<i>] (<name>): ". */
+struct entry_ctx {
+	const char *path;
+	int index;
+	const char *name; /* NULL until the name itself validated */
+	struct error *err;
+};
+
+static int field_error(const struct entry_ctx *c, const char *field,
+		       const char *why)
+{
+	if (c->name)
+		return error_set(c->err, "%s: gpus[%d] (%s): %s: %s", c->path,
+				 c->index, c->name, field, why);
+	return error_set(c->err, "%s: gpus[%d]: %s: %s", c->path, c->index,
+			 field, why);
+}
+
+/* A non-empty string field; copied to out when out is not NULL, and then
+ * it must fit in size bytes (terminator included). */
+static int get_string(const struct entry_ctx *c, const cJSON *obj,
+		      const char *field, char *out, size_t size)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	size_t len;
+
+	if (!cJSON_IsString(v) || !v->valuestring[0])
+		return field_error(c, field, "must be a non-empty string");
+	if (!out)
+		return 0;
+	len = strlen(v->valuestring);
+	if (len >= size)
+		return field_error(c, field, "too long");
+	memcpy(out, v->valuestring, len + 1);
+	return 0;
+}
+
+/* A positive integer up to max, or null (then HW_UNKNOWN). */
+static int get_int(const struct entry_ctx *c, const cJSON *obj,
+		   const char *field, long long max, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	if (cJSON_IsNull(v)) {
+		*out = HW_UNKNOWN;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || v->valuedouble <= 0 ||
+	    v->valuedouble > (double)max ||
+	    v->valuedouble != floor(v->valuedouble))
+		return field_error(c, field, "must be a positive integer or null");
+	*out = (long long)v->valuedouble;
+	return 0;
+}
+
+/* A positive finite number, or null (then HW_UNKNOWN) when nullable. */
+static int get_number(const struct entry_ctx *c, const cJSON *obj,
+		      const char *field, bool nullable, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	if (nullable && cJSON_IsNull(v)) {
+		*out = HW_UNKNOWN;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+	    v->valuedouble <= 0)
+		return field_error(c, field, nullable ?
+				   "must be a positive number or null" :
+				   "must be a positive number");
+	*out = v->valuedouble;
+	return 0;
+}
+
+/* Parses exactly n hex digits at *s, advancing it. */
+static int hex_n(const char **s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		int ch = (unsigned char)(*s)[i];
+
+		if (!isxdigit(ch))
+			return -1;
+		v = v * 16 + (isdigit(ch) ? ch - '0' : tolower(ch) - 'a' + 10);
+	}
+	*s += n;
+	*out = v;
+	return 0;
+}
+
+/* "vvvv:dddd[ sub ssss:ssss][ rev rr]", all hex. */
+static int parse_pci_id(const char *s, struct gpu_pci_id *id)
+{
+	id->subvendor_id = id->subdevice_id = id->revision = -1;
+	if (hex_n(&s, 4, &id->vendor_id) || *s++ != ':' ||
+	    hex_n(&s, 4, &id->device_id))
+		return -1;
+	if (strncmp(s, " sub ", 5) == 0) {
+		s += 5;
+		if (hex_n(&s, 4, &id->subvendor_id) || *s++ != ':' ||
+		    hex_n(&s, 4, &id->subdevice_id))
+			return -1;
+	}
+	if (strncmp(s, " rev ", 5) == 0) {
+		s += 5;
+		if (hex_n(&s, 2, &id->revision))
+			return -1;
+	}
+	return *s ? -1 : 0;
+}
+
+static int get_pci_ids(const struct entry_ctx *c, const cJSON *obj,
+		       struct gpu_spec *g)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "pci_ids");
+	const cJSON *v;
+
+	if (!cJSON_IsArray(arr))
+		return field_error(c, "pci_ids", "must be an array of strings");
+	if (cJSON_GetArraySize(arr) > GPU_TABLE_MAX_IDS)
+		return field_error(c, "pci_ids", "more than 8 ids");
+	g->id_count = 0;
+	cJSON_ArrayForEach(v, arr) {
+		if (!cJSON_IsString(v) ||
+		    parse_pci_id(v->valuestring, &g->ids[g->id_count]))
+			return field_error(c, "pci_ids", "each must read "
+					   "\"vvvv:dddd[ sub ssss:ssss][ rev rr]\" (hex)");
+		g->id_count++;
+	}
+	return 0;
+}
+
+/* A string field that must be one of allowed (NULL-terminated). */
+static int get_enum(const struct entry_ctx *c, const cJSON *obj,
+		    const char *field, const char *const *allowed,
+		    char *out, size_t size)
+{
+	if (get_string(c, obj, field, out, size))
+		return -1;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(out, allowed[i]) == 0)
+			return 0;
+	return field_error(c, field, "unknown value");
+}
+
+/* "4.0 x16" -> gen 4, width 16; null -> unknown (SXM, integrated, soc). */
+static int get_pcie(const struct entry_ctx *c, const cJSON *obj,
+		    struct gpu_spec *g)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "pcie");
+	int gen, width, used = 0;
+
+	g->pcie_gen = g->pcie_width = HW_UNKNOWN;
+	if (cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v) ||
+	    sscanf(v->valuestring, "%d.0 x%d%n", &gen, &width, &used) != 2 ||
+	    v->valuestring[used] || gen < 1 || gen > 9 || width < 1 ||
+	    width > 32)
+		return field_error(c, "pcie", "must read \"G.0 xW\" or be null");
+	g->pcie_gen = gen;
+	g->pcie_width = width;
+	return 0;
+}
+
+static int get_bool(const struct entry_ctx *c, const cJSON *obj,
+		    const char *field, bool *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	if (!cJSON_IsBool(v))
+		return field_error(c, field, "must be true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+static const char *const vendors[] = { "nvidia", "amd", "intel", "apple",
+				       "other", NULL };
+static const char *const forms[] = { "desktop", "laptop", "workstation",
+				     "datacenter", "integrated", "soc", NULL };
+
+/* The numeric fields, with the rules data/README.md states. */
+static int get_numbers(const struct entry_ctx *c, const cJSON *o,
+		       struct gpu_spec *g)
+{
+	long long vram_mib, bus_bits, tdp_w;
+
+	if (get_int(c, o, "vram_mib", 64LL << 20, &vram_mib) ||
+	    get_int(c, o, "bus_width_bits", 65536, &bus_bits) ||
+	    get_number(c, o, "bandwidth_gbps", false, &g->bandwidth_gbps) ||
+	    get_number(c, o, "fp16_tflops", true, &g->fp16_tflops) ||
+	    get_int(c, o, "tdp_w", 100000, &tdp_w))
+		return -1;
+	g->vram_bytes = vram_mib == HW_UNKNOWN ? HW_UNKNOWN : vram_mib * MIB;
+	g->bus_width_bits = (int)bus_bits;
+	g->tdp_w = (int)tdp_w;
+	return 0;
+}
+
+static int parse_entry(struct entry_ctx *c, const cJSON *o, struct gpu_spec *g)
+{
+	char vendor[16];
+
+	if (!cJSON_IsObject(o))
+		return error_set(c->err, "%s: gpus[%d]: must be an object",
+				 c->path, c->index);
+	if (get_string(c, o, "name", g->name, sizeof(g->name)))
+		return -1;
+	c->name = g->name;
+	if (get_enum(c, o, "vendor", vendors, vendor, sizeof(vendor)))
+		return -1;
+	gpu_vendor_parse(vendor, &g->vendor);
+	/* The source documents the row; it is required but not kept. */
+	return get_pci_ids(c, o, g) || get_numbers(c, o, g) ||
+	       get_string(c, o, "memory_type", g->memory_type,
+			  sizeof(g->memory_type)) ||
+	       get_bool(c, o, "unified_memory", &g->unified_memory) ||
+	       get_enum(c, o, "form", forms, g->form, sizeof(g->form)) ||
+	       get_pcie(c, o, g) || get_string(c, o, "source", NULL, 0) ? -1 : 0;
+}
+
+/* Names are looked up case-insensitively, so they must differ that way. */
+static int check_duplicates(const char *path, const struct gpu_table *t,
+			    struct error *err)
+{
+	for (int i = 1; i < t->count; i++)
+		for (int j = 0; j < i; j++)
+			if (strcasecmp(t->specs[i].name, t->specs[j].name) == 0)
+				return error_set(err, "%s: gpus[%d] (%s): name: "
+						 "duplicate of gpus[%d]", path,
+						 i, t->specs[i].name, j);
+	return 0;
+}
+
+static int parse_table(const char *path, const cJSON *root,
+		       struct gpu_table *t, struct error *err)
+{
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+	const cJSON *gpus = cJSON_GetObjectItemCaseSensitive(root, "gpus");
+	const cJSON *e;
+	int n;
+
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
+		return error_set(err, "%s: schema_version: must be 1", path);
+	if (!cJSON_IsArray(gpus))
+		return error_set(err, "%s: gpus: must be an array", path);
+	n = cJSON_GetArraySize(gpus);
+	t->specs = calloc(n ? (size_t)n : 1, sizeof(*t->specs));
+	if (!t->specs)
+		return error_set(err, "%s: out of memory", path);
+	cJSON_ArrayForEach(e, gpus) {
+		struct entry_ctx c = { path, t->count, NULL, err };
+
+		if (parse_entry(&c, e, &t->specs[t->count]))
+			return -1;
+		t->count++;
+	}
+	return check_duplicates(path, t, err);
+}
+
+int gpu_table_load(const char *path, struct gpu_table *t, struct error *err)
+{
+	cJSON *root;
+	int rc;
+
+	t->specs = NULL;
+	t->count = 0;
+	root = json_load_file(path, TABLE_MAX_BYTES, err);
+	if (!root) {
+		rc = -1;
+	} else if (!cJSON_IsObject(root)) {
+		rc = error_set(err, "%s: must hold a JSON object", path);
+	} else {
+		rc = parse_table(path, root, t, err);
+	}
+	cJSON_Delete(root);
+	if (rc)
+		gpu_table_release(t);
+	return rc;
+}
+
+void gpu_table_release(struct gpu_table *t)
+{
+	free(t->specs);
+	t->specs = NULL;
+	t->count = 0;
+}
+
+int gpu_table_index(const struct gpu_table *t, const struct gpu_spec *spec)
+{
+	if (!spec || spec < t->specs || spec >= t->specs + t->count)
+		return -1;
+	return (int)(spec - t->specs);
+}
+
+/* ---- lookup by PCI id ---------------------------------------------- */
+
+/* How well one table id describes a device: 0 no match; otherwise 1 for
+ * vendor:device, plus 2 for a matching subsystem and 1 for a matching
+ * revision. A qualifier the device contradicts gives the weakest match,
+ * PCI_CONTRADICTED, so an unlisted board or revision of a known chip still
+ * finds its smallest sibling. */
+#define PCI_CONTRADICTED 0.5
+
+static double pci_score(const struct gpu_pci_id *id, int vendor_id,
+			int device_id, int subvendor_id, int subdevice_id,
+			int revision)
+{
+	double score = 1;
+
+	if (id->vendor_id != vendor_id || id->device_id != device_id)
+		return 0;
+	if (id->subvendor_id >= 0 && subvendor_id >= 0) {
+		if (id->subvendor_id != subvendor_id ||
+		    id->subdevice_id != subdevice_id)
+			return PCI_CONTRADICTED;
+		score += 2;
+	}
+	if (id->revision >= 0 && revision >= 0) {
+		if (id->revision != revision)
+			return PCI_CONTRADICTED;
+		score += 1;
+	}
+	return score;
+}
+
+/* Smaller VRAM first; an unknown size sorts after every known one. */
+static bool smaller_vram(const struct gpu_spec *a, const struct gpu_spec *b)
+{
+	if (a->vram_bytes < 0)
+		return false;
+	return b->vram_bytes < 0 || a->vram_bytes < b->vram_bytes;
+}
+
+const struct gpu_spec *gpu_table_find_pci(const struct gpu_table *t,
+					  int vendor_id, int device_id,
+					  int subvendor_id, int subdevice_id,
+					  int revision)
+{
+	const struct gpu_spec *best = NULL;
+	double best_score = 0;
+
+	for (int i = 0; i < t->count; i++) {
+		const struct gpu_spec *g = &t->specs[i];
+		double score = 0;
+
+		for (int k = 0; k < g->id_count; k++)
+			score = fmax(score, pci_score(&g->ids[k], vendor_id,
+						      device_id, subvendor_id,
+						      subdevice_id, revision));
+		if (score > best_score ||
+		    (score > 0 && score == best_score && smaller_vram(g, best))) {
+			best = g;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/* ---- lookup by name ------------------------------------------------ */
+
+#define NAME_WORDS_MAX 16
+#define WORD_MAX 32
+
+/* A name as lower-case words, vendor words dropped. */
+struct words {
+	int count;
+	char w[NAME_WORDS_MAX][WORD_MAX];
+};
+
+/* Words that name a maker or brand rather than a GPU; "Arc" stays because
+ * it separates Intel's Arc cards from other Intel GPUs. */
+static bool is_vendor_word(const char *w)
+{
+	static const char *const list[] = { "nvidia", "geforce", "amd",
+		"radeon", "intel", "apple", "tesla", NULL };
+
+	for (int i = 0; list[i]; i++)
+		if (strcmp(w, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Splits on blanks, parentheses, commas and slashes; "38-core", "4.0"
+ * stay one word. Words beyond the limits are cut, which only loosens a
+ * match on absurdly long names. */
+static void split_words(const char *s, struct words *out)
+{
+	out->count = 0;
+	while (*s) {
+		char w[WORD_MAX];
+		size_t n = 0;
+
+		while (*s && strchr(" \t()/,", *s))
+			s++;
+		while (*s && !strchr(" \t()/,", *s)) {
+			if (n + 1 < sizeof(w))
+				w[n++] = (char)tolower((unsigned char)*s);
+			s++;
+		}
+		w[n] = '\0';
+		if (n && !is_vendor_word(w) && out->count < NAME_WORDS_MAX)
+			memcpy(out->w[out->count++], w, n + 1);
+	}
+}
+
+static bool only_digits(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* Letters, and hyphens as in "-core". */
+static bool only_letters(const char *s)
+{
+	for (; *s; s++)
+		if (!isalpha((unsigned char)*s) && *s != '-')
+			return false;
+	return true;
+}
+
+/* 2: the words are equal. 1: the name word extends the query word by a
+ * suffix of another kind: digits after letters ("sxm" -> "sxm5"), or
+ * letters after digits ("80" -> "80gb", "38" -> "38-core"). 0: no match. */
+static int word_match(const char *q, const char *n)
+{
+	size_t len = strlen(q);
+	const char *rest = n + len;
+
+	if (strncmp(q, n, len) != 0)
+		return 0;
+	if (!*rest)
+		return 2;
+	if (isalpha((unsigned char)q[len - 1]))
+		return only_digits(rest);
+	return isdigit((unsigned char)q[len - 1]) && only_letters(rest);
+}
+
+/* Match level of a name for a query: 3 its words equal the query's,
+ * 2 every query word equals a name word, 1 every query word at least
+ * extends to one, 0 otherwise. */
+static int name_level(const struct words *q, const struct words *n)
+{
+	int level = 2;
+
+	for (int i = 0; i < q->count; i++) {
+		int best = 0;
+
+		for (int j = 0; j < n->count; j++)
+			if (word_match(q->w[i], n->w[j]) > best)
+				best = word_match(q->w[i], n->w[j]);
+		if (best < level)
+			level = best;
+	}
+	return level == 2 && q->count == n->count ? 3 : level;
+}
+
+/* Levenshtein distance, for suggesting names close to an unknown one. */
+static int edit_distance(const char *a, const char *b)
+{
+	int row[NAME_WORDS_MAX * WORD_MAX + 1];
+	size_t la = strlen(a), lb = strlen(b);
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= la; i++) {
+		int diag = row[0];
+
+		row[0] = (int)i;
+		for (size_t j = 1; j <= lb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static void join_words(const struct words *w, char *out, size_t size)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < w->count; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+					i ? " " : "", w->w[i]);
+}
+
+/* Closeness of a name to a query: query words it matches first, then
+ * (negated) edit distance; larger is closer. */
+static long closeness(const struct words *q, const char *q_joined,
+		      const struct words *n)
+{
+	char n_joined[NAME_WORDS_MAX * WORD_MAX];
+	long shared = 0;
+
+	for (int i = 0; i < q->count; i++)
+		for (int j = 0; j < n->count; j++)
+			if (word_match(q->w[i], n->w[j])) {
+				shared++;
+				break;
+			}
+	join_words(n, n_joined, sizeof(n_joined));
+	return shared * 10000 - edit_distance(q_joined, n_joined);
+}
+
+/* Appends to a bounded message; truncates quietly. */
+static void append(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s", s);
+}
+
+#define SUGGEST_MAX 3
+#define CANDIDATES_MAX 8
+
+static int unknown_name(const struct gpu_table *t, const char *query,
+			const struct words *q, struct error *err)
+{
+	char q_joined[NAME_WORDS_MAX * WORD_MAX], msg[ERROR_MSG_MAX];
+	int pick[SUGGEST_MAX], picked = 0;
+	long score[SUGGEST_MAX];
+
+	join_words(q, q_joined, sizeof(q_joined));
+	for (int i = 0; i < t->count && q->count; i++) {
+		struct words n;
+		long s;
+		int k;
+
+		split_words(t->specs[i].name, &n);
+		s = closeness(q, q_joined, &n);
+		/* insertion into the sorted top list */
+		for (k = picked; k > 0 && score[k - 1] < s; k--)
+			if (k < SUGGEST_MAX) {
+				pick[k] = pick[k - 1];
+				score[k] = score[k - 1];
+			}
+		if (k < SUGGEST_MAX) {
+			pick[k] = i;
+			score[k] = s;
+			picked += picked < SUGGEST_MAX;
+		}
+	}
+	snprintf(msg, sizeof(msg), "unknown GPU '%s'", query);
+	for (int k = 0; k < picked; k++) {
+		append(msg, sizeof(msg), k ? ", " : "; closest: ");
+		append(msg, sizeof(msg), t->specs[pick[k]].name);
+	}
+	return error_set(err, "%s", msg);
+}
+
+static int ambiguous_name(const struct gpu_table *t, const char *query,
+			  const struct words *q, int level, int matches,
+			  struct error *err)
+{
+	char msg[ERROR_MSG_MAX];
+	int listed = 0;
+
+	snprintf(msg, sizeof(msg), "ambiguous GPU '%s': candidates: ", query);
+	for (int i = 0; i < t->count && listed < CANDIDATES_MAX; i++) {
+		struct words n;
+
+		split_words(t->specs[i].name, &n);
+		if (name_level(q, &n) != level)
+			continue;
+		append(msg, sizeof(msg), listed++ ? ", " : "");
+		append(msg, sizeof(msg), t->specs[i].name);
+	}
+	if (matches > listed) {
+		char more[32];
+
+		snprintf(more, sizeof(more), " (%d in all)", matches);
+		append(msg, sizeof(msg), more);
+	}
+	return error_set(err, "%s", msg);
+}
+
+int gpu_table_find_name(const struct gpu_table *t, const char *query,
+			const struct gpu_spec **out, struct error *err)
+{
+	struct words q;
+	int best_level = 0, matches = 0;
+
+	split_words(query, &q);
+	for (int i = 0; i < t->count && q.count; i++) {
+		struct words n;
+		int level;
+
+		split_words(t->specs[i].name, &n);
+		level = name_level(&q, &n);
+		if (level > best_level) {
+			best_level = level;
+			matches = 0;
+		}
+		if (level == best_level && level > 0 && matches++ == 0)
+			*out = &t->specs[i];
+	}
+	if (matches == 0)
+		return unknown_name(t, query, &q, err);
+	if (matches > 1)
+		return ambiguous_name(t, query, &q, best_level, matches, err);
+	return 0;
+}

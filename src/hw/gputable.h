@@ -1,0 +1,81 @@
+/* gputable.h - the GPU table, data/gpus.json: specifications of GPUs by PCI
+ * id and by marketing name. The probe falls back to it for facts a driver
+ * does not report (source "table"); --gpu builds what-if GPUs from it.
+ *
+ * A loaded table owns its entries; release it with gpu_table_release().
+ * Lookups return pointers into the table, valid until it is released.
+ */
+#ifndef CANIRUN_GPUTABLE_H
+#define CANIRUN_GPUTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/errors.h"
+#include "hw/hw.h"
+
+#define GPU_TABLE_MAX_IDS 8
+
+struct gpu_pci_id {
+	int vendor_id, device_id;
+	int subvendor_id, subdevice_id; /* -1: any */
+	int revision;                   /* -1: any */
+};
+
+struct gpu_spec {
+	char name[HW_NAME_MAX];     /* "GeForce RTX 4090", "Radeon RX 7900 XTX" */
+	enum gpu_vendor vendor;
+	int id_count;
+	struct gpu_pci_id ids[GPU_TABLE_MAX_IDS];
+	int64_t vram_bytes;         /* HW_UNKNOWN when not fixed (Apple: see ram options) */
+	char memory_type[16];       /* "GDDR6X", "HBM3", "LPDDR5X" */
+	int bus_width_bits;         /* HW_UNKNOWN if not published */
+	double bandwidth_gbps;      /* GB/s */
+	double fp16_tflops;         /* dense FP16 tensor (or vector where no tensor units) */
+	int tdp_w;                  /* HW_UNKNOWN if not published */
+	bool unified_memory;        /* shares system memory (APU, Apple, GB10) */
+	char form[16];              /* "desktop", "laptop", "datacenter", "workstation", "integrated", "soc" */
+	int pcie_gen, pcie_width;   /* the card's own link; HW_UNKNOWN for SXM/integrated */
+};
+
+struct gpu_table {
+	struct gpu_spec *specs;
+	int count;
+};
+
+/* Loads and validates path. On error returns -1 with err naming the file,
+ * the entry and the field ("data/gpus.json: gpus[3] (RTX 4090): vram_mib:
+ * must be a positive integer"). t is left empty on error. */
+int gpu_table_load(const char *path, struct gpu_table *t, struct error *err);
+void gpu_table_release(struct gpu_table *t);
+
+/* The entry for a PCI device, or NULL when no entry lists vendor:device.
+ * Pass -1 for a subsystem or revision not known. Each table id scores 1
+ * for vendor:device, +2 when its subsystem is given and equal, +1 when its
+ * revision is given and equal; a given qualifier the device contradicts
+ * scores 0.5 (still a match, the weakest). Best score wins; ties go to the
+ * smallest VRAM (never overstate memory; unknown VRAM counts as largest),
+ * then to table order. */
+const struct gpu_spec *gpu_table_find_pci(const struct gpu_table *t,
+					  int vendor_id, int device_id,
+					  int subvendor_id, int subdevice_id,
+					  int revision);
+
+/* Resolves a --gpu name ("RTX 4090", "nvidia a100 80gb sxm", "M2 Max
+ * 38-core"). Names and query are compared as lower-case words split on
+ * blanks, parentheses, commas and slashes, with the vendor words nvidia,
+ * geforce, amd, radeon, intel, apple and tesla dropped ("arc" is kept).
+ * Levels, best first: 3 the name's words equal the query's; 2 every query
+ * word equals a name word; 1 every query word equals or extends to a name
+ * word (digits after letters: "sxm" -> "sxm5"; letters or '-' after
+ * digits: "80" -> "80gb", "38" -> "38-core"). Exactly one name at the best
+ * level: returns 0 and *out. Several: -1, "ambiguous GPU 'X': candidates:
+ * A, B, C" (at most 8, then "(N in all)"). None: -1, "unknown GPU 'X';
+ * closest: A, B, C" (by query words matched, then edit distance). */
+int gpu_table_find_name(const struct gpu_table *t, const char *query,
+			const struct gpu_spec **out, struct error *err);
+
+/* Index of spec within t (for gpu_info.table_entry). */
+int gpu_table_index(const struct gpu_table *t, const struct gpu_spec *spec);
+
+#endif

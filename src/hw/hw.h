@@ -1,0 +1,142 @@
+/* hw.h - the picture of one machine: what the probe found, a saved profile,
+ * or what-if hardware described on the command line.
+ *
+ * Every fact is either known or unknown. Unknown integers hold HW_UNKNOWN
+ * (-1), unknown doubles hold a negative value (HW_UNKNOWN), unknown strings
+ * are empty. Each group of facts records where it came from in a
+ * `enum fact_source`, shown by `canirun hw` and in --json.
+ *
+ * struct hardware owns no heap memory: copy it, zero it, drop it.
+ */
+#ifndef CANIRUN_HW_H
+#define CANIRUN_HW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/errors.h"
+
+#define HW_UNKNOWN (-1)
+#define HW_MAX_GPUS 16
+#define HW_MAX_SIMD 24
+#define HW_NAME_MAX 128
+#define HW_PATH_MAX 512
+
+enum fact_source {
+	SRC_UNKNOWN = 0,
+	SRC_PROBE,      /* read from this machine (generic) */
+	SRC_PROCFS,     /* /proc files */
+	SRC_SYSFS,      /* /sys files */
+	SRC_CGROUP,     /* cgroup v2 limit */
+	SRC_PCI_CONFIG, /* PCI config space through libpci */
+	SRC_NVML,       /* libnvidia-ml */
+	SRC_DRM,        /* DRM ioctls */
+	SRC_TABLE,      /* data/gpus.json looked up by PCI id or name */
+	SRC_WHATIF,     /* described on the command line */
+	SRC_PROFILE,    /* loaded from a --hw profile */
+	SRC_BENCH,      /* measured now by the microbenchmark */
+	SRC_CACHED,     /* measured earlier, from the bench cache */
+	SRC_ESTIMATED,  /* computed from other facts, not measured */
+};
+
+/* The JSON/text spelling: "nvml", "sysfs", "table", "what-if", ... */
+const char *fact_source_name(enum fact_source src);
+/* Inverse of fact_source_name; -1 when unknown to us. */
+int fact_source_parse(const char *name, enum fact_source *out);
+
+enum hw_origin { HW_FROM_PROBE, HW_FROM_PROFILE, HW_FROM_WHATIF };
+
+enum gpu_vendor {
+	GPU_VENDOR_OTHER = 0,
+	GPU_VENDOR_NVIDIA,
+	GPU_VENDOR_AMD,
+	GPU_VENDOR_INTEL,
+	GPU_VENDOR_APPLE,
+};
+const char *gpu_vendor_name(enum gpu_vendor v);       /* "nvidia", ... */
+enum gpu_vendor gpu_vendor_from_pci(int pci_vendor_id);
+int gpu_vendor_parse(const char *name, enum gpu_vendor *out);
+
+enum disk_kind { DISK_UNKNOWN = 0, DISK_NVME, DISK_SSD, DISK_HDD, DISK_VIRTUAL };
+const char *disk_kind_name(enum disk_kind k);           /* "nvme", ... */
+int disk_kind_parse(const char *name, enum disk_kind *out);
+
+struct ram_info {
+	int64_t total_bytes;        /* MemTotal, or the cgroup limit if lower */
+	int64_t available_bytes;    /* MemAvailable, capped by cgroup headroom */
+	int64_t swap_total_bytes;
+	int64_t swap_free_bytes;
+	int64_t cgroup_limit_bytes; /* memory.max; HW_UNKNOWN when "max"/absent */
+	enum fact_source source;
+};
+
+struct cpu_info {
+	char model[HW_NAME_MAX];
+	int cores;                  /* physical cores usable by us */
+	int threads;                /* logical CPUs usable (affinity, cpu.max) */
+	int simd_count;
+	char simd[HW_MAX_SIMD][16]; /* "avx2", "avx512f", "avx512_vnni", "neon", "dotprod", ... */
+	int64_t l3_bytes;           /* last-level cache, for sizing the bench */
+	double q4_gbps;             /* Q4_0 matvec weight bytes per second / 1e9 */
+	double q4_k_gbps, q6_k_gbps, q8_0_gbps; /* the same for other block types */
+	enum fact_source q4_source; /* SRC_BENCH, SRC_CACHED, SRC_PROFILE, SRC_ESTIMATED */
+	double mem_read_gbps;       /* plain memory-read bandwidth, from the bench */
+	double prefill_gflops;      /* batched Q4 matmul rate, from the bench (CPU prefill) */
+	enum fact_source source;
+};
+
+struct pcie_link {
+	int gen, width;             /* current link; HW_UNKNOWN each */
+	int max_gen, max_width;     /* what the device and slot allow */
+	enum fact_source source;
+};
+
+struct gpu_info {
+	int index;                  /* order after sorting by bus address */
+	char name[HW_NAME_MAX];     /* marketing name, e.g. "GeForce RTX 4090" */
+	enum gpu_vendor vendor;
+	int pci_vendor_id, pci_device_id;        /* HW_UNKNOWN for what-if/Apple */
+	int pci_subvendor_id, pci_subdevice_id;
+	int pci_revision;
+	int pci_class;                           /* 0x0300, 0x0302, 0x1200 */
+	char bus[20];               /* "0000:01:00.0"; "" when not a PCI device */
+	char driver[32];            /* kernel driver in use; "" unknown */
+	bool integrated;            /* shares system RAM (APU, iGPU, GB10) */
+	bool unified_memory;        /* budget comes from system RAM */
+	int64_t vram_total_bytes;   /* usable memory budget for unified parts */
+	int64_t vram_free_bytes;
+	enum fact_source vram_source;
+	int64_t gtt_total_bytes;    /* amdgpu GTT limit; HW_UNKNOWN elsewhere */
+	int mem_bus_width_bits;
+	int mem_clock_mhz;          /* max memory clock as NVML reports it */
+	double bandwidth_gbps;      /* memory bandwidth, GB/s (1e9) */
+	enum fact_source bandwidth_source;
+	double fp16_tflops;         /* dense FP16 tensor throughput */
+	enum fact_source fp16_source;
+	struct pcie_link pcie;
+	int table_entry;            /* index into the GPU table; -1 when none */
+};
+
+struct disk_info {
+	char path[HW_PATH_MAX];     /* the models directory that was examined */
+	char device[64];            /* "nvme0n1", "sda", "vda"; "" unknown */
+	enum disk_kind kind;
+	double read_gbps;           /* measured sequential read; < 0 unknown */
+	enum fact_source read_source;
+};
+
+struct hardware {
+	enum hw_origin origin;
+	struct ram_info ram;
+	struct cpu_info cpu;
+	int gpu_count;
+	struct gpu_info gpus[HW_MAX_GPUS];
+	struct disk_info disk;
+	struct warnings warnings;   /* doubts met while building this picture */
+};
+
+/* Sets every fact to unknown. */
+void hw_init(struct hardware *hw);
+void hw_gpu_init(struct gpu_info *gpu);
+
+#endif

@@ -1,0 +1,25 @@
+/* hwjson.h - struct hardware as JSON (SPEC.md "hardware" object), both ways:
+ * the writer serves `--json` and `canirun hw --json`, the reader loads such
+ * a file back as a --hw profile. */
+#ifndef CANIRUN_HWJSON_H
+#define CANIRUN_HWJSON_H
+
+#include <cjson/cJSON.h>
+
+#include "util/errors.h"
+#include "hw/hw.h"
+
+/* A new cJSON object the caller owns (cJSON_Delete); NULL when out of memory. */
+cJSON *hw_to_json(const struct hardware *hw);
+
+/* Fills hw from a "hardware" object (or a whole `hw --json` document that
+ * holds one); file names the source in errors ("FILE: hardware.gpus[1].name:
+ * must be a string"). Facts that are null stay unknown. The result's origin
+ * is HW_FROM_PROFILE and measured facts' sources become "profile". */
+int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
+		 struct error *err);
+
+/* Reads and parses a profile file. */
+int hw_load_profile(const char *path, struct hardware *hw, struct error *err);
+
+#endif

@@ -1,0 +1,165 @@
+#include "hw/override.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/sysfile.h"
+
+static void trim_copy(char *out, size_t size, const char *start, size_t len)
+{
+	while (len > 0 && isspace((unsigned char)*start)) {
+		start++;
+		len--;
+	}
+	while (len > 0 && isspace((unsigned char)start[len - 1]))
+		len--;
+	snprintf(out, size, "%.*s", (int)len, start);
+}
+
+int whatif_split_count(const char *arg, char *name, size_t name_size, int *count)
+{
+	size_t len = strlen(arg), digits = 0;
+	char num[8];
+
+	*count = 1;
+	/* Leading "2x " or "2x": digits then x then a space or a letter. */
+	while (isdigit((unsigned char)arg[digits]))
+		digits++;
+	if (digits > 0 && digits < 4 && (arg[digits] == 'x' || arg[digits] == 'X') &&
+	    arg[digits + 1] && !isdigit((unsigned char)arg[digits + 1])) {
+		snprintf(num, sizeof(num), "%.*s", (int)digits, arg);
+		trim_copy(name, name_size, arg + digits + 1, len - digits - 1);
+		return parse_int(num, 1, HW_MAX_GPUS, count);
+	}
+	/* Trailing "x2" after a space or a letter-free boundary. */
+	for (digits = 0; digits < len && isdigit((unsigned char)arg[len - 1 - digits]); digits++)
+		;
+	if (digits > 0 && digits < 4 && len > digits + 1) {
+		char x = arg[len - 1 - digits], before = arg[len - 2 - digits];
+
+		if ((x == 'x' || x == 'X') && (isspace((unsigned char)before) ||
+					       isdigit((unsigned char)before))) {
+			snprintf(num, sizeof(num), "%s", arg + len - digits);
+			trim_copy(name, name_size, arg, len - digits - 1);
+			return parse_int(num, 1, HW_MAX_GPUS, count);
+		}
+	}
+	trim_copy(name, name_size, arg, len);
+	return 0;
+}
+
+static void gpu_from_spec(const struct gpu_table *table, const struct gpu_spec *spec,
+			  struct gpu_info *g)
+{
+	hw_gpu_init(g);
+	snprintf(g->name, sizeof(g->name), "%s", spec->name);
+	g->vendor = spec->vendor;
+	if (spec->id_count > 0) {
+		g->pci_vendor_id = spec->ids[0].vendor_id;
+		g->pci_device_id = spec->ids[0].device_id;
+	}
+	g->unified_memory = spec->unified_memory;
+	g->integrated = spec->unified_memory;
+	g->vram_total_bytes = g->vram_free_bytes = spec->vram_bytes;
+	g->vram_source = spec->vram_bytes >= 0 ? SRC_WHATIF : SRC_UNKNOWN;
+	g->mem_bus_width_bits = spec->bus_width_bits;
+	g->bandwidth_gbps = spec->bandwidth_gbps;
+	g->bandwidth_source = spec->bandwidth_gbps >= 0 ? SRC_TABLE : SRC_UNKNOWN;
+	g->fp16_tflops = spec->fp16_tflops;
+	g->fp16_source = spec->fp16_tflops >= 0 ? SRC_TABLE : SRC_UNKNOWN;
+	g->pcie.gen = g->pcie.max_gen = spec->pcie_gen;
+	g->pcie.width = g->pcie.max_width = spec->pcie_width;
+	g->pcie.source = spec->pcie_gen >= 0 ? SRC_TABLE : SRC_UNKNOWN;
+	g->table_entry = gpu_table_index(table, spec);
+}
+
+static int add_named_gpus(const struct whatif *w, const struct gpu_table *table,
+			  struct hardware *hw, struct error *err)
+{
+	hw->gpu_count = 0;
+	for (int i = 0; i < w->gpu_name_count; i++) {
+		const struct gpu_spec *spec;
+		char name[HW_NAME_MAX];
+		int count;
+
+		if (whatif_split_count(w->gpu_names[i], name, sizeof(name), &count) < 0)
+			return error_set(err, "--gpu '%s': the count must be 1 to %d",
+					 w->gpu_names[i], HW_MAX_GPUS);
+		if (!table)
+			return error_set(err, "--gpu '%s': no GPU table loaded", name);
+		if (gpu_table_find_name(table, name, &spec, err) < 0)
+			return error_prefix(err, "--gpu");
+		for (int n = 0; n < count; n++) {
+			if (hw->gpu_count == HW_MAX_GPUS)
+				return error_set(err, "--gpu: more than %d GPUs", HW_MAX_GPUS);
+			gpu_from_spec(table, spec, &hw->gpus[hw->gpu_count]);
+			hw->gpus[hw->gpu_count].index = hw->gpu_count;
+			hw->gpu_count++;
+		}
+	}
+	return 0;
+}
+
+static void set_ram(struct hardware *hw, int64_t bytes)
+{
+	hw->ram.total_bytes = hw->ram.available_bytes = bytes;
+	hw->ram.cgroup_limit_bytes = HW_UNKNOWN;
+	hw->ram.source = SRC_WHATIF;
+}
+
+/* A unified-memory GPU's budget is the system memory it shares. Apple's
+ * Metal lets one process wire about three quarters of it (llama.cpp logs
+ * recommendedMaxWorkingSetSize at ~0.75 of RAM on 32-192 GB Macs). */
+#define APPLE_WIRED_SHARE 0.75
+
+static void size_unified_gpus(struct hardware *hw, bool ram_given)
+{
+	for (int i = 0; i < hw->gpu_count; i++) {
+		struct gpu_info *g = &hw->gpus[i];
+
+		if (!g->unified_memory)
+			continue;
+		if (!ram_given && g->vram_total_bytes >= 0)
+			set_ram(hw, g->vram_total_bytes);
+		g->vram_total_bytes = hw->ram.total_bytes;
+		g->vram_free_bytes = hw->ram.available_bytes;
+		if (g->vendor == GPU_VENDOR_APPLE && g->vram_total_bytes > 0) {
+			g->vram_total_bytes = (int64_t)(g->vram_total_bytes * APPLE_WIRED_SHARE);
+			g->vram_free_bytes = (int64_t)(g->vram_free_bytes * APPLE_WIRED_SHARE);
+		}
+		g->vram_source = hw->ram.total_bytes >= 0 ? SRC_WHATIF : SRC_UNKNOWN;
+	}
+}
+
+int whatif_apply(const struct whatif *w, const struct gpu_table *table,
+		 struct hardware *hw, struct error *err)
+{
+	bool changed = false;
+
+	if (w->gpu_name_count > 0) {
+		if (add_named_gpus(w, table, hw, err) < 0)
+			return -1;
+		changed = true;
+	}
+	if (w->ram_bytes >= 0) {
+		set_ram(hw, w->ram_bytes);
+		changed = true;
+	}
+	if (w->gpu_name_count > 0)
+		size_unified_gpus(hw, w->ram_bytes >= 0);
+	if (w->vram_bytes >= 0) {
+		for (int i = 0; i < hw->gpu_count; i++) {
+			hw->gpus[i].vram_total_bytes = hw->gpus[i].vram_free_bytes = w->vram_bytes;
+			hw->gpus[i].vram_source = SRC_WHATIF;
+		}
+		changed = true;
+	}
+	if (w->cpu_only) {
+		hw->gpu_count = 0;
+		changed = true;
+	}
+	if (changed)
+		hw->origin = HW_FROM_WHATIF;
+	return 0;
+}

@@ -1,0 +1,110 @@
+/* quant.h - GGUF file types (Q4_K_M, Q8_0, ...) and the ggml type llama.cpp's
+ * quantizer gives each tensor of a file of that type.
+ *
+ * The rules follow src/llama-quant.cpp of github:ggml-org/llama.cpp
+ * (llama_tensor_get_type, llama_tensor_get_type_impl,
+ * tensor_allows_quantization, tensor_type_fallback and
+ * llama_ftype_get_default_type), without tensor-type overrides or --pure.
+ * Float files (F32, F16, BF16) are what convert_hf_to_gguf.py writes.
+ *
+ * Usage: quant_begin() once per file with the tensor list's counts, then
+ * quant_tensor_type() for every tensor in file order (non-layer tensors
+ * first, then by layer, as llama.cpp sorts them): the rules count attn_v
+ * and ffn_* tensors as they go.
+ */
+#ifndef CANIRUN_QUANT_H
+#define CANIRUN_QUANT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/ggml.h"
+
+/* Values are llama.cpp's enum llama_ftype (include/llama.h), the number a
+ * GGUF file stores in general.file_type. */
+enum ftype {
+	FTYPE_F32 = 0,
+	FTYPE_F16 = 1,
+	FTYPE_Q4_0 = 2,
+	FTYPE_Q4_1 = 3,
+	FTYPE_Q8_0 = 7,
+	FTYPE_Q5_0 = 8,
+	FTYPE_Q5_1 = 9,
+	FTYPE_Q2_K = 10,
+	FTYPE_Q3_K_S = 11,
+	FTYPE_Q3_K_M = 12,
+	FTYPE_Q3_K_L = 13,
+	FTYPE_Q4_K_S = 14,
+	FTYPE_Q4_K_M = 15,
+	FTYPE_Q5_K_S = 16,
+	FTYPE_Q5_K_M = 17,
+	FTYPE_Q6_K = 18,
+	FTYPE_IQ2_XXS = 19,
+	FTYPE_IQ2_XS = 20,
+	FTYPE_Q2_K_S = 21,
+	FTYPE_IQ3_XS = 22,
+	FTYPE_IQ3_XXS = 23,
+	FTYPE_IQ1_S = 24,
+	FTYPE_IQ4_NL = 25,
+	FTYPE_IQ3_S = 26,
+	FTYPE_IQ3_M = 27,
+	FTYPE_IQ2_S = 28,
+	FTYPE_IQ2_M = 29,
+	FTYPE_IQ4_XS = 30,
+	FTYPE_IQ1_M = 31,
+	FTYPE_BF16 = 32,
+	FTYPE_TQ1_0 = 36,
+	FTYPE_TQ2_0 = 37,
+	FTYPE_MXFP4_MOE = 38,
+	FTYPE_ID_LIMIT = 39,
+};
+
+/* "Q4_K_M", "MXFP4_MOE"; NULL for an id that is no file type. */
+const char *ftype_name(enum ftype ft);
+/* Case-insensitive; "MXFP4" is accepted for MXFP4_MOE. 0, or -1 if unknown. */
+int ftype_by_name(const char *name, enum ftype *out);
+/* 0 when id is a known general.file_type value (sets *out), else -1. */
+int ftype_by_id(int id, enum ftype *out);
+/* The i-th file type in ascending bits order (F32 last); -1 past the end.
+ * For listing every quant of a model. */
+int ftype_at(int i, enum ftype *out);
+
+/* What the rules need to know about the model. */
+struct quant_model {
+	const char *arch;       /* general.architecture */
+	int n_layer;
+	int n_expert;           /* 0 for dense models */
+	int n_gqa;              /* heads / kv_heads */
+};
+
+struct quant_state {
+	struct quant_model m;
+	enum ftype ftype;
+	bool tied;              /* no output.weight: token_embd takes its rules */
+	bool imatrix;           /* quantized with an importance matrix */
+	int token_embd_type;    /* --token-embedding-type; -1 (the default
+				 * quant_begin sets): the rules decide */
+	bool is_70b, is_falcon; /* llama.cpp's LLM_TYPE_70B and LLM_ARCH_FALCON */
+	int n_attention_wv, i_attention_wv;
+	int i_ffn_down, i_ffn_gate, i_ffn_up;
+};
+
+/* Whether llama.cpp counts the tensor among the attention-v ones whose
+ * position picks their type (attn_v, attn_qkv, attn_kv_b). */
+bool quant_is_attn_v(const char *name);
+
+/* Starts a file. n_attention_wv: how many attn_v, attn_qkv and attn_kv_b
+ * tensors the list has; tied: whether output.weight is absent; imatrix:
+ * whether an importance matrix was given (bartowski's and unsloth's files
+ * use one, Ollama's do not). */
+void quant_begin(struct quant_state *qs, const struct quant_model *m,
+		 enum ftype ft, int n_attention_wv, bool tied, bool imatrix);
+
+/* The type of one tensor. name is the GGUF name ("blk.3.attn_v.weight"),
+ * ne its shape (ne[0] the row length), n_dims its rank, src_type the
+ * type the converter wrote (F32 for vectors, biases and routers). */
+enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,
+				 const int64_t ne[3], int n_dims,
+				 enum ggml_type src_type);
+
+#endif

@@ -1,0 +1,450 @@
+#include "model/sizemodel.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How an architecture's tensors differ from the llama layout (attn_q/k/v/
+ * output, gate/up/down FFN, RMS norms without bias). Names and shapes from
+ * llama.cpp src/llama-arch.cpp (LLM_TENSOR_NAMES) and llama-model.cpp
+ * (load_tensors) of github:ggml-org/llama.cpp. */
+enum arch_flag {
+	A_FUSED_QKV = 1 << 0,     /* attn_qkv [embd, (heads + 2 kv) * head_dim] */
+	A_FUSED_GATE_UP = 1 << 1, /* ffn_up [embd, 2 ffn] holds gate and up */
+	A_POST_NORMS = 1 << 2,    /* post_attention_norm, post_ffw_norm */
+	A_ATTN_BIAS = 1 << 3,     /* biases on q, k, v and attn_output */
+	A_FFN_BIAS = 1 << 4,      /* biases on ffn_up and ffn_down */
+	A_NORM_BIAS = 1 << 5,     /* LayerNorm: every norm has a bias */
+	A_OPENAI_MOE = 1 << 6,    /* gpt-oss: sinks, router and expert biases */
+	A_ENCODER = 1 << 7,       /* BERT-like: token_types, token_embd_norm,
+				   * no output_norm or output */
+	A_POS_EMBD = 1 << 8,      /* learned position_embd [embd, context] */
+	A_SHEXP_GATE = 1 << 9,    /* qwen2moe: ffn_gate_inp_shexp [embd] */
+	A_PARALLEL = 1 << 10,     /* attention and FFN share attn_norm: no ffn_norm */
+	A_OUTPUT_BIAS = 1 << 11,  /* output.bias [vocab] */
+};
+
+static const struct { const char *arch; unsigned flags; } arch_table[] = {
+	{ "phi3", A_FUSED_QKV | A_FUSED_GATE_UP },
+	{ "gemma2", A_POST_NORMS },
+	{ "gemma3", A_POST_NORMS },
+	{ "gpt-oss", A_ATTN_BIAS | A_OPENAI_MOE },
+	{ "qwen2moe", A_SHEXP_GATE },
+	{ "bert", A_ENCODER | A_POS_EMBD | A_NORM_BIAS | A_ATTN_BIAS | A_FFN_BIAS },
+	{ "nomic-bert", A_ENCODER | A_FUSED_QKV | A_NORM_BIAS },
+	{ "starcoder2", A_NORM_BIAS | A_ATTN_BIAS | A_FFN_BIAS },
+	{ "stablelm", A_NORM_BIAS },
+	{ "phi2", A_FUSED_QKV | A_ATTN_BIAS | A_FFN_BIAS | A_NORM_BIAS |
+		  A_PARALLEL | A_OUTPUT_BIAS },
+	{ "command-r", A_PARALLEL },
+	{ "cohere2", A_PARALLEL },
+};
+
+static unsigned arch_flags(const char *arch)
+{
+	for (size_t i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++)
+		if (strcmp(arch_table[i].arch, arch) == 0)
+			return arch_table[i].flags;
+	return 0;
+}
+
+struct tensor {
+	char name[64];
+	int layer;              /* -1 outside the blocks */
+	int n_dims;
+	int64_t ne[3];
+	bool expert;            /* a routed MoE expert tensor */
+	enum ggml_type src;     /* the type convert_hf_to_gguf.py writes */
+};
+
+struct tensor_list {
+	const struct model *m;
+	unsigned flags;
+	bool tied;              /* no output.weight */
+	struct tensor *t;
+	int count, cap;
+	bool oom;
+};
+
+/* convert_hf_to_gguf.py keeps vectors, biases, MoE routers and BERT's
+ * position/token-type tables in F32; gpt-oss ships its experts in MXFP4
+ * and the converter keeps them so. */
+static enum ggml_type source_type(const struct tensor_list *l,
+				  const struct tensor *t)
+{
+	size_t len = strlen(t->name);
+
+	if (t->n_dims < 2 || len < 7 || strcmp(t->name + len - 7, ".weight") ||
+	    strstr(t->name, "ffn_gate_inp") || strstr(t->name, "position_embd") ||
+	    strstr(t->name, "token_types"))
+		return GGML_TYPE_F32;
+	if (t->expert && (l->flags & A_OPENAI_MOE))
+		return GGML_TYPE_MXFP4;
+	return GGML_TYPE_F16;
+}
+
+/* Appends "<part>" (layer < 0) or "blk.<layer>.<part>"; a zero extent ends
+ * the shape. */
+static void add(struct tensor_list *l, int layer, const char *part,
+		int64_t ne0, int64_t ne1, int64_t ne2)
+{
+	struct tensor *t;
+
+	if (l->oom)
+		return;
+	if (l->count == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 256;
+		struct tensor *grown = realloc(l->t, (size_t)cap * sizeof(*grown));
+
+		if (!grown) {
+			l->oom = true;
+			return;
+		}
+		l->t = grown;
+		l->cap = cap;
+	}
+	t = &l->t[l->count++];
+	memset(t, 0, sizeof(*t));
+	if (layer < 0)
+		snprintf(t->name, sizeof(t->name), "%s", part);
+	else
+		snprintf(t->name, sizeof(t->name), "blk.%d.%s", layer, part);
+	t->layer = layer;
+	t->ne[0] = ne0;
+	t->ne[1] = ne1 ? ne1 : 1;
+	t->ne[2] = ne2 ? ne2 : 1;
+	t->n_dims = ne2 ? 3 : ne1 ? 2 : 1;
+	t->expert = strstr(part, "_exps") != NULL;
+	t->src = source_type(l, t);
+}
+
+/* A norm: weight, and bias for LayerNorm architectures. */
+static void add_norm(struct tensor_list *l, int layer, const char *what,
+		     int64_t n)
+{
+	char part[48];
+
+	snprintf(part, sizeof(part), "%s.weight", what);
+	add(l, layer, part, n, 0, 0);
+	if (l->flags & A_NORM_BIAS) {
+		snprintf(part, sizeof(part), "%s.bias", what);
+		add(l, layer, part, n, 0, 0);
+	}
+}
+
+/* A matrix [n_in, n_out] with an optional bias [n_out]. */
+static void add_linear(struct tensor_list *l, int layer, const char *what,
+		       int64_t n_in, int64_t n_out, bool bias)
+{
+	char part[48];
+
+	snprintf(part, sizeof(part), "%s.weight", what);
+	add(l, layer, part, n_in, n_out, 0);
+	if (bias) {
+		snprintf(part, sizeof(part), "%s.bias", what);
+		add(l, layer, part, n_out, 0, 0);
+	}
+}
+
+/* DeepSeek-V2/V3 multi-head latent attention, as converted since llama.cpp
+ * split attn_kv_b into attn_k_b and attn_v_b (deepseek2 load_tensors). */
+static void add_mla(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	const struct model_mla *a = &m->mla;
+	int64_t embd = m->embd, h = m->heads;
+	int64_t q_dim = h * (a->nope_dim + a->rope_dim);
+
+	if (a->q_lora_rank > 0) {
+		add(l, i, "attn_q_a.weight", embd, a->q_lora_rank, 0);
+		add(l, i, "attn_q_a_norm.weight", a->q_lora_rank, 0, 0);
+		add(l, i, "attn_q_b.weight", a->q_lora_rank, q_dim, 0);
+	} else {
+		add(l, i, "attn_q.weight", embd, q_dim, 0);
+	}
+	add(l, i, "attn_kv_a_mqa.weight", embd, a->kv_lora_rank + a->rope_dim, 0);
+	add(l, i, "attn_kv_a_norm.weight", a->kv_lora_rank, 0, 0);
+	add(l, i, "attn_k_b.weight", a->nope_dim, a->kv_lora_rank, h);
+	add(l, i, "attn_v_b.weight", a->kv_lora_rank, a->v_head_dim, h);
+	add(l, i, "attn_output.weight", h * a->v_head_dim, embd, 0);
+}
+
+static void add_attention(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	int64_t q_dim = (int64_t)m->heads * m->head_dim;
+	int64_t kv_dim = (int64_t)m->kv_heads * m->head_dim;
+	bool all_bias = l->flags & A_ATTN_BIAS;
+	bool qkv_bias = all_bias || m->qkv_bias;
+
+	if (m->has_mla) {
+		add_mla(l, i);
+		return;
+	}
+	if (l->flags & A_FUSED_QKV) {
+		add_linear(l, i, "attn_qkv", m->embd, q_dim + 2 * kv_dim, qkv_bias);
+	} else {
+		add_linear(l, i, "attn_q", m->embd, q_dim, qkv_bias);
+		add_linear(l, i, "attn_k", m->embd, kv_dim, qkv_bias);
+		add_linear(l, i, "attn_v", m->embd, kv_dim, qkv_bias);
+	}
+	if (m->qk_norm) {
+		add(l, i, "attn_q_norm.weight", m->head_dim, 0, 0);
+		add(l, i, "attn_k_norm.weight", m->head_dim, 0, 0);
+	}
+	add_linear(l, i, "attn_output", q_dim, m->embd, all_bias);
+	if (l->flags & A_OPENAI_MOE)
+		add(l, i, "attn_sinks.weight", m->heads, 0, 0);
+}
+
+/* A dense FFN of hidden size n; suffix "" or "_shexp" (shared expert). */
+static void add_ffn(struct tensor_list *l, int i, const char *suffix,
+		    int64_t n)
+{
+	const struct model *m = l->m;
+	bool bias = l->flags & A_FFN_BIAS;
+	char gate[32], up[32], down[32];
+
+	snprintf(gate, sizeof(gate), "ffn_gate%s", suffix);
+	snprintf(up, sizeof(up), "ffn_up%s", suffix);
+	snprintf(down, sizeof(down), "ffn_down%s", suffix);
+	if (l->flags & A_FUSED_GATE_UP) {
+		add_linear(l, i, up, m->embd, 2 * n, bias);
+	} else {
+		if (m->ffn_kind == FFN_GATED)
+			add_linear(l, i, gate, m->embd, n, bias);
+		add_linear(l, i, up, m->embd, n, bias);
+	}
+	add_linear(l, i, down, n, m->embd, bias);
+}
+
+static void add_moe(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	const struct model_moe *e = &m->moe;
+	bool oai = l->flags & A_OPENAI_MOE;
+	int64_t embd = m->embd, eff = e->expert_ffn, n = e->experts;
+
+	add_linear(l, i, "ffn_gate_inp", embd, n, oai);
+	add(l, i, "ffn_gate_exps.weight", embd, eff, n);
+	add(l, i, "ffn_up_exps.weight", embd, eff, n);
+	add(l, i, "ffn_down_exps.weight", eff, embd, n);
+	if (oai) {
+		add(l, i, "ffn_gate_exps.bias", eff, n, 0);
+		add(l, i, "ffn_up_exps.bias", eff, n, 0);
+		add(l, i, "ffn_down_exps.bias", embd, n, 0);
+	}
+	if (e->shared_experts > 0) {
+		add_ffn(l, i, "_shexp", e->shared_ffn);
+		if (l->flags & A_SHEXP_GATE)
+			add(l, i, "ffn_gate_inp_shexp.weight", embd, 0, 0);
+	}
+}
+
+static void add_layer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+
+	add_norm(l, i, "attn_norm", m->embd);
+	add_attention(l, i);
+	if (l->flags & A_POST_NORMS)
+		add_norm(l, i, "post_attention_norm", m->embd);
+	if (!(l->flags & A_PARALLEL))
+		add_norm(l, i, "ffn_norm", m->embd);
+	if (m->has_moe && i >= m->moe.dense_layers)
+		add_moe(l, i);
+	else
+		add_ffn(l, i, "", m->ffn);
+	if (l->flags & A_POST_NORMS)
+		add_norm(l, i, "post_ffw_norm", m->embd);
+}
+
+/* The whole list in llama.cpp's order: non-layer tensors, then by layer. */
+static void build_tensors(struct tensor_list *l)
+{
+	const struct model *m = l->m;
+	bool encoder = l->flags & A_ENCODER;
+
+	add(l, -1, "token_embd.weight", m->embd, m->vocab, 0);
+	if (l->flags & A_POS_EMBD)
+		add(l, -1, "position_embd.weight", m->embd, m->context, 0);
+	if (encoder) {
+		add(l, -1, "token_types.weight", m->embd, 2, 0);
+		add_norm(l, -1, "token_embd_norm", m->embd);
+	} else {
+		add_norm(l, -1, "output_norm", m->embd);
+		if (!l->tied)
+			add_linear(l, -1, "output", m->embd, m->vocab,
+				   l->flags & A_OUTPUT_BIAS);
+	}
+	for (int i = 0; i < m->layers; i++)
+		add_layer(l, i);
+}
+
+/* GGUF layout (llama.cpp ggml/src/gguf.cpp, docs gguf.md): a 24-byte header
+ * (magic, version, tensor count, key/value count), the key/values, one info
+ * per tensor (name as u64 length + bytes, u32 n_dims, u64 per dim, u32
+ * type, u64 offset), padding to the alignment, then each tensor's data
+ * padded to the alignment (general.alignment, 32 by default). */
+#define GGUF_HEADER_BYTES 24
+#define GGUF_ALIGNMENT 32
+#define GGUF_STRING_BYTES(len) (8 + (len))
+
+/* Metadata besides the tokenizer arrays: general.* (name, license, tags,
+ * ...), the architecture's hyperparameters, tokenizer scalars (bos/eos ids,
+ * pre-tokenizer) and usually a chat template of a few KiB. Estimates,
+ * checked with the per-token constants below against the byte-exact rows of
+ * tests/fixtures/gguf-sizes.csv (from shared/reference/gguf-sizes.csv): the
+ * real metadata of Phi-3 (SentencePiece, 32k) matches within 14 KB; Llama 3
+ * files carry ~1.5 MB more than estimated and Qwen2.5 files ~1.5 MB less
+ * (merge lists of 280k and 151k entries for similar vocabularies), under
+ * 0.2% of the smallest of those files. */
+#define META_OTHER_BYTES 8192
+/* Tokenizer arrays (tokenizer.ggml.*): tokens as GGUF strings of about
+ * TOKEN_TEXT_BYTES bytes each, an i32 token_type per token, an f32 score
+ * per token for SentencePiece vocabularies, and for byte-level BPE a merges
+ * array of about MERGES_PER_TOKEN strings per token, MERGE_TEXT_BYTES each. */
+#define TOKEN_TEXT_BYTES 7
+#define MERGES_PER_TOKEN 1.6
+#define MERGE_TEXT_BYTES 11
+
+static int64_t align_up(int64_t n)
+{
+	return (n + GGUF_ALIGNMENT - 1) / GGUF_ALIGNMENT * GGUF_ALIGNMENT;
+}
+
+/* SentencePiece ("llama" tokenizer model) for Gemma and the 32k
+ * vocabularies of Llama 2, Mistral and Phi-3; byte-level BPE ("gpt2") for
+ * the large vocabularies of Llama 3, Qwen, DeepSeek, gpt-oss. */
+static int64_t tokenizer_bytes(const struct model *m)
+{
+	bool spm = strncmp(m->arch, "gemma", 5) == 0 || m->vocab < 40000;
+	int64_t per_token = GGUF_STRING_BYTES(TOKEN_TEXT_BYTES) + 4;
+	int64_t merges = 0;
+
+	if (spm)
+		per_token += 4;
+	else
+		merges = (int64_t)(MERGES_PER_TOKEN * (double)m->vocab) *
+			 GGUF_STRING_BYTES(MERGE_TEXT_BYTES);
+	return m->vocab * per_token + merges;
+}
+
+static int64_t tensor_info_bytes(const struct tensor *t)
+{
+	return GGUF_STRING_BYTES((int64_t)strlen(t->name)) + 4 +
+	       8 * t->n_dims + 4 + 8;
+}
+
+static int64_t tensor_data_bytes(const struct tensor *t, enum ggml_type type)
+{
+	return ggml_row_bytes(type, t->ne[0]) * t->ne[1] * t->ne[2];
+}
+
+static int check_shape(const struct model *m, struct error *err)
+{
+	if (m->has_moe && m->moe.dense_layers > 0 && m->ffn <= 0)
+		return error_set(err, "%s: ffn: must be set for dense layers",
+				 m->id);
+	if (!m->has_moe && m->ffn <= 0)
+		return error_set(err, "%s: ffn: must be positive", m->id);
+	return 0;
+}
+
+static void count_tensor(struct size_model *out, const struct tensor *t,
+			 enum ggml_type type, int64_t bytes)
+{
+	out->tensor_bytes += bytes;
+	out->params += t->ne[0] * t->ne[1] * t->ne[2];
+	out->type_bytes[type] += bytes;
+	if (t->layer < 0) {
+		out->nonlayer_bytes += bytes;
+		if (strcmp(t->name, "token_embd.weight") == 0)
+			out->token_embd_bytes = bytes;
+		else if (strcmp(t->name, "output.weight") == 0)
+			out->output_bytes = bytes;
+	} else if (t->expert) {
+		out->layers[t->layer].expert_bytes += bytes;
+	} else {
+		out->layers[t->layer].dense_bytes += bytes;
+	}
+}
+
+static int sum_tensors(const struct tensor_list *l, enum ftype ft,
+		       const struct size_options *opt, struct size_model *out,
+		       struct error *err)
+{
+	const struct model *m = l->m;
+	struct quant_model qm = { m->arch, m->layers,
+				  m->has_moe ? m->moe.experts : 0,
+				  m->heads / m->kv_heads };
+	struct quant_state qs;
+	int64_t padded = 0, infos = 0;
+	int n_wv = 0;
+
+	for (int i = 0; i < l->count; i++)
+		n_wv += quant_is_attn_v(l->t[i].name);
+	quant_begin(&qs, &qm, ft, n_wv, l->tied, opt->imatrix);
+	if (opt->token_embd_type)
+		qs.token_embd_type = (int)opt->token_embd_type->type;
+	for (int i = 0; i < l->count; i++) {
+		const struct tensor *t = &l->t[i];
+		enum ggml_type type = quant_tensor_type(&qs, t->name, t->ne,
+							t->n_dims, t->src);
+		int64_t bytes = tensor_data_bytes(t, type);
+
+		if (bytes < 0)
+			return error_set(err, "%s: %s: row of %lld does not fit type %s",
+					 m->id, t->name, (long long)t->ne[0],
+					 ggml_type_name(type));
+		count_tensor(out, t, type, bytes);
+		padded += align_up(bytes);
+		infos += tensor_info_bytes(t);
+	}
+	out->n_tensors = l->count;
+	out->meta_bytes = align_up(GGUF_HEADER_BYTES + META_OTHER_BYTES +
+				   tokenizer_bytes(m) + infos) +
+			  padded - out->tensor_bytes;
+	out->file_bytes = out->tensor_bytes + out->meta_bytes;
+	return 0;
+}
+
+int gguf_size_compute(const struct model *m, enum ftype ft,
+		      const struct size_options *opt, struct size_model *out,
+		      struct error *err)
+{
+	static const struct size_options defaults = { false, false, NULL };
+	struct tensor_list l = { m, arch_flags(m->arch), false, NULL, 0, 0,
+				 false };
+	int rc;
+
+	if (!opt)
+		opt = &defaults;
+	l.tied = m->tied_embeddings && !opt->untied_output;
+	memset(out, 0, sizeof(*out));
+	if (!ftype_name(ft))
+		return error_set(err, "%s: file type %d: unknown", m->id, (int)ft);
+	if (check_shape(m, err) < 0)
+		return -1;
+	out->ftype = ft;
+	out->n_layers = m->layers;
+	out->layers = calloc((size_t)m->layers, sizeof(*out->layers));
+	build_tensors(&l);
+	if (!out->layers || l.oom) {
+		free(l.t);
+		size_model_release(out);
+		return error_set(err, "%s: out of memory", m->id);
+	}
+	rc = sum_tensors(&l, ft, opt, out, err);
+	free(l.t);
+	if (rc < 0)
+		size_model_release(out);
+	return rc;
+}
+
+void size_model_release(struct size_model *s)
+{
+	free(s->layers);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,62 @@
+/* screen.h - the browser's screen: draws the rows state into a curses window
+ * and turns keys into changes of that state. Whatever needs the estimator
+ * (another quantization, another context, the detail of a model) comes back
+ * as an action for cmd_browse, which owns the terminal and the lineup.
+ *
+ * Drawing reads struct rows and struct tui only (and moves rows->top so the
+ * cursor is on screen). Text is ASCII unless utf8 is set (block bars);
+ * colour pairs are used only when color is set (after start_color).
+ */
+#ifndef CANIRUN_SCREEN_H
+#define CANIRUN_SCREEN_H
+
+#include <stdbool.h>
+#include <curses.h>
+
+#include "estimate/estimate.h"
+#include "hw/hw.h"
+#include "ui/table.h"
+
+/* Smallest screen the browser draws in; below it says so. */
+#define TUI_MIN_COLS 40
+#define TUI_MIN_LINES 8
+
+enum tui_mode { TUI_TABLE, TUI_SEARCH, TUI_DETAIL, TUI_HELP };
+
+enum tui_action {
+	TUI_NONE, TUI_QUIT,
+	TUI_QUANT_PREV, TUI_QUANT_NEXT,     /* [ ]: the selected model at another type */
+	TUI_CTX_UP, TUI_CTX_DOWN,           /* + -: double / halve the context */
+	TUI_OPEN_DETAIL,                    /* Enter: cmd_browse calls tui_open_detail */
+};
+
+struct tui {
+	struct rows *rows;                  /* borrowed */
+	const struct hardware *hw;          /* borrowed */
+	const struct estimate_settings *set;/* borrowed */
+	enum tui_mode mode;
+	bool utf8, color;
+	char *detail;                       /* owned: the detail pane's text */
+	const struct estimate *detail_of;   /* the estimate it explains */
+	int detail_top;                     /* first line shown */
+	char message[160];                  /* shown in the status line once */
+};
+
+/* Colour pairs for the verdicts; call after start_color(). */
+void tui_init_colors(void);
+
+/* One frame: erase, draw, and refresh w once. */
+void tui_draw(WINDOW *w, struct tui *t);
+
+/* Applies key (a curses key code; KEY_MOUSE reads the event) to the state
+ * of a screen `lines` tall. */
+enum tui_action tui_key(struct tui *t, int key, int lines);
+
+/* Opens the detail pane on the selected estimate e, with quants (the model
+ * at each default type) for its table, laid out for `cols` columns. 0, or
+ * -1 out of memory. */
+int tui_open_detail(struct tui *t, const struct estimate *e, const struct estimate *quants,
+		    int quant_count, int cols);
+void tui_close_detail(struct tui *t);
+
+#endif
