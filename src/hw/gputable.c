@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/editdist.h"
 #include "util/jsonfile.h"
 
 /* data/gpus.json is ~100 KiB; anything far larger is not our file. */
@@ -475,33 +476,6 @@ static int name_level(const struct words *q, const struct words *n)
 			level = best;
 	}
 	return level == 2 && q->count == n->count ? 3 : level;
-}
-
-/* Levenshtein distance, for suggesting names close to an unknown one. */
-static int edit_distance(const char *a, const char *b)
-{
-	int row[NAME_WORDS_MAX * WORD_MAX + 1];
-	size_t la = strlen(a), lb = strlen(b);
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		int diag = row[0];
-
-		row[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
 }
 
 static void join_words(const struct words *w, char *out, size_t size)
