@@ -137,6 +137,8 @@ static size_t append_entry(char *json, size_t size, size_t len,
 		{ "moe", "null" }, { "swa", "null" }, { "mla", "null" },
 		{ "tasks", "[\"chat\"]" }, { "license", "\"mit\"" },
 		{ "source", "\"test\"" },
+		{ "published_quants", "[\"Q4_K_M\", \"Q8_0\", \"mxfp4\"]" },
+		{ "default_quant", "\"Q4_K_M\"" },
 	};
 	const char *sep = "{";
 
@@ -212,6 +214,15 @@ static void broken_catalogues(void)
 
 	/* the template itself loads */
 	CHECK_INT(catalog_load(write_catalogue("", NULL, NULL, NULL), &cat, &err), 0);
+	CHECK_INT(cat.models[0].published_count, 3);
+	CHECK_INT(cat.models[0].published[1], FTYPE_Q8_0);
+	CHECK_INT(cat.models[0].published[2], FTYPE_MXFP4_MOE);
+	CHECK(cat.models[0].has_default_quant);
+	CHECK_INT(cat.models[0].default_quant, FTYPE_Q4_K_M);
+	catalog_release(&cat);
+	/* both are optional */
+	CHECK_INT(catalog_load(write_catalogue("published_quants", NULL, NULL, NULL), &cat, &err), 0);
+	CHECK_INT(cat.models[0].published_count, 0);
 	catalog_release(&cat);
 	CHECK_INT(catalog_load(write_catalogue("", NULL, "\"other:1b\"", "[]"),
 			       &cat, &err), 0);
@@ -236,6 +247,11 @@ static void broken_catalogues(void)
 		{ "swa", "{\"window\": 4096}", "swa.global_every: missing" },
 		{ "tasks", "[\"dancing\"]", "tasks: unknown task" },
 		{ "aliases", "[\"\"]", "aliases: must not be empty" },
+		{ "published_quants", "[\"Q9_K\"]", "models[0] (test:1b): published_quants: must be a GGUF file type name" },
+		{ "published_quants", "[]", "published_quants: must be a non-empty array" },
+		{ "published_quants", "[\"Q4_K_M\", \"q4_k_m\"]", "published_quants: lists a type twice" },
+		{ "default_quant", "\"Q6_K\"", "models[0] (test:1b): default_quant: must be one of published_quants" },
+		{ "default_quant", "4", "default_quant: must be a GGUF file type name" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

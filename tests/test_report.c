@@ -264,6 +264,40 @@ static void show_json_has_every_quant(void)
 	cJSON_Delete(doc);
 }
 
-TESTS(T(show_explains_one_model), T(show_json_has_every_quant), T(report_table_on_desktop), T(narrow_report_fits_width), T(filters_and_sort_from_options),
+/* What people type after `ollama pull`: the model and quant each selects
+ * (Ollama's :latest of qwen2.5 is the 7B, of nomic-embed-text v1.5). */
+static void names_as_typed(void)
+{
+	static const struct { const char *name, *model, *quant; } cases[] = {
+		{ "qwen2.5", "qwen2.5:7b", NULL },
+		{ "nomic-embed-text", "nomic-embed-text:v1.5", NULL },
+		{ "qwen2.5:7b-instruct-q4_K_M", "qwen2.5:7b", "Q4_K_M" },
+		{ "llama3.1:8b-instruct-q8_0", "llama3.1:8b", "Q8_0" },
+		{ "hf.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF:Q5_K_M", "llama3.1:8b", "Q5_K_M" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *report[] = { "report", "--hw", DESKTOP, "--json", cases[i].name, NULL };
+		const char *show[] = { "show", "--hw", DESKTOP, "--json", cases[i].name, NULL };
+		cJSON *doc = run_json(report, &(int){ 0 });
+		const cJSON *e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
+
+		if (CHECK(e != NULL)) {
+			CHECK_STR(item(e, "model")->valuestring, cases[i].model);
+			if (cases[i].quant)
+				CHECK_STR(item(e, "quant")->valuestring, cases[i].quant);
+		}
+		cJSON_Delete(doc);
+		doc = run_json(show, &(int){ 0 });
+		e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
+		if (CHECK(e != NULL) && cases[i].quant)
+			CHECK_STR(item(doc, "selected_quant")->valuestring, cases[i].quant);
+		if (e)
+			CHECK_STR(item(e, "model")->valuestring, cases[i].model);
+		cJSON_Delete(doc);
+	}
+}
+
+TESTS(T(names_as_typed), T(show_explains_one_model), T(show_json_has_every_quant), T(report_table_on_desktop), T(narrow_report_fits_width), T(filters_and_sort_from_options),
       T(estimate_json_fields_types_units), T(unknown_speed_is_null), T(no_fit_has_null_speeds),
       T(unknown_model_is_an_error));

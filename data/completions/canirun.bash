@@ -1,5 +1,6 @@
 # bash completion for canirun(1): commands, options, their values, and model
-# ids read from the installed catalogue (models.json) at completion time.
+# ids and Ollama family names (a family alone means its :latest tag) read
+# from the installed catalogue (models.json, latest.json) at completion time.
 
 # The catalogue: $CANIRUN_DATA_DIR, beside the installed binary
 # (PREFIX/bin/canirun -> PREFIX/share/canirun), or the usual prefixes.
@@ -12,6 +13,8 @@ _canirun_models()
 		f="$dir/models.json"
 		if [ -n "$dir" ] && [ -r "$f" ]; then
 			sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p' "$f"
+			[ -r "$dir/latest.json" ] &&
+				sed -n 's/.*"family":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/latest.json"
 			return
 		fi
 	done

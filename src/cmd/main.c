@@ -66,12 +66,16 @@ static bool needs_catalog(enum command c)
 	return c != CMD_HW && c != CMD_BENCH;
 }
 
+/* models.json, then the family names' :latest tags (data/latest.json). */
 static int load_catalog(struct app *app, struct error *err)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/models.json", app->data_dir);
-	return catalog_load(path, &app->catalog, err);
+	if (catalog_load(path, &app->catalog, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/latest.json", app->data_dir);
+	return catalog_load_latest(path, &app->catalog, err);
 }
 
 static void make_settings(struct app *app)

@@ -11,51 +11,67 @@
 #include "ui/estjson.h"
 #include "cmd/jsonout.h"
 #include "estimate/lineup.h"
+#include "model/modelref.h"
 #include "model/quant.h"
 
-/* Every default type, plus --quant's when it is not one of them. */
-static int quant_lineup(const struct app *app, struct lineup *all, struct error *err)
+/* The model named and the quant it asks for: the name's own (a tag suffix),
+ * else --quant's; has_ftype false: the estimator's best. */
+struct wanted {
+	struct model_ref ref;
+	const char *id;
+};
+
+static int wanted_model(const struct app *app, struct wanted *w, struct error *err)
 {
-	struct lineup_request req = { .names = app->cli.args, .name_count = 1, .every_quant = true };
-	struct lineup extra;
-	struct estimate *grown;
+	if (model_resolve(&app->catalog, app->cli.args[0], &w->ref, err) < 0)
+		return -1;
+	w->id = w->ref.model->id;
+	if (!w->ref.has_ftype && app->cli.quant) {
+		if (ftype_by_name(app->cli.quant, &w->ref.ftype) < 0)
+			return error_set(err, "--quant: unknown type '%s' (Q4_K_M, Q8_0, F16, ...)",
+					 app->cli.quant);
+		w->ref.has_ftype = true;
+	}
+	return 0;
+}
+
+/* Every default type, plus the wanted one when it is not among them. */
+static int quant_lineup(const struct app *app, const struct wanted *w, struct lineup *all,
+			struct error *err)
+{
+	struct lineup_request req = { .names = &w->id, .name_count = 1, .every_quant = true };
+	struct estimate extra, *grown;
 
 	if (lineup_build(&app->hw, &app->catalog, &app->settings, &req, all, err) < 0)
 		return -1;
-	if (!app->cli.quant)
+	if (!w->ref.has_ftype)
 		return 0;
-	req = (struct lineup_request){ .names = app->cli.args, .name_count = 1, .quant = app->cli.quant };
-	if (lineup_build(&app->hw, &app->catalog, &app->settings, &req, &extra, err) < 0) {
+	for (int i = 0; i < all->count; i++)
+		if (all->items[i].ftype == w->ref.ftype)
+			return 0;
+	if (estimate_ftype(&app->hw, w->ref.model, w->ref.ftype, &app->settings, &extra, err) < 0) {
 		lineup_release(all);
 		return -1;
 	}
-	for (int i = 0; i < all->count; i++)
-		if (all->items[i].ftype == extra.items[0].ftype) {
-			lineup_release(&extra);
-			return 0;
-		}
 	grown = realloc(all->items, ((size_t)all->count + 1) * sizeof(*grown));
 	if (!grown) {
-		lineup_release(&extra);
 		lineup_release(all);
 		return error_set(err, "out of memory");
 	}
 	all->items = grown;
-	all->items[all->count++] = extra.items[0];
-	lineup_release(&extra);
+	all->items[all->count++] = extra;
 	return 0;
 }
 
-/* --quant's type, else the estimator's best. */
-static const struct estimate *chosen(const struct app *app, const struct lineup *all,
-				     struct estimate *best, struct error *err)
+/* The wanted type, else the estimator's best. */
+static const struct estimate *chosen(const struct app *app, const struct wanted *w,
+				     const struct lineup *all, struct estimate *best,
+				     struct error *err)
 {
-	enum ftype want;
+	enum ftype want = w->ref.ftype;
 
-	if (app->cli.quant) {
-		ftype_by_name(app->cli.quant, &want); /* lineup_build checked it */
-	} else {
-		if (estimate_best(&app->hw, all->items[0].model, &app->settings, best, err) < 0)
+	if (!w->ref.has_ftype) {
+		if (estimate_best(&app->hw, w->ref.model, &app->settings, best, err) < 0)
 			return NULL;
 		want = best->ftype;
 	}
@@ -79,14 +95,15 @@ static int print_json(const struct app *app, const struct lineup *all, const str
 
 int cmd_show(struct app *app, struct error *err)
 {
+	struct wanted w;
 	struct lineup all;
 	struct estimate best;
 	const struct estimate *pick;
 	int rc = 0;
 
-	if (quant_lineup(app, &all, err) < 0)
+	if (wanted_model(app, &w, err) < 0 || quant_lineup(app, &w, &all, err) < 0)
 		return -1;
-	pick = chosen(app, &all, &best, err);
+	pick = chosen(app, &w, &all, &best, err);
 	if (!pick) {
 		rc = -1;
 	} else if (app->cli.json) {

@@ -6,6 +6,7 @@
 
 #include "model/gguf_model.h"
 #include "model/localstore.h"
+#include "model/modelref.h"
 
 static int append(struct lineup *l, int *cap, const struct estimate *e)
 {
@@ -22,30 +23,20 @@ static int append(struct lineup *l, int *cap, const struct estimate *e)
 	return 0;
 }
 
-static int unknown_model(const struct catalog *cat, const char *name, struct error *err)
-{
-	const struct model *close[3];
-	int n = catalog_suggest(cat, name, close, 3);
-
-	if (n == 0)
-		return error_set(err, "unknown model '%s' (see 'canirun report' for the list)", name);
-	return error_set(err, "unknown model '%s'; did you mean: %s%s%s%s%s?", name,
-			 close[0]->id, n > 1 ? ", " : "", n > 1 ? close[1]->id : "",
-			 n > 2 ? ", " : "", n > 2 ? close[2]->id : "");
-}
-
-/* The estimates of one model, as the request wants them. */
-static int add_model(const struct hardware *hw, const struct model *m,
+/* The estimates of one model, as the request wants them: the quant its
+ * name set, else --quant's, else every default (--all) or the best. */
+static int add_model(const struct hardware *hw, const struct model_ref *ref,
 		     const struct estimate_settings *set, const struct lineup_request *req,
 		     struct lineup *out, int *cap, struct error *err)
 {
+	const struct model *m = ref->model;
 	struct estimate e;
-	enum ftype ft;
+	enum ftype ft = ref->ftype;
 
-	if (req->quant) {
-		if (ftype_by_name(req->quant, &ft) < 0)
-			return error_set(err, "--quant: unknown type '%s' (Q4_K_M, Q8_0, F16, ...)",
-					 req->quant);
+	if (req->quant && !ref->has_ftype && ftype_by_name(req->quant, &ft) < 0)
+		return error_set(err, "--quant: unknown type '%s' (Q4_K_M, Q8_0, F16, ...)",
+				 req->quant);
+	if (req->quant || ref->has_ftype) {
 		if (estimate_ftype(hw, m, ft, set, &e, err) < 0)
 			return -1;
 		return append(out, cap, &e) < 0 ? error_set(err, "out of memory") : 0;
@@ -72,11 +63,12 @@ int lineup_build(const struct hardware *hw, const struct catalog *cat,
 
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < n; i++) {
-		const struct model *m = req->name_count > 0 ?
-			catalog_find(cat, req->names[i]) : &cat->models[i];
-		if (!m || add_model(hw, m, set, req, out, &cap, err) < 0) {
+		struct model_ref ref = { .model = &cat->models[i] };
+
+		if ((req->name_count > 0 && model_resolve(cat, req->names[i], &ref, err) < 0) ||
+		    add_model(hw, &ref, set, req, out, &cap, err) < 0) {
 			lineup_release(out);
-			return m ? -1 : unknown_model(cat, req->names[i], err);
+			return -1;
 		}
 	}
 	return 0;
@@ -171,10 +163,12 @@ int lineup_from_files(const struct hardware *hw, const struct estimate_settings 
 static int local_model(const struct catalog *cat, const struct local_model *lm,
 		       struct model *out, struct error *err)
 {
-	const struct model *known = catalog_find(cat, lm->id);
+	struct model_ref ref;
+	struct error unknown;
 
-	if (known && known->layers == (int)lm->gguf.sizes.n_layers) {
-		*out = *known;
+	if (model_resolve(cat, lm->id, &ref, &unknown) == 0 &&
+	    ref.model->layers == (int)lm->gguf.sizes.n_layers) {
+		*out = *ref.model;
 		return 0;
 	}
 	return gguf_to_model(&lm->gguf, lm->id, out, err);

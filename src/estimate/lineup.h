@@ -10,10 +10,11 @@
 #include "estimate/estimate.h"
 
 struct lineup_request {
-	const char *const *names;   /* model ids/aliases; NULL or count 0: all */
+	const char *const *names;   /* model names (modelref.h); NULL or count 0: all */
 	int name_count;
-	const char *quant;          /* a file type name, or NULL */
-	bool every_quant;           /* --all: each of estimate_default_ftypes */
+	const char *quant;          /* a file type name, or NULL; a name's own quant wins */
+	bool every_quant;           /* --all: each of estimate_default_ftypes (unless a
+				     * quant is given) */
 };
 
 struct lineup {

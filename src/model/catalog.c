@@ -307,6 +307,53 @@ static int read_shape(const struct entry_ctx *c, const cJSON *obj,
 	return 0;
 }
 
+static int quant_name(const struct entry_ctx *c, const cJSON *v, const char *field,
+		      enum ftype *out)
+{
+	if (!cJSON_IsString(v) || ftype_by_name(v->valuestring, out) < 0)
+		return entry_error(c, field, "must be a GGUF file type name "
+				   "(Q4_K_M, Q8_0, MXFP4, F16, ...)");
+	return 0;
+}
+
+/* published_quants and default_quant: both optional; a default quant must
+ * be among the published ones when both are given. */
+static int read_quants(const struct entry_ctx *c, const cJSON *obj, struct model *m)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "published_quants");
+	const cJSON *def = cJSON_GetObjectItemCaseSensitive(obj, "default_quant");
+	const cJSON *v;
+	bool listed = false;
+
+	if (arr && !cJSON_IsNull(arr)) {
+		if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+			return entry_error(c, "published_quants",
+					   "must be a non-empty array of file type names");
+		cJSON_ArrayForEach(v, arr) {
+			enum ftype ft;
+
+			if (m->published_count == MODEL_QUANTS_MAX)
+				return entry_error(c, "published_quants", "too many (at most 32)");
+			if (quant_name(c, v, "published_quants", &ft) < 0)
+				return -1;
+			for (int i = 0; i < m->published_count; i++)
+				if (m->published[i] == ft)
+					return entry_error(c, "published_quants", "lists a type twice");
+			m->published[m->published_count++] = ft;
+		}
+	}
+	if (!def || cJSON_IsNull(def))
+		return 0;
+	if (quant_name(c, def, "default_quant", &m->default_quant) < 0)
+		return -1;
+	m->has_default_quant = true;
+	for (int i = 0; i < m->published_count; i++)
+		listed = listed || m->published[i] == m->default_quant;
+	if (m->published_count > 0 && !listed)
+		return entry_error(c, "default_quant", "must be one of published_quants");
+	return 0;
+}
+
 static int read_model(const struct entry_ctx *c0, const cJSON *obj,
 		      struct model *m)
 {
@@ -336,7 +383,8 @@ static int read_model(const struct entry_ctx *c0, const cJSON *obj,
 	    get_bool(&c, obj, "qkv_bias", false, &m->qkv_bias) < 0 ||
 	    get_bool(&c, obj, "qk_norm", false, &m->qk_norm) < 0 ||
 	    get_ffn_kind(&c, obj, &m->ffn_kind) < 0 ||
-	    get_text(&c, obj, "notes", false, m->notes, sizeof(m->notes)) < 0)
+	    get_text(&c, obj, "notes", false, m->notes, sizeof(m->notes)) < 0 ||
+	    read_quants(&c, obj, m) < 0)
 		return -1;
 	if (!m->has_moe && m->active_params != m->params)
 		return entry_error(&c, "active_params",
@@ -423,8 +471,103 @@ int catalog_load(const char *path, struct catalog *cat, struct error *err)
 void catalog_release(struct catalog *cat)
 {
 	free(cat->models);
-	cat->models = NULL;
-	cat->count = 0;
+	free(cat->latest);
+	memset(cat, 0, sizeof(*cat));
+}
+
+/* ---- data/latest.json ---- */
+
+static int latest_error(const char *path, int i, const char *family, const char *field,
+			const char *why, struct error *err)
+{
+	if (family)
+		return error_set(err, "%s: families[%d] (%s): %s: %s", path, i, family, field, why);
+	return error_set(err, "%s: families[%d]: %s: %s", path, i, field, why);
+}
+
+static const char *string_field(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+static int index_of_id(const struct catalog *cat, const char *id)
+{
+	for (int i = 0; i < cat->count; i++)
+		if (strcmp(cat->models[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+static int read_family(const char *path, int i, const cJSON *e, struct catalog *cat,
+		       struct error *err)
+{
+	const char *family = string_field(e, "family"), *latest = string_field(e, "latest");
+	const char *source = string_field(e, "source");
+	struct family_latest *f = &cat->latest[i];
+	size_t n;
+
+	if (!family || strchr(family, ':') || strlen(family) >= sizeof(f->family))
+		return latest_error(path, i, NULL, "family",
+				    "must be a non-empty name without ':' (at most 63 bytes)", err);
+	if (!latest)
+		return latest_error(path, i, family, "latest", "must be a catalogue id", err);
+	f->model_index = index_of_id(cat, latest);
+	n = strlen(family);
+	if (f->model_index < 0)
+		return latest_error(path, i, family, "latest", "not a catalogue id", err);
+	if (strncmp(latest, family, n) != 0 || latest[n] != ':')
+		return latest_error(path, i, family, "latest", "must be \"<family>:<tag>\"", err);
+	if (!source || strncmp(source, "https://", 8) != 0)
+		return latest_error(path, i, family, "source", "must be an https:// URL", err);
+	if (catalog_latest(cat, family, n))
+		return latest_error(path, i, family, "family", "listed twice", err);
+	memcpy(f->family, family, n + 1);
+	cat->latest_count = i + 1;
+	return 0;
+}
+
+int catalog_load_latest(const char *path, struct catalog *cat, struct error *err)
+{
+	cJSON *root = json_load_file(path, CATALOG_FILE_MAX, err);
+	const cJSON *ver, *arr, *e;
+	int rc = 0, i = 0;
+
+	free(cat->latest);
+	cat->latest = NULL;
+	cat->latest_count = 0;
+	if (!root)
+		return -1;
+	ver = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+	arr = cJSON_GetObjectItemCaseSensitive(root, "families");
+	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
+		rc = error_set(err, "%s: schema_version: must be 1", path);
+	else if (!cJSON_IsArray(arr))
+		rc = error_set(err, "%s: families: must be an array", path);
+	else if (!(cat->latest = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*cat->latest))))
+		rc = error_set(err, "%s: out of memory", path);
+	if (rc == 0)
+		cJSON_ArrayForEach(e, arr)
+			if ((rc = read_family(path, i++, e, cat, err)) < 0)
+				break;
+	cJSON_Delete(root);
+	if (rc < 0) {
+		free(cat->latest);
+		cat->latest = NULL;
+		cat->latest_count = 0;
+	}
+	return rc;
+}
+
+const struct model *catalog_latest(const struct catalog *cat, const char *family,
+				   size_t family_len)
+{
+	for (int i = 0; i < cat->latest_count; i++)
+		if (strlen(cat->latest[i].family) == family_len &&
+		    strncasecmp(cat->latest[i].family, family, family_len) == 0)
+			return &cat->models[cat->latest[i].model_index];
+	return NULL;
 }
 
 const struct model *catalog_find(const struct catalog *cat, const char *name)

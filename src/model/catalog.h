@@ -11,7 +11,13 @@
  *   "mla": null | {"kv_lora_rank", "q_lora_rank" (may be null),
  *                  "rope_dim", "nope_dim", "v_head_dim"},
  *   "tasks": [...], "license", "source",
- *   optional "qkv_bias", "qk_norm", "ffn_kind", "notes" } ] }
+ *   optional "qkv_bias", "qk_norm", "ffn_kind", "notes",
+ *   optional "published_quants": ["Q4_K_M", ...] (file types published:
+ *   Ollama tags, the main GGUF repos), optional "default_quant" (the type of
+ *   Ollama's default tag; one of published_quants when both are given) } ] }
+ *
+ * data/latest.json maps an Ollama family to its :latest tag ("qwen2.5" ->
+ * "qwen2.5:7b"); catalog_load_latest() reads it into the catalogue.
  *
  * A loaded catalogue owns its models; release it with catalog_release().
  * Lookups return pointers into it, valid until it is released.
@@ -20,14 +26,17 @@
 #define CANIRUN_CATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/errors.h"
+#include "model/quant.h"
 
 #define MODEL_ID_MAX 64
 #define MODEL_TEXT_MAX 128      /* name, arch, license, aliases */
 #define MODEL_NOTES_MAX 1024    /* params_source, source, notes */
 #define MODEL_ALIASES_MAX 8
+#define MODEL_QUANTS_MAX 32     /* published_quants */
 
 enum model_task {
 	TASK_CHAT = 1u << 0,
@@ -90,11 +99,23 @@ struct model {
 	bool qkv_bias, qk_norm;
 	enum ffn_kind ffn_kind;
 	char notes[MODEL_NOTES_MAX];
+	int published_count;                    /* 0: published_quants not given */
+	enum ftype published[MODEL_QUANTS_MAX]; /* in the entry's order */
+	bool has_default_quant;
+	enum ftype default_quant;               /* Ollama's default tag's type */
+};
+
+/* An Ollama family's :latest tag: what a bare family name means. */
+struct family_latest {
+	char family[MODEL_ID_MAX];              /* "qwen2.5" */
+	int model_index;                        /* into catalog.models: "qwen2.5:7b" */
 };
 
 struct catalog {
 	struct model *models;
 	int count;
+	struct family_latest *latest;
+	int latest_count;
 };
 
 /* Loads and validates path. On error returns -1 with err naming the file,
@@ -102,6 +123,16 @@ struct catalog {
  * kv_heads: must divide heads"); cat is left empty then. */
 int catalog_load(const char *path, struct catalog *cat, struct error *err);
 void catalog_release(struct catalog *cat);
+
+/* Reads data/latest.json ({"schema_version": 1, "families": [{"family",
+ * "latest", "source"}]}) into cat: each latest must be a catalogue id of
+ * that family ("family:tag"), each family listed once, each source a URL.
+ * -1 with err naming the file, entry and field; cat's map is then empty. */
+int catalog_load_latest(const char *path, struct catalog *cat, struct error *err);
+
+/* The model a bare family name means (its :latest tag), or NULL. */
+const struct model *catalog_latest(const struct catalog *cat, const char *family,
+				   size_t family_len);
 
 /* The model whose id or alias is name, compared case-insensitively (the
  * loader keeps those unique); NULL when none. */
