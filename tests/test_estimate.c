@@ -264,7 +264,192 @@ static void best_quant_prefers_gpu_then_speed(void)
 	CHECK_INT(estimate_context(&model, 2048), 2048);
 }
 
+
+
+/* ---- the default quant (estimate_best) on a Llama-3.1-8B-shaped model ---- */
+
+static void llama8b_model(void)
+{
+	memset(&model, 0, sizeof(model));
+	snprintf(model.id, sizeof(model.id), "test:8b");
+	snprintf(model.arch, sizeof(model.arch), "llama");
+	model.params = model.active_params = 8030261248;
+	model.layers = 32;
+	model.embd = 4096;
+	model.ffn = 14336;
+	model.heads = 32;
+	model.kv_heads = 8;
+	model.head_dim = 128;
+	model.vocab = 128256;
+	model.context = 8192;
+	model.tasks = TASK_CHAT;
+}
+
+static void published(int n, const enum ftype *types)
+{
+	model.published_count = n;
+	memcpy(model.published, types, (size_t)n * sizeof(*types));
+}
+
+/* CPU-only machine whose every matvec rate is gbps. */
+static void cpu_machine(int64_t ram_bytes, double gbps)
+{
+	machine(0, 0, ram_bytes);
+	hw.cpu.q4_gbps = hw.cpu.q4_k_gbps = hw.cpu.q6_k_gbps = hw.cpu.q8_0_gbps = gbps;
+}
+
+static struct estimate at(enum ftype ft)
+{
+	struct estimate out;
+	struct error err;
+
+	if (!CHECK(estimate_ftype(&hw, &model, ft, &set, &out, &err) == 0))
+		memset(&out, 0, sizeof(out));
+	return out;
+}
+
+static void best(const char *want, bool lowered)
+{
+	struct error err;
+
+	if (!CHECK(estimate_best(&hw, &model, &set, &e, &err) == 0))
+		return;
+	CHECK_STR(ftype_name(e.ftype), want);
+	CHECK_INT(e.quant_lowered_for_memory, lowered);
+}
+
+static void quality_order_has_every_type_once(void)
+{
+	enum ftype ft;
+
+	for (int i = 0; ftype_at(i, &ft) == 0; i++) {
+		int seen = 0;
+
+		for (int q = 0; q < estimate_quality_order_count; q++)
+			seen += estimate_quality_order[q] == ft;
+		if (!CHECK_INT(seen, 1))
+			fprintf(stderr, "  %s\n", ftype_name(ft));
+	}
+	CHECK_INT(estimate_quality_order[0], FTYPE_F32);
+	CHECK_INT(estimate_quality_order[estimate_quality_order_count - 1], FTYPE_IQ1_S);
+}
+
+static void listed_types_are_the_published_ones(void)
+{
+	enum ftype out[ESTIMATE_LISTED_MAX];
+	const enum ftype pub[] = { FTYPE_F16, FTYPE_Q4_K_M, FTYPE_Q8_0 };
+	int n;
+
+	llama8b_model();
+	n = estimate_listed_ftypes(&model, false, out);
+	CHECK_INT(n, 6);                            /* none published: the default set */
+	CHECK_INT(out[0], FTYPE_Q8_0);
+	CHECK_INT(out[5], FTYPE_Q2_K);
+	published(3, pub);
+	n = estimate_listed_ftypes(&model, false, out);   /* floats dropped, best first */
+	CHECK_INT(n, 2);
+	CHECK_INT(out[0], FTYPE_Q8_0);
+	CHECK_INT(out[1], FTYPE_Q4_K_M);
+	n = estimate_listed_ftypes(&model, true, out);    /* --all: F16 and the default set */
+	CHECK_INT(n, 7);
+	CHECK_INT(out[0], FTYPE_F16);
+	CHECK_INT(out[1], FTYPE_Q8_0);
+	published(1, (const enum ftype[]){ FTYPE_F16 });  /* only floats: they are the choice */
+	n = estimate_listed_ftypes(&model, false, out);
+	CHECK_INT(n, 1);
+	CHECK_INT(out[0], FTYPE_F16);
+}
+
+/* The issue's case: on a CPU only a low quant clears 4 tok/s. The rate is
+ * 3.5 x the Q4_K_M file per second, so Q4_K_M runs below 3.5 tok/s (its
+ * KV read adds to the file) and Q2_K, 2/3 the size, above 4: speed alone
+ * would pick Q2_K; the floor keeps Q4_K_M. */
+static void speed_alone_never_goes_below_q4_k_m(void)
+{
+	struct estimate q4, q2;
+
+	llama8b_model();
+	cpu_machine(64 * GIB, 1);
+	q4 = at(FTYPE_Q4_K_M);
+	cpu_machine(64 * GIB, 3.5 * (double)q4.file_bytes / 1e9);
+	q4 = at(FTYPE_Q4_K_M);
+	q2 = at(FTYPE_Q2_K);
+	CHECK_INT(q4.now.verdict, VERDICT_SLOW);
+	CHECK(q2.now.verdict >= VERDICT_USABLE);
+	best("Q4_K_M", false);
+	/* with a fast CPU every type is usable: the best quality, Q8_0 */
+	cpu_machine(64 * GIB, 200);
+	CHECK(at(FTYPE_Q8_0).now.verdict >= VERDICT_USABLE);
+	best("Q8_0", false);
+}
+
+/* RAM between what Q3_K_M and Q4_K_M need: memory, not speed, pushes the
+ * choice below the floor, and the estimate says so. */
+static void memory_may_go_below_and_says_so(void)
+{
+	struct estimate q4, q3;
+
+	llama8b_model();
+	cpu_machine(64 * GIB, 200);
+	q4 = at(FTYPE_Q4_K_M);
+	q3 = at(FTYPE_Q3_K_M);
+	cpu_machine((q3.total_bytes + q4.total_bytes) / 2, 200);
+	CHECK_INT(at(FTYPE_Q4_K_M).now.placement, PLACE_NONE);
+	CHECK(at(FTYPE_Q3_K_M).now.placement == PLACE_CPU);
+	best("Q3_K_M", true);
+	/* nothing fits at all: Q4_K_M, no fit, not marked lowered */
+	cpu_machine(GIB, 200);
+	best("Q4_K_M", false);
+	CHECK_INT(e.now.placement, PLACE_NONE);
+}
+
+static int64_t gpu_need(const struct estimate *x)
+{
+	const struct device_load *d = &x->now.gpu[0];
+
+	return d->weights_bytes + d->kv_bytes + d->compute_bytes + d->reserve_bytes;
+}
+
+/* A GPU that holds Q4_K_M but not Q5_K_M whole: the GPU-resident usable
+ * type beats a partial offload of a better one. */
+static void gpu_resident_beats_partial(void)
+{
+	struct estimate q4, q5;
+
+	llama8b_model();
+	machine(1, 80 * GIB, 64 * GIB);
+	q4 = at(FTYPE_Q4_K_M);
+	q5 = at(FTYPE_Q5_K_M);
+	/* 457 MiB: the reserve estimate.c keeps free on a discrete GPU (Ollama's) */
+	machine(1, 457 * MIB + (gpu_need(&q4) + gpu_need(&q5)) / 2, 64 * GIB);
+	hw.cpu.q4_k_gbps = hw.cpu.q6_k_gbps = hw.cpu.q8_0_gbps = 40;
+	CHECK_INT(at(FTYPE_Q4_K_M).now.placement, PLACE_GPU);
+	CHECK_INT(at(FTYPE_Q5_K_M).now.placement, PLACE_PARTIAL);
+	best("Q4_K_M", false);
+}
+
+/* Only published types are chosen among: gpt-oss ships MXFP4 alone, so it
+ * is MXFP4 on a machine where Q8_0 would fit; F16 is not picked while a
+ * quantized type is published; a model published only below the floor
+ * takes its best type for speed alone. */
+static void only_published_types(void)
+{
+	llama8b_model();
+	machine(1, 80 * GIB, 64 * GIB);
+	published(1, (const enum ftype[]){ FTYPE_MXFP4_MOE });
+	best("MXFP4_MOE", false);
+	published(3, (const enum ftype[]){ FTYPE_F16, FTYPE_Q8_0, FTYPE_Q4_K_M });
+	best("Q8_0", false);
+	published(2, (const enum ftype[]){ FTYPE_Q2_K, FTYPE_Q4_0 });
+	cpu_machine(64 * GIB, 1);
+	CHECK_INT(at(FTYPE_Q4_0).now.verdict, VERDICT_SLOW);
+	best("Q4_0", false);
+}
+
 TESTS(T(memory_parts), T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
       T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),
       T(unknown_rates_claim_no_speed), T(moe_experts_stay_in_ram),
-      T(best_quant_prefers_gpu_then_speed));
+      T(best_quant_prefers_gpu_then_speed),
+      T(quality_order_has_every_type_once), T(listed_types_are_the_published_ones),
+      T(speed_alone_never_goes_below_q4_k_m), T(memory_may_go_below_and_says_so),
+      T(gpu_resident_beats_partial), T(only_published_types));

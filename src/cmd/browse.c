@@ -65,27 +65,29 @@ static void start_screen(struct tui *t, bool color)
 }
 
 /* The selected model at the previous (-1, better) or next (+1, smaller)
- * default type, estimated in place. */
+ * listed type (published ones and the default set), estimated in place. */
 static void requant(struct app *app, struct tui *t, const struct estimate_settings *set,
 		    struct lineup *lineup, int step)
 {
-	int item = rows_selected_item(t->rows), at = -1;
+	int item = rows_selected_item(t->rows), at = -1, n;
+	enum ftype types[ESTIMATE_LISTED_MAX];
 	struct estimate *e;
 	struct error err = { "" };
 
 	if (item < 0)
 		return;
 	e = &lineup->items[item];
-	for (int i = 0; i < estimate_default_ftype_count; i++)
-		if (estimate_default_ftypes[i] == e->ftype)
+	n = estimate_listed_ftypes(e->model, true, types);
+	for (int i = 0; i < n; i++)
+		if (types[i] == e->ftype)
 			at = i;
 	at = at < 0 ? 0 : at + step;
-	if (at < 0 || at >= estimate_default_ftype_count) {
-		snprintf(t->message, sizeof(t->message), "no %s default quantization",
+	if (at < 0 || at >= n) {
+		snprintf(t->message, sizeof(t->message), "no %s listed quantization",
 			 step < 0 ? "larger" : "smaller");
 		return;
 	}
-	if (estimate_ftype(&app->hw, e->model, estimate_default_ftypes[at], set, e, &err) < 0)
+	if (estimate_ftype(&app->hw, e->model, types[at], set, e, &err) < 0)
 		snprintf(t->message, sizeof(t->message), "%s", err.msg);
 	rows_apply(t->rows);
 }

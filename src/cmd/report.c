@@ -9,6 +9,7 @@
 #include "ui/estjson.h"
 #include "cmd/jsonout.h"
 #include "cmd/reportview.h"
+#include "model/quant.h"
 
 #define LINE_MAX_BYTES 1024
 
@@ -93,6 +94,12 @@ static void print_table(const struct app *app, const struct rows *rows)
 		print_line(&layout, &rows->items[rows->order[i]], color);
 	if (rows->count == 0)
 		puts("(no model matches the filters)");
+	for (int i = 0; i < rows->count; i++)
+		if (rows->items[rows->order[i]].quant_lowered_for_memory) {
+			printf("\n* below %s only because no quant at or above it fits in memory\n",
+			       ftype_name(ESTIMATE_QUANT_FLOOR));
+			break;
+		}
 }
 
 int cmd_report(struct app *app, struct error *err)

@@ -30,7 +30,7 @@ static int build(const struct app *app, const struct estimate_settings *set,
 	const struct cli *cli = &app->cli;
 	struct lineup_request req = {
 		.names = cli->args, .name_count = cli->arg_count,
-		.quant = cli->quant, .every_quant = cli->all,
+		.quant = cli->quant, .every_quant = cli->all, .beyond_published = cli->all,
 	};
 	struct warnings w = { 0 };
 	bool files;

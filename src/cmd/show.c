@@ -35,11 +35,13 @@ static int wanted_model(const struct app *app, struct wanted *w, struct error *e
 	return 0;
 }
 
-/* Every default type, plus the wanted one when it is not among them. */
+/* Every listed type (with --all, the default set too), plus the wanted one
+ * when it is not among them. */
 static int quant_lineup(const struct app *app, const struct wanted *w, struct lineup *all,
 			struct error *err)
 {
-	struct lineup_request req = { .names = &w->id, .name_count = 1, .every_quant = true };
+	struct lineup_request req = { .names = &w->id, .name_count = 1, .every_quant = true,
+				      .beyond_published = app->cli.all };
 	struct estimate extra, *grown;
 
 	if (lineup_build(&app->hw, &app->catalog, &app->settings, &req, all, err) < 0)

@@ -45,6 +45,20 @@ const enum ftype estimate_default_ftypes[] = {
 const int estimate_default_ftype_count =
 	(int)(sizeof(estimate_default_ftypes) / sizeof(estimate_default_ftypes[0]));
 
+/* Bits per weight first (ggml block sizes), the newer format first at equal
+ * size (k-quants and IQ over legacy Q4_0/Q5_0); MXFP4 (4.25 bpw, gpt-oss's
+ * native format) sits just below Q4_K_M (4.5 bpw). */
+const enum ftype estimate_quality_order[] = {
+	FTYPE_F32, FTYPE_F16, FTYPE_BF16, FTYPE_Q8_0, FTYPE_Q6_K, FTYPE_Q5_K_M, FTYPE_Q5_K_S,
+	FTYPE_Q5_1, FTYPE_Q5_0, FTYPE_Q4_K_M, FTYPE_MXFP4_MOE, FTYPE_Q4_K_S, FTYPE_Q4_1,
+	FTYPE_IQ4_NL, FTYPE_IQ4_XS, FTYPE_Q4_0, FTYPE_Q3_K_L, FTYPE_Q3_K_M, FTYPE_IQ3_M,
+	FTYPE_IQ3_S, FTYPE_Q3_K_S, FTYPE_IQ3_XS, FTYPE_IQ3_XXS, FTYPE_Q2_K, FTYPE_Q2_K_S,
+	FTYPE_IQ2_M, FTYPE_IQ2_S, FTYPE_IQ2_XS, FTYPE_IQ2_XXS, FTYPE_TQ2_0, FTYPE_IQ1_M,
+	FTYPE_TQ1_0, FTYPE_IQ1_S,
+};
+const int estimate_quality_order_count =
+	(int)(sizeof(estimate_quality_order) / sizeof(estimate_quality_order[0]));
+
 int kv_type_parse(const char *name, enum kv_type *out)
 {
 	static const char *const names[] = { "f16", "q8_0", "q4_0" };
@@ -758,25 +772,98 @@ static int rank(const struct estimate *e)
 	return f->placement != PLACE_NONE ? 1 : 0;
 }
 
-int estimate_best(const struct hardware *hw, const struct model *m,
-		  const struct estimate_settings *set, struct estimate *out,
-		  struct error *err)
+static int quality_index(enum ftype ft)
+{
+	for (int i = 0; i < estimate_quality_order_count; i++)
+		if (estimate_quality_order[i] == ft)
+			return i;
+	return estimate_quality_order_count;
+}
+
+static bool is_float(enum ftype ft)
+{
+	return ft == FTYPE_F32 || ft == FTYPE_F16 || ft == FTYPE_BF16;
+}
+
+static bool listed(const enum ftype *list, int n, enum ftype ft)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == ft)
+			return true;
+	return false;
+}
+
+int estimate_listed_ftypes(const struct model *m, bool beyond_published, enum ftype *out)
+{
+	bool quantized = false;
+	int n = 0;
+
+	for (int i = 0; i < m->published_count; i++)
+		quantized = quantized || !is_float(m->published[i]);
+	/* Walking the quality order sorts them and drops nothing: every file
+	 * type is in it. */
+	for (int q = 0; q < estimate_quality_order_count; q++) {
+		enum ftype ft = estimate_quality_order[q];
+		bool pub = listed(m->published, m->published_count, ft) &&
+			   (beyond_published || !(quantized && is_float(ft)));
+		bool dflt = listed(estimate_default_ftypes, estimate_default_ftype_count, ft);
+
+		if (pub || (dflt && (beyond_published || m->published_count == 0)))
+			out[n++] = ft;
+	}
+	return n;
+}
+
+/* The best of types[from..to) by rank, quality first within a usable rank;
+ * when none is usable, the last that fits (slow_takes_last: the fastest) or
+ * the first (the best quality memory allows); when none fits, the last.
+ * Returns the rank (-1 when the range is empty, -2 on error). */
+static int pick(const struct hardware *hw, const struct model *m,
+		const struct estimate_settings *set, const enum ftype *types, int from, int to,
+		bool slow_takes_last, struct estimate *out, struct error *err)
 {
 	struct estimate candidate;
 	int best_rank = -1;
 
-	for (int i = 0; i < estimate_default_ftype_count; i++) {
+	for (int i = from; i < to; i++) {
 		int r;
 
-		if (estimate_ftype(hw, m, estimate_default_ftypes[i], set, &candidate, err) < 0)
-			return -1;
+		if (estimate_ftype(hw, m, types[i], set, &candidate, err) < 0)
+			return -2;
 		r = rank(&candidate);
-		if (r > best_rank || (r == 0 && candidate.ftype == FTYPE_Q4_K_M)) {
+		if (r > best_rank || (r == best_rank && (r == 0 || (r == 1 && slow_takes_last)))) {
 			*out = candidate;
-			best_rank = r > best_rank ? r : best_rank;
+			best_rank = r;
 		}
 		if (r == 3)
 			break; /* the highest quality entirely on GPUs at usable speed */
+	}
+	return best_rank;
+}
+
+int estimate_best(const struct hardware *hw, const struct model *m,
+		  const struct estimate_settings *set, struct estimate *out,
+		  struct error *err)
+{
+	enum ftype types[ESTIMATE_LISTED_MAX];
+	int n = estimate_listed_ftypes(m, false, types), upper = 0, r;
+	struct estimate lower;
+
+	while (upper < n && quality_index(types[upper]) <= quality_index(ESTIMATE_QUANT_FLOOR))
+		upper++;
+	if (upper == 0)
+		upper = 1; /* nothing at the floor is published: the best that is */
+	r = pick(hw, m, set, types, 0, upper, true, out, err);
+	if (r < -1)
+		return -1;
+	if (r >= 1)
+		return 0;
+	r = pick(hw, m, set, types, upper, n, false, &lower, err);
+	if (r < -1)
+		return -1;
+	if (r >= 1) {
+		*out = lower;
+		out->quant_lowered_for_memory = true;
 	}
 	return 0;
 }

@@ -93,6 +93,8 @@ struct estimate {
 	double load_cold_s, load_warm_s;/* for the `now` placement (idle if none); < 0 unknown */
 	double disk_gbps, pcie_gbps;    /* inputs of the load times; < 0 unknown */
 	enum fact_source disk_source;
+	bool quant_lowered_for_memory;  /* estimate_best went below the floor: nothing at
+					 * or above it fits */
 };
 
 /* Computes the estimate of model m at size s on hw. Never fails: facts that
@@ -105,14 +107,37 @@ void estimate_model(const struct hardware *hw, const struct model *m,
  * ctx <= 0 ("--ctx max"). */
 int estimate_context(const struct model *m, int ctx);
 
-/* The file types tried, best quality first, when no --quant is given. */
+/* canirun's default set of file types, best quality first: what a model
+ * without published_quants is chosen among. */
 extern const enum ftype estimate_default_ftypes[];
 extern const int estimate_default_ftype_count;
 
-/* Estimates m at each default file type and keeps the best: the highest
- * quality whose `now` placement is entirely on GPUs and at least usable;
- * else the highest at least usable anywhere; else the highest that fits;
- * else Q4_K_M (no fit). Returns 0, or -1 with err from the size model. */
+/* Every file type, best quality first, bits per weight and format
+ * generation deciding (F32 > F16/BF16 > Q8_0 > Q6_K > Q5_K_M > ... > IQ1_S). */
+extern const enum ftype estimate_quality_order[];
+extern const int estimate_quality_order_count;
+
+/* Speed alone never picks a type of lower quality than this (Ollama's
+ * default tags are Q4_K_M); only memory may. */
+#define ESTIMATE_QUANT_FLOOR FTYPE_Q4_K_M
+
+/* The types the choice is made among, best quality first, into out (room
+ * for MODEL_QUANTS_MAX + the default set): the published ones (floats only
+ * when nothing quantized is published), else the default set. With
+ * beyond_published (--all): every published type and the default set.
+ * Returns how many. */
+int estimate_listed_ftypes(const struct model *m, bool beyond_published, enum ftype *out);
+#define ESTIMATE_LISTED_MAX (MODEL_QUANTS_MAX + 8)
+
+/* Estimates m at each listed type (beyond_published false) and keeps the
+ * best. Among the types at or above ESTIMATE_QUANT_FLOOR (the best listed
+ * one when none is): the highest quality whose `now` placement is entirely
+ * on GPUs and at least usable; else the highest at least usable anywhere;
+ * else (all slow) the lowest, the fastest the floor allows. Only when none
+ * of them fits does it go below the floor: the highest that fits, by the
+ * same preference for GPUs and usable speed, with quant_lowered_for_memory
+ * set. When nothing fits: the lowest type at or above the floor (no fit). Returns 0,
+ * or -1 with err from the size model. */
 int estimate_best(const struct hardware *hw, const struct model *m,
 		  const struct estimate_settings *set, struct estimate *out,
 		  struct error *err);

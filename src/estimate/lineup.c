@@ -46,8 +46,11 @@ static int add_model(const struct hardware *hw, const struct model_ref *ref,
 			return -1;
 		return append(out, cap, &e) < 0 ? error_set(err, "out of memory") : 0;
 	}
-	for (int i = 0; i < estimate_default_ftype_count; i++) {
-		if (estimate_ftype(hw, m, estimate_default_ftypes[i], set, &e, err) < 0)
+	enum ftype types[ESTIMATE_LISTED_MAX];
+	int n = estimate_listed_ftypes(m, req->beyond_published, types);
+
+	for (int i = 0; i < n; i++) {
+		if (estimate_ftype(hw, m, types[i], set, &e, err) < 0)
 			return -1;
 		if (append(out, cap, &e) < 0)
 			return error_set(err, "out of memory");

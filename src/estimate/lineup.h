@@ -1,6 +1,6 @@
 /* lineup.h - the estimates a command asks for: every catalogue model or the
- * ones named, each at its best file type, at --quant, or at every default
- * type (--all). The list owns its array; release it with lineup_release(). */
+ * ones named, each at its best file type, at --quant, or at every listed
+ * type (show; --all). The list owns its array; release it with lineup_release(). */
 #ifndef CANIRUN_LINEUP_H
 #define CANIRUN_LINEUP_H
 
@@ -13,8 +13,9 @@ struct lineup_request {
 	const char *const *names;   /* model names (modelref.h); NULL or count 0: all */
 	int name_count;
 	const char *quant;          /* a file type name, or NULL; a name's own quant wins */
-	bool every_quant;           /* --all: each of estimate_default_ftypes (unless a
-				     * quant is given) */
+	bool every_quant;           /* each listed type (estimate_listed_ftypes), unless
+				     * a quant is given */
+	bool beyond_published;      /* --all: the listed types include the default set */
 };
 
 struct lineup {

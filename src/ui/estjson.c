@@ -156,6 +156,7 @@ cJSON *estimate_to_json(const struct estimate *e, const struct hardware *hw,
 	add_spec_fields(o, e);
 	cJSON_AddStringToObject(o, "source", "estimated");
 	cJSON_AddStringToObject(o, "offload", offload_name(f->offload));
+	cJSON_AddBoolToObject(o, "quant_lowered_for_memory", e->quant_lowered_for_memory);
 	cJSON_AddItemToObject(o, "fits_when_idle", idle_json(&e->idle));
 	add_known(o, "ttft_s", f->ttft_s);
 	cJSON_AddNumberToObject(o, "prompt_tokens", set->prompt_tokens);

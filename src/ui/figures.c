@@ -173,7 +173,9 @@ const char *cell_text(const struct estimate *e, enum column c, char *buf, size_t
 	switch (c) {
 	case COL_MODEL: snprintf(buf, size, "%s", e->model->id); return buf;
 	case COL_PARAMS: return cell_params(e->model, buf, size);
-	case COL_QUANT: snprintf(buf, size, "%s", ftype_name(e->ftype)); return buf;
+	case COL_QUANT: /* '*': below the floor because nothing above it fits */
+		snprintf(buf, size, "%s%s", ftype_name(e->ftype), e->quant_lowered_for_memory ? "*" : "");
+		return buf;
 	case COL_FILE: return format_bytes(buf, size, e->file_bytes);
 	case COL_MEMORY: return memory_text(f, buf, size);
 	case COL_PLACE: return cell_placement(e, f, buf, size);
