@@ -122,5 +122,44 @@ static void ollama_store_listed(void)
 	cJSON_Delete(doc);
 }
 
+/* No downloads: the stores looked in are named, the empty one and the
+ * missing ones told apart. */
+static void empty_stores_named(void)
+{
+	char home[600], env_home[640], cmd[1400], want[1400];
+	const char *env[] = { env_home, "OLLAMA_MODELS=", "HF_HOME=", "HF_HUB_CACHE=",
+			      "LLAMA_CACHE=", "XDG_CACHE_HOME=", NULL };
+	const char *argv[] = { "local", "--hw", profile, NULL };
+	const char *json_argv[] = { "local", "--json", "--hw", profile, NULL };
+	char *out, *err;
+	int status;
+	cJSON *doc;
+	const cJSON *first;
+
+	snprintf(home, sizeof(home), "%s", tmp("emptyhome"));
+	snprintf(env_home, sizeof(env_home), "HOME=%s", home);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/.ollama/models/manifests", home);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(run_canirun(argv, env, &out, &err), 0);
+	CHECK_CONTAINS(out, "No downloaded models found. Looked in:");
+	snprintf(want, sizeof(want), "ollama       %s/.ollama/models/manifests (no models)", home);
+	CHECK_CONTAINS(out, want);
+	snprintf(want, sizeof(want), "huggingface  %s/.cache/huggingface/hub (not there)", home);
+	CHECK_CONTAINS(out, want);
+	snprintf(want, sizeof(want), "lmstudio     %s/.lmstudio/models (not there)", home);
+	CHECK_CONTAINS(out, want);
+	free(out);
+	free(err);
+	doc = run_json(json_argv, env, &status);
+	CHECK_INT(status, 0);
+	first = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "stores_searched"), 0);
+	if (CHECK(first != NULL)) {
+		CHECK_STR(cJSON_GetObjectItem(first, "store")->valuestring, "ollama");
+		CHECK(cJSON_IsTrue(cJSON_GetObjectItem(first, "exists")));
+		CHECK_INT(cJSON_GetObjectItem(first, "models")->valuedouble, 0);
+	}
+	cJSON_Delete(doc);
+}
+
 TESTS(T(gguf_file_estimated_from_its_header), T(broken_file_names_the_offset),
-      T(ollama_store_listed));
+      T(ollama_store_listed), T(empty_stores_named));

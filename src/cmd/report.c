@@ -70,11 +70,42 @@ static void print_header(const struct app *app, const struct rows *rows, int col
 	putchar('\n');
 }
 
-static int print_json(const struct app *app, const struct rows *rows, struct error *err)
+/* `canirun local`: each store directory looked in and what it held. */
+static cJSON *stores_json(const struct lineup *l)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (int i = 0; i < l->store_dir_count; i++) {
+		const struct local_store_dir *d = &l->store_dirs[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "store", localstore_name(d->store));
+		cJSON_AddStringToObject(o, "path", d->path);
+		cJSON_AddBoolToObject(o, "exists", d->exists);
+		cJSON_AddNumberToObject(o, "models", (double)d->models);
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
+/* No downloaded model at all: say where canirun looked. */
+static void print_empty_stores(const struct lineup *l)
+{
+	puts("No downloaded models found. Looked in:");
+	for (int i = 0; i < l->store_dir_count; i++)
+		printf("  %-12s %s (%s)\n", localstore_name(l->store_dirs[i].store),
+		       l->store_dirs[i].path, l->store_dirs[i].exists ? "no models" : "not there");
+	puts("(OLLAMA_MODELS, HF_HUB_CACHE, HF_HOME and LLAMA_CACHE move these stores.)");
+}
+
+static int print_json(const struct app *app, const struct lineup *lineup, const struct rows *rows,
+		      struct error *err)
 {
 	cJSON *doc = json_document(app);
 	cJSON *list = cJSON_GetObjectItem(doc, "estimates");
 
+	if (app->cli.command == CMD_LOCAL)
+		cJSON_AddItemToObject(doc, "stores_searched", stores_json(lineup));
 	for (int i = 0; i < rows->count; i++)
 		cJSON_AddItemToArray(list, estimate_to_json(&rows->items[rows->order[i]], &app->hw,
 							    &app->settings));
@@ -111,7 +142,11 @@ int cmd_report(struct app *app, struct error *err)
 	if (listing_build(app, &app->settings, &lineup, &rows, err) < 0)
 		return -1;
 	if (app->cli.json) {
-		rc = print_json(app, &rows, err);
+		rc = print_json(app, &lineup, &rows, err);
+	} else if (app->cli.command == CMD_LOCAL && lineup.count == 0) {
+		print_empty_stores(&lineup);
+		if (fflush(stdout) == EOF)
+			rc = error_set(err, "stdout: write failed");
 	} else {
 		print_table(app, &rows);
 		if (fflush(stdout) == EOF)

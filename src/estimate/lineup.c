@@ -81,6 +81,8 @@ void lineup_release(struct lineup *l)
 {
 	for (int i = 0; l->paths && i < l->model_count; i++)
 		free(l->paths[i]);
+	for (int i = 0; i < l->store_dir_count; i++)
+		free(l->store_dirs[i].path);
 	free(l->paths);
 	free(l->models);
 	free(l->items);
@@ -202,6 +204,10 @@ int lineup_from_local(const struct hardware *hw, const struct catalog *cat,
 		    add_file(hw, set, &lm->gguf, &m, lm->path, out, &why) < 0)
 			warn_add(w, "%s", why.msg);
 	}
+	/* the directories move to the lineup */
+	out->store_dir_count = found.dir_count;
+	memcpy(out->store_dirs, found.dirs, sizeof(found.dirs));
+	found.dir_count = 0;
 	localstore_release(&found);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "model/catalog.h"
 #include "estimate/estimate.h"
+#include "model/localstore.h"
 
 struct lineup_request {
 	const char *const *names;   /* model names (modelref.h); NULL or count 0: all */
@@ -24,6 +25,8 @@ struct lineup {
 	struct model *models;       /* models read from GGUF files; items point here */
 	int model_count;
 	char **paths;               /* the files; items' file_path point here */
+	int store_dir_count;        /* lineup_from_local: the directories looked in */
+	struct local_store_dir store_dirs[LOCAL_STORE_DIRS_MAX];
 };
 
 /* Fills out. Returns 0, or -1 with err: an unknown model ("unknown model

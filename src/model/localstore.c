@@ -433,6 +433,27 @@ static int ollama_entry(struct scan *s, const char *dir, const char *name,
 	return each_entry(s, path, ollama_entry, &sub);
 }
 
+/* Scans dir with fn, recording it in the list of directories looked in. */
+static int scan_store(struct scan *s, enum local_store store, const char *dir, entry_fn fn,
+		      void *ctx)
+{
+	struct local_models *out = s->out;
+	struct local_store_dir *d = &out->dirs[out->dir_count];
+	size_t before = out->count;
+	int rc;
+
+	if (out->dir_count == LOCAL_STORE_DIRS_MAX)
+		return each_entry(s, dir, fn, ctx);
+	if (!(d->path = strdup(dir)))
+		return error_set(s->err, "out of memory");
+	d->store = store;
+	d->exists = is_dir(dir);
+	out->dir_count++;
+	rc = each_entry(s, dir, fn, ctx);
+	d->models = out->count - before;
+	return rc;
+}
+
 static int scan_ollama(struct scan *s, const char *root)
 {
 	struct ollama_walk ow = { root, { NULL, NULL, NULL }, 0 };
@@ -440,7 +461,7 @@ static int scan_ollama(struct scan *s, const char *root)
 
 	if (join(path, root, "manifests"))
 		return 0;
-	return each_entry(s, path, ollama_entry, &ow);
+	return scan_store(s, LOCAL_OLLAMA, path, ollama_entry, &ow);
 }
 
 /* ---- where the stores are ---------------------------------------------- */
@@ -496,14 +517,14 @@ static int scan_folder_stores(struct scan *s)
 	size_t i;
 
 	if (cache_dir(path, "HF_HUB_CACHE", "HF_HOME", "/hub", "/huggingface/hub") == 0 &&
-	    each_entry(s, path, hf_repo, NULL))
+	    scan_store(s, LOCAL_HUGGINGFACE, path, hf_repo, NULL))
 		return -1;
 	if (cache_dir(path, "LLAMA_CACHE", NULL, NULL, "/llama.cpp") == 0 &&
-	    each_entry(s, path, walk_entry, &llama))
+	    scan_store(s, LOCAL_LLAMACPP, path, walk_entry, &llama))
 		return -1;
 	for (i = 0; i < 2 && env("HOME"); i++)
 		if (join(path, env("HOME"), lms_dirs[i]) == 0 &&
-		    each_entry(s, path, lms_publisher, NULL))
+		    scan_store(s, LOCAL_LMSTUDIO, path, lms_publisher, NULL))
 			return -1;
 	return 0;
 }
@@ -529,6 +550,8 @@ void localstore_release(struct local_models *m)
 
 	for (i = 0; i < m->count; i++)
 		release_model(&m->items[i]);
+	for (int d = 0; d < m->dir_count; d++)
+		free(m->dirs[d].path);
 	free(m->items);
 	memset(m, 0, sizeof *m);
 }

@@ -51,10 +51,22 @@ struct local_model {
 	char error[ERROR_MSG_MAX];
 };
 
-/* Owns its items and everything they point to. */
+/* A store directory looked in, for saying where nothing was found. */
+struct local_store_dir {
+	enum local_store store;
+	char *path;
+	bool exists;        /* a directory */
+	size_t models;      /* models listed from it */
+};
+
+#define LOCAL_STORE_DIRS_MAX 8
+
+/* Owns its items, its dirs' paths and everything they point to. */
 struct local_models {
 	size_t count;
 	struct local_model *items;
+	int dir_count;
+	struct local_store_dir dirs[LOCAL_STORE_DIRS_MAX];  /* in the order looked in */
 };
 
 struct localstore_options {
