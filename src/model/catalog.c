@@ -8,8 +8,8 @@
 
 #include <cJSON.h>
 
-#include "util/editdist.h"
 #include "util/jsonfile.h"
+#include "util/namematch.h"
 
 #define CATALOG_FILE_MAX (16 * 1024 * 1024)
 
