@@ -176,6 +176,29 @@ static void what_if_on_top_of_a_probe(void)
 	done(&r);
 }
 
+/* A Mac named with its memory: the memory is the machine's RAM, and the
+ * GPU may wire three quarters of it (override.c); the chosen core variant
+ * is announced. A card's size must be its own. */
+static void what_if_with_memory_sizes(void)
+{
+	struct run r = hw_on("fixtures/vm-nogpu", true, "--gpu=M1 Max 64GB");
+
+	CHECK_INT(num(r.json, "hardware.ram.total_bytes"), 64LL << 30);
+	CHECK_INT(num(r.json, "hardware.gpus.0.vram_total_bytes"), 48LL << 30);
+	CHECK_STR(str(r.json, "hardware.gpus.0.name"), "M1 Max 24-core");
+	CHECK_CONTAINS(r.err, "using M1 Max 24-core, the slowest");
+	done(&r);
+	r = hw_on("fixtures/vm-nogpu", true, "--gpu=Tesla P40 24GB");
+	CHECK_INT(r.status, 0);
+	CHECK_STR(str(r.json, "hardware.gpus.0.name"), "Tesla P40");
+	done(&r);
+	r = hw_on("fixtures/vm-nogpu", true, "--gpu=A40 24GB");
+	CHECK_INT(r.status, 1);
+	CHECK_CONTAINS(r.err, "canirun: --gpu: GPU 'A40 24GB': no variant has that memory; "
+		       "the table has A40 48 GB");
+	done(&r);
+}
+
 static void profile_round_trip_through_the_cli(void)
 {
 	struct run r = hw_on("fixtures/dual-3090", true, NULL);
@@ -221,6 +244,6 @@ static void errors_and_exit_codes(void)
 	free(r.out), free(r.err);
 }
 
-TESTS(T(vm_without_gpu), T(rtx4090_from_the_table), T(two_3090s_through_nvml),
+TESTS(T(what_if_with_memory_sizes), T(vm_without_gpu), T(rtx4090_from_the_table), T(two_3090s_through_nvml),
       T(amd_and_intel_from_sysfs), T(h100_accelerator_class), T(what_if_on_top_of_a_probe),
       T(profile_round_trip_through_the_cli), T(errors_and_exit_codes));

@@ -409,7 +409,54 @@ static void broken_files(void)
 	gpu_table_release(&t);
 }
 
-TESTS(T(real_table_is_large_and_sane), T(real_values), T(find_pci),
+/* The datasheet memory of a card, typed after its name, picks it:
+ * RTX 3090, 4090 and Tesla P40 24 GB, A40 48 GB, RTX 3080 10 GB (its 12 GB
+ * variant is another entry), RTX 3060 12 GB (its 8 GB variant too). */
+static void sized(const char *query, const char *name, int64_t memory_bytes, bool noted)
+{
+	struct gpu_sized out;
+	struct error err;
+
+	if (!CHECK(gpu_table_find_sized(real_table(), query, &out, &err) == 0)) {
+		fprintf(stderr, "  %s: %s\n", query, err.msg);
+		return;
+	}
+	CHECK_STR(out.spec->name, name);
+	CHECK_INT(out.memory_bytes, memory_bytes);
+	CHECK_INT(out.note[0] != '\0', noted);
+}
+
+static void memory_size_words(void)
+{
+	struct gpu_sized out;
+	struct error err;
+
+	sized("RTX 3090 24GB", "GeForce RTX 3090", HW_UNKNOWN, false);
+	sized("Tesla P40 24GB", "Tesla P40", HW_UNKNOWN, false);
+	sized("A40 48GB", "A40", HW_UNKNOWN, false);
+	sized("RTX 4090 24GB", "GeForce RTX 4090", HW_UNKNOWN, false);
+	sized("RTX 3080 10GB", "GeForce RTX 3080", HW_UNKNOWN, false);
+	sized("RTX 3080 12GB", "GeForce RTX 3080 12GB", HW_UNKNOWN, false);
+	sized("rtx 3060 12 gb", "GeForce RTX 3060", HW_UNKNOWN, false);
+	sized("RTX 3060 8G", "GeForce RTX 3060 8GB", HW_UNKNOWN, false);
+	CHECK_INT(real_table()->specs[gpu_table_index(real_table(), by_name("RTX 3080"))].vram_bytes,
+		  10 * GIB);
+	/* unified memory: the size is the machine's memory; of two core
+	 * variants the slower is taken, with a note */
+	sized("M1 Max 64GB", "M1 Max 24-core", 64 * GIB, true);
+	sized("M3 Ultra 512GB", "M3 Ultra 60-core", 512 * GIB, true);
+	sized("M2 Max 38-core 96GB", "M2 Max 38-core", 96 * GIB, false);
+	/* a size no variant has */
+	CHECK_INT(gpu_table_find_sized(real_table(), "RTX 4090 48GB", &out, &err), -1);
+	CHECK_CONTAINS(err.msg, "GPU 'RTX 4090 48GB': no variant has that memory; the table has "
+		       "GeForce RTX 4090 24 GB, GeForce RTX 4090 D 24 GB, GeForce RTX 4090 Laptop 16 GB");
+	CHECK_INT(gpu_table_find_sized(real_table(), "RTX 3090 24GB 48GB", &out, &err), -1);
+	CHECK_CONTAINS(err.msg, "more than one memory size");
+	CHECK_INT(gpu_table_find_sized(real_table(), "V100 32GB", &out, &err), -1);
+	CHECK_CONTAINS(err.msg, "ambiguous GPU 'V100 32GB'");
+}
+
+TESTS(T(memory_size_words), T(real_table_is_large_and_sane), T(real_values), T(find_pci),
       T(find_name_resolves), T(every_name_resolves_to_itself),
       T(find_name_errors), T(pci_qualifiers),
       T(name_words), T(broken_tables), T(broken_files));

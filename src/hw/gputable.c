@@ -399,3 +399,176 @@ int gpu_table_find_name(const struct gpu_table *t, const char *query,
 	*out = &t->specs[index];
 	return 0;
 }
+
+/* ---- lookup by name with a memory size ("RTX 3090 24GB") ------------- */
+
+#define GIB_BYTES (1024LL * 1024 * 1024)
+#define SIZED_LIST_MAX 8
+
+/* "24GB", "24gb", "24G", "24GiB" (or "24" then "GB" as the next word):
+ * whole GiB, the unit cards and Macs are sold in. Removes the words from
+ * rest. 1 found, 0 none, -1 more than one. */
+static int take_size(const char *query, char *rest, size_t size, int64_t *bytes)
+{
+	char copy[HW_NAME_MAX * 2], *save = NULL;
+	int found = 0;
+	size_t used = 0;
+
+	snprintf(copy, sizeof(copy), "%s", query);
+	rest[0] = '\0';
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		char *end;
+		long n = strtol(w, &end, 10);
+		bool unit = strcasecmp(end, "gb") == 0 || strcasecmp(end, "g") == 0 ||
+			    strcasecmp(end, "gib") == 0;
+
+		if (end != w && !*end && save && *save) {     /* "24 GB" */
+			char *next = save + strspn(save, " \t");
+			size_t len = strcspn(next, " \t");
+
+			if ((len == 2 && strncasecmp(next, "gb", 2) == 0) ||
+			    (len == 3 && strncasecmp(next, "gib", 3) == 0)) {
+				unit = true;
+				save = next + len;
+			}
+		}
+		if (end != w && unit && isdigit((unsigned char)*w) && n > 0 && n < 1 << 20) {
+			found++;
+			*bytes = n * GIB_BYTES;
+			continue;
+		}
+		used += (size_t)snprintf(rest + used, used < size ? size - used : 0, "%s%s",
+					 used ? " " : "", w);
+	}
+	return found > 1 ? -1 : found;
+}
+
+/* Within half a GiB: tables list MiB (10240 for a "10GB" card). */
+static bool size_matches(const struct gpu_spec *g, int64_t bytes)
+{
+	return g->vram_bytes >= 0 && llabs(g->vram_bytes - bytes) < GIB_BYTES / 2;
+}
+
+/* The slower of two unified parts that both match: bandwidth, then FP16. */
+static bool slower(const struct gpu_spec *a, const struct gpu_spec *b)
+{
+	if (a->bandwidth_gbps != b->bandwidth_gbps)
+		return a->bandwidth_gbps < b->bandwidth_gbps;
+	return a->fp16_tflops < b->fp16_tflops;
+}
+
+static void append_text(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s", s);
+}
+
+static int no_such_size(const struct gpu_table *t, const struct name_list *names,
+			const char *query, const char *rest, struct error *err)
+{
+	char msg[ERROR_MSG_MAX];
+	int listed = 0;
+
+	snprintf(msg, sizeof(msg), "GPU '%s': no variant has that memory; the table has", query);
+	for (int i = 0; i < t->count && listed < SIZED_LIST_MAX; i++) {
+		char item[HW_NAME_MAX + 32];
+
+		if (name_list_level(names, rest, i) == 0 || t->specs[i].vram_bytes < 0)
+			continue;
+		snprintf(item, sizeof(item), "%s %s %lld GB", listed++ ? "," : "", t->specs[i].name,
+			 (long long)((t->specs[i].vram_bytes + GIB_BYTES / 2) / GIB_BYTES));
+		append_text(msg, sizeof(msg), item);
+	}
+	if (listed == 0)
+		append_text(msg, sizeof(msg), " no GPU of that name");
+	return error_set(err, "%s", msg);
+}
+
+static int ambiguous_sized(const struct gpu_table *t, const struct name_list *names,
+			   const char *query, const char *rest, int64_t bytes, int level,
+			   struct error *err)
+{
+	char msg[ERROR_MSG_MAX];
+	int listed = 0;
+
+	snprintf(msg, sizeof(msg), "ambiguous GPU '%s': candidates: ", query);
+	for (int i = 0; i < t->count && listed < SIZED_LIST_MAX; i++)
+		if (name_list_level(names, rest, i) == level && size_matches(&t->specs[i], bytes)) {
+			append_text(msg, sizeof(msg), listed++ ? ", " : "");
+			append_text(msg, sizeof(msg), t->specs[i].name);
+		}
+	return error_set(err, "%s", msg);
+}
+
+/* Among the entries rest matches, those whose memory is bytes (any size for
+ * unified parts, whose memory is the machine's); the best level wins. */
+static int pick_sized(const struct gpu_table *t, const struct name_list *names,
+		      const char *query, const char *rest, int64_t bytes,
+		      struct gpu_sized *out, struct error *err)
+{
+	int best_level = 0, best = -1, ties = 0;
+	bool all_unified = true;
+
+	for (int i = 0; i < t->count; i++) {
+		const struct gpu_spec *g = &t->specs[i];
+		int level = name_list_level(names, rest, i);
+
+		if (level == 0 || (!g->unified_memory && !size_matches(g, bytes)))
+			continue;
+		if (level > best_level) {
+			best_level = level;
+			best = i;
+			ties = 0;
+			all_unified = true;
+		} else if (level < best_level) {
+			continue;
+		} else if (slower(g, &t->specs[best])) {
+			best = i;
+		}
+		ties++;
+		all_unified = all_unified && g->unified_memory;
+	}
+	if (best < 0)
+		return no_such_size(t, names, query, rest, err);
+	if (ties > 1 && !all_unified)
+		return ambiguous_sized(t, names, query, rest, bytes, best_level, err);
+	out->spec = &t->specs[best];
+	out->memory_bytes = out->spec->unified_memory ? bytes : HW_UNKNOWN;
+	if (ties > 1)
+		snprintf(out->note, sizeof(out->note), "--gpu '%s': %d variants match; using %s, "
+			 "the slowest (name the variant to choose)", query, ties, out->spec->name);
+	return 0;
+}
+
+int gpu_table_find_sized(const struct gpu_table *t, const char *query, struct gpu_sized *out,
+			 struct error *err)
+{
+	struct name_list names = { "GPU", t->specs, sizeof(*t->specs),
+				   offsetof(struct gpu_spec, name), t->count,
+				   gpu_vendor_words, NULL };
+	char rest[HW_NAME_MAX * 2], spelled[HW_NAME_MAX * 2 + 16];
+	struct error direct;
+	int64_t bytes = 0;
+	int sized;
+
+	memset(out, 0, sizeof(*out));
+	out->memory_bytes = HW_UNKNOWN;
+	if (gpu_table_find_name(t, query, &out->spec, &direct) == 0)
+		return 0;
+	sized = take_size(query, rest, sizeof(rest), &bytes);
+	if (sized < 0)
+		return error_set(err, "GPU '%s': more than one memory size", query);
+	if (sized == 0 || !rest[0]) {
+		*err = direct;
+		return -1;
+	}
+	/* the size as table names spell it ("RTX 3060 8G" -> "... 8GB") */
+	snprintf(spelled, sizeof(spelled), "%s %lldGB", rest, (long long)(bytes / GIB_BYTES));
+	if (gpu_table_find_name(t, spelled, &out->spec, &direct) == 0) {
+		if (out->spec->unified_memory)
+			out->memory_bytes = bytes;
+		return 0;
+	}
+	return pick_sized(t, &names, query, rest, bytes, out, err);
+}

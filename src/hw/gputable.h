@@ -69,6 +69,26 @@ const struct gpu_spec *gpu_table_find_pci(const struct gpu_table *t,
 int gpu_table_find_name(const struct gpu_table *t, const char *query,
 			const struct gpu_spec **out, struct error *err);
 
+/* A --gpu name with its memory size resolved. */
+struct gpu_sized {
+	const struct gpu_spec *spec;
+	int64_t memory_bytes;       /* a unified part's memory from the name; HW_UNKNOWN
+				     * when the name gives none or the part has its own */
+	char note[256];             /* "" or why one of several matches was taken */
+};
+
+/* gpu_table_find_name, then, when the name holds a memory size ("RTX 3090
+ * 24GB", "Tesla P40 24 GB", "M1 Max 64GB"; GB, G or GiB, whole GiB) and
+ * the plain lookup failed: the entries the other words match whose memory
+ * is that size (within half a GiB) or that are unified-memory parts, the
+ * best match level winning. A size picks a variant ("RTX 3060 12GB");
+ * for a unified part it is the memory (memory_bytes), and of several
+ * variants that match (M1 Max 24-core, 32-core) the slowest is taken, with
+ * a note. A size no variant has: -1, "GPU 'X': no variant has that memory;
+ * the table has A 24 GB, B 16 GB". */
+int gpu_table_find_sized(const struct gpu_table *t, const char *query, struct gpu_sized *out,
+			 struct error *err);
+
 /* Index of spec within t (for gpu_info.table_entry). */
 int gpu_table_index(const struct gpu_table *t, const struct gpu_spec *spec);
 

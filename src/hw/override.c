@@ -79,7 +79,7 @@ static int add_named_gpus(const struct whatif *w, const struct gpu_table *table,
 {
 	hw->gpu_count = 0;
 	for (int i = 0; i < w->gpu_name_count; i++) {
-		const struct gpu_spec *spec;
+		struct gpu_sized sized;
 		char name[HW_NAME_MAX];
 		int count;
 
@@ -88,12 +88,17 @@ static int add_named_gpus(const struct whatif *w, const struct gpu_table *table,
 					 w->gpu_names[i], HW_MAX_GPUS);
 		if (!table)
 			return error_set(err, "--gpu '%s': no GPU table loaded", name);
-		if (gpu_table_find_name(table, name, &spec, err) < 0)
+		if (gpu_table_find_sized(table, name, &sized, err) < 0)
 			return error_prefix(err, "--gpu");
+		if (sized.note[0])
+			warn_add(&hw->warnings, "%s", sized.note);
 		for (int n = 0; n < count; n++) {
 			if (hw->gpu_count == HW_MAX_GPUS)
 				return error_set(err, "--gpu: more than %d GPUs", HW_MAX_GPUS);
-			gpu_from_spec(table, spec, &hw->gpus[hw->gpu_count]);
+			gpu_from_spec(table, sized.spec, &hw->gpus[hw->gpu_count]);
+			if (sized.memory_bytes >= 0) /* a unified part's memory, from the name */
+				hw->gpus[hw->gpu_count].vram_total_bytes =
+					hw->gpus[hw->gpu_count].vram_free_bytes = sized.memory_bytes;
 			hw->gpus[hw->gpu_count].index = hw->gpu_count;
 			hw->gpu_count++;
 		}

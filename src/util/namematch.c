@@ -253,3 +253,14 @@ int name_list_find(const struct name_list *l, const char *query, int *index,
 		return ambiguous_name(l, query, &q, best_level, matches, err);
 	return 0;
 }
+
+int name_list_level(const struct name_list *l, const char *query, int index)
+{
+	struct words q, n;
+
+	split_words(l, query, &q);
+	if (q.count == 0 || index < 0 || index >= l->count)
+		return 0;
+	split_words(l, entry_name(l, index), &n);
+	return name_level(&q, &n);
+}

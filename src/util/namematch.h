@@ -42,4 +42,9 @@ struct name_list {
 int name_list_find(const struct name_list *l, const char *query, int *index,
 		   struct error *err);
 
+/* The match level (0-3, as above) of entry index for query; 0 for an
+ * index outside the list. For callers that choose among the matches by
+ * something besides the name (a memory size). */
+int name_list_level(const struct name_list *l, const char *query, int index);
+
 #endif
