@@ -13,10 +13,10 @@
 #include "probe/probe.h"
 #include "hw/override.h"
 
-/* build/config.h holds CANIRUN_DATA_DIR, the installed data directory
+/* build/cmd/config.h holds CANIRUN_DATA_DIR, the installed data directory
  * ($(PREFIX)/share/canirun); the Makefile rewrites it when PREFIX changes,
  * so main.o rebuilds with it. */
-#include "config.h"
+#include "cmd/config.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
