@@ -52,6 +52,7 @@ $(1)/lib.a: $(LIB_SRCS:src/%.c=$(1)/%.o)
 	rm -f $$@ && ar rcs $$@ $$^
 $(1)/test_%: $(1)/tests/test_%.o $(1)/tests/testlib.o $(1)/lib.a
 	$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
+$(1)/test_schema: $(1)/tests/jsonschema.o
 $(1) $(1)/tests:
 	mkdir -p $$@
 -include $(wildcard $(1)/*/*.d $(1)/tests/*.d)
