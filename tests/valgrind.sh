@@ -2,7 +2,7 @@
 # Runs the CLI paths under valgrind (memcheck, leaks included) on fixture
 # hardware and prints "N passed, N failed". Usage: tests/valgrind.sh BIN
 bin=${1:-./canirun}
-export CANIRUN_DATA_DIR=data XDG_CACHE_HOME="${TMPDIR:-/tmp}/canirun-vg.$$" HOME="${TMPDIR:-/tmp}/canirun-vg.$$"
+export CANIRUN_DATA_DIR=data XDG_CACHE_HOME="${TMPDIR:-/tmp}/canirun-vg.$$" HOME="${TMPDIR:-/tmp}/canirun-vg.$$" XDG_DATA_HOME="${TMPDIR:-/tmp}/canirun-vg.$$/share"
 export CANIRUN_NVML_LIB=build/fake-nvml/libnvidia-ml.so.1
 export CANIRUN_FAKE_NVML_CONFIG=tests/fixtures/dual-3090/nvml.conf
 mkdir -p "$HOME"
@@ -42,5 +42,12 @@ check 0 show deepseek-r1:671b --json --hw $p --gpu "8x H100 SXM"
 check 0 gguf $fx/gguf-seeds/llama-v3.gguf --hw $p
 check 1 gguf $fx/gguf-broken/bad-magic.gguf
 check 1 show nosuchmodel:7b --hw $p
+check 0 report --hw $p qwen2.5 llama3.1:8b-instruct-q8_0 hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M
+check 0 hw --gpu "M1 Max 64GB"
+check 1 hw --gpu "RTX 4090 48GB"
+check 0 local --hw $p
+check 0 add $fx/gguf-seeds/llama-v3.gguf --id vg-llama
+check 0 show vg-llama --hw $p
+check 1 add $fx/gguf-seeds/llama-v3.gguf --id vg-llama
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

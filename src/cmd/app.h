@@ -18,6 +18,7 @@
 struct app {
 	struct cli cli;
 	char data_dir[PATH_MAX];
+	char models_dir[PATH_MAX];      /* the user's models.d ("" when no HOME) */
 	struct gpu_table gpu_table;
 	struct catalog catalog;
 	struct hardware hw;
@@ -30,6 +31,7 @@ int cmd_report(struct app *app, struct error *err);   /* also `canirun` when pip
 int cmd_show(struct app *app, struct error *err);
 int cmd_browse(struct app *app, struct error *err);   /* `canirun` on a terminal */
 int cmd_bench(struct app *app, struct error *err);
+int cmd_add(struct app *app, struct error *err);     /* writes to app->models_dir */
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
  * they are unknown: from the bench cache, else (when may_run) by a quick

@@ -11,7 +11,7 @@
 static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
-	[CMD_LOCAL] = "local",
+	[CMD_LOCAL] = "local", [CMD_ADD] = "add",
 };
 
 #define COMMON_OPTIONS \
@@ -55,7 +55,8 @@ static const char usage_overview[] =
 "  hw             the hardware found, and where each fact came from\n"
 "  bench          run the CPU microbenchmark (and disk read test), store the result\n"
 "  gguf FILE...   estimates for local GGUF files, read from their headers\n"
-"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n\n"
+"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n"
+"  add FILE       add a model the catalogue lacks, from a GGUF file or a config.json\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -93,13 +94,22 @@ static const char usage_local[] =
 "cache and LM Studio, each read from its GGUF header, with estimates.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
 
+static const char usage_add[] =
+"Usage: canirun add FILE.gguf|config.json [OPTIONS]\n"
+"Adds a model the catalogue lacks: its architecture read from a GGUF header or a\n"
+"Hugging Face config.json, written as a catalogue entry to\n"
+"$XDG_DATA_HOME/canirun/models.d/ (default ~/.local/share/canirun/models.d/),\n"
+"where every later command finds it.\n\n"
+"      --id NAME        the entry's id (default: the file name without its quant,\n"
+"                       or the config.json's folder)\n" COMMON_OPTIONS;
+
 const char *cli_usage(enum command command)
 {
 	static const char *const texts[] = {
 		[CMD_DEFAULT] = usage_overview, [CMD_REPORT] = usage_report,
 		[CMD_SHOW] = usage_show,        [CMD_HW] = usage_hw,
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
-		[CMD_LOCAL] = usage_local,
+		[CMD_LOCAL] = usage_local,      [CMD_ADD] = usage_add,
 	};
 	return texts[command];
 }
@@ -113,7 +123,7 @@ enum {
 	OPT_CTX = 256, OPT_QUANT, OPT_KV, OPT_GPU, OPT_CPU_ONLY, OPT_RAM, OPT_VRAM,
 	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
-	OPT_PROMPT,
+	OPT_PROMPT, OPT_ID,
 };
 
 static const struct option long_options[] = {
@@ -138,6 +148,7 @@ static const struct option long_options[] = {
 	{ "task", required_argument, NULL, OPT_TASK },
 	{ "min-tps", required_argument, NULL, OPT_MIN_TPS },
 	{ "prompt", required_argument, NULL, OPT_PROMPT },
+	{ "id", required_argument, NULL, OPT_ID },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -181,6 +192,11 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_DATA_DIR: cli->data_dir = arg; return 0;
 	case OPT_SYSROOT: cli->sysroot = arg; return 0;
 	case OPT_PCI_DUMP: cli->pci_dump = arg; return 0;
+	case OPT_ID:
+		if (!*arg || strlen(arg) >= 64)
+			return error_set(err, "--id: give a name of 1 to 63 bytes");
+		cli->id = arg;
+		return 0;
 	case OPT_KV: return parse_choice("kv-type", arg, kv_types, &cli->kv_type, err);
 	case OPT_SORT: return parse_choice("sort", arg, sorts, &cli->sort, err);
 	case OPT_TASK: return parse_choice("task", arg, tasks, &cli->task, err);
@@ -240,7 +256,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_LOCAL; c++)
+		for (int c = CMD_REPORT; c <= CMD_ADD; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -263,6 +279,10 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "show: name exactly one MODEL (see 'canirun show --help')");
 	if (cli->command == CMD_GGUF && cli->arg_count == 0)
 		return error_set(err, "gguf: name at least one FILE");
+	if (cli->command == CMD_ADD && cli->arg_count != 1)
+		return error_set(err, "add: name exactly one FILE.gguf or config.json");
+	if (cli->id && cli->command != CMD_ADD)
+		return error_set(err, "--id: only for 'canirun add'");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
 	     cli->command == CMD_LOCAL) && cli->arg_count > 0)
 		return error_set(err, "%s: unexpected argument '%s'",

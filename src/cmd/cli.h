@@ -12,7 +12,7 @@
 
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
-	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL,
+	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_ADD,
 };
 
 #define CANIRUN_VERSION "0.1.0"
@@ -31,6 +31,7 @@ struct cli {
 	const char *sort;        /* NULL: default order */
 	const char *task;        /* NULL: every task */
 	const char *hw_file, *data_dir, *sysroot, *pci_dump;
+	const char *id;          /* add --id: the new entry's id; NULL: from the file */
 	struct whatif whatif;
 	int arg_count;           /* MODEL... or FILE... */
 	const char *args[CLI_MAX_ARGS];

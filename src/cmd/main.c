@@ -12,6 +12,7 @@
 #include "hw/hwjson.h"
 #include "probe/probe.h"
 #include "hw/override.h"
+#include "model/sizemodel.h"
 
 /* build/cmd/config.h holds CANIRUN_DATA_DIR, the installed data directory
  * ($(PREFIX)/share/canirun); the Makefile rewrites it when PREFIX changes,
@@ -77,13 +78,34 @@ static bool needs_catalog(enum command c)
 	return c != CMD_HW && c != CMD_BENCH;
 }
 
-/* models.json, then the family names' :latest tags (data/latest.json). */
+/* $XDG_DATA_HOME/canirun/models.d, else ~/.local/share/canirun/models.d;
+ * "" when neither variable is set. */
+static void user_models_dir(char *out, size_t size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg && *xdg)
+		n = snprintf(out, size, "%s/canirun/models.d", xdg);
+	else if (home && *home)
+		n = snprintf(out, size, "%s/.local/share/canirun/models.d", home);
+	else
+		n = -1;
+	if (n < 0 || (size_t)n >= size)
+		out[0] = '\0';
+}
+
+/* models.json, the user's models.d entries, then the family names'
+ * :latest tags (data/latest.json). */
 static int load_catalog(struct app *app, struct error *err)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/models.json", app->data_dir);
 	if (catalog_load(path, &app->catalog, err) < 0)
+		return -1;
+	user_models_dir(app->models_dir, sizeof(app->models_dir));
+	if (app->models_dir[0] && catalog_load_extra(app->models_dir, &app->catalog, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/latest.json", app->data_dir);
 	return catalog_load_latest(path, &app->catalog, err);
@@ -139,6 +161,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_report(app, err);
 	case CMD_SHOW:
 		return cmd_show(app, err);
+	case CMD_ADD:
+		return cmd_add(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);
@@ -170,7 +194,7 @@ int main(int argc, char **argv)
 	     (needs_catalog(app.cli.command) && load_catalog(&app, &err) < 0) ||
 	     build_hardware(&app, &err) < 0 ? -1 : 0;
 	make_settings(&app);
-	if (rc == 0 && app.cli.command != CMD_BENCH)
+	if (rc == 0 && app.cli.command != CMD_BENCH && app.cli.command != CMD_ADD)
 		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
 	print_warnings(&app.hw.warnings);
 	if (rc == 0)
@@ -179,5 +203,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "canirun: %s\n", err.msg);
 	gpu_table_release(&app.gpu_table);
 	catalog_release(&app.catalog);
+	size_model_cache_release();
 	return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -1,5 +1,8 @@
 #include "model/catalog.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,10 +406,12 @@ static bool model_has_name(const struct model *m, const char *name)
 }
 
 /* Ids and aliases name one model each, compared case-insensitively. */
-static int check_names_unique(const struct catalog *cat, const char *path,
+/* Ids and aliases name one model each, compared case-insensitively; the
+ * models from `from` on came from path (models[i - from] there). */
+static int check_names_unique(const struct catalog *cat, int from, const char *path,
 			      struct error *err)
 {
-	for (int i = 0; i < cat->count; i++) {
+	for (int i = from; i < cat->count; i++) {
 		const struct model *m = &cat->models[i];
 
 		for (int a = -1; a < m->alias_count; a++) {
@@ -416,7 +421,7 @@ static int check_names_unique(const struct catalog *cat, const char *path,
 				if (model_has_name(&cat->models[j], name))
 					return error_set(err,
 						"%s: models[%d] (%s): %s: \"%s\" already names %s",
-						path, i, m->id,
+						path, i - from, m->id,
 						a < 0 ? "id" : "aliases", name,
 						cat->models[j].id);
 		}
@@ -424,12 +429,14 @@ static int check_names_unique(const struct catalog *cat, const char *path,
 	return 0;
 }
 
+/* Appends the models of one file (root) to cat, validated entry by entry. */
 static int read_models(const cJSON *root, const char *path,
 		       struct catalog *cat, struct error *err)
 {
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "models");
-	int n;
+	struct model *grown;
+	int n, from = cat->count;
 
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
 		return error_set(err, "%s: schema_version: must be 1", path);
@@ -438,31 +445,98 @@ static int read_models(const cJSON *root, const char *path,
 	n = cJSON_GetArraySize(arr);
 	if (n == 0)
 		return error_set(err, "%s: models: must not be empty", path);
-	cat->models = calloc((size_t)n, sizeof(*cat->models));
-	if (!cat->models)
+	grown = realloc(cat->models, (size_t)(from + n) * sizeof(*cat->models));
+	if (!grown)
 		return error_set(err, "%s: out of memory", path);
+	cat->models = grown;
+	memset(cat->models + from, 0, (size_t)n * sizeof(*cat->models));
 	for (int i = 0; i < n; i++) {
 		struct entry_ctx c = { path, i, "", err };
 
-		if (read_model(&c, cJSON_GetArrayItem(arr, i),
-			       &cat->models[i]) < 0)
+		if (read_model(&c, cJSON_GetArrayItem(arr, i), &cat->models[from + i]) < 0)
 			return -1;
-		cat->count = i + 1;
+		cat->count = from + i + 1;
 	}
-	return check_names_unique(cat, path, err);
+	return check_names_unique(cat, from, path, err);
 }
 
-int catalog_load(const char *path, struct catalog *cat, struct error *err)
+static int load_into(const char *path, struct catalog *cat, struct error *err)
 {
-	cJSON *root;
+	cJSON *root = json_load_file(path, CATALOG_FILE_MAX, err);
 	int rc;
 
-	memset(cat, 0, sizeof(*cat));
-	root = json_load_file(path, CATALOG_FILE_MAX, err);
 	if (!root)
 		return -1;
 	rc = read_models(root, path, cat, err);
 	cJSON_Delete(root);
+	return rc;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.json names in dir, sorted; *names NULL and 0 when dir is missing. */
+static int json_files(const char *dir, char ***names, int *count, struct error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int cap = 0;
+
+	*names = NULL;
+	*count = 0;
+	if (!d)
+		return errno == ENOENT || errno == ENOTDIR ? 0 :
+		       error_set(err, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		char **grown;
+
+		if (len < 6 || e->d_name[0] == '.' || strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		if (*count == cap) {
+			cap = cap ? cap * 2 : 16;
+			if (!(grown = realloc(*names, (size_t)cap * sizeof(**names))))
+				break;
+			*names = grown;
+		}
+		if (!((*names)[*count] = strdup(e->d_name)))
+			break;
+		(*count)++;
+	}
+	closedir(d);
+	if (e)
+		return error_set(err, "%s: out of memory", dir);
+	qsort(*names, (size_t)*count, sizeof(**names), compare_names);
+	return 0;
+}
+
+int catalog_load_extra(const char *dir, struct catalog *cat, struct error *err)
+{
+	char **names, path[PATH_MAX];
+	int count, rc = 0;
+
+	if (json_files(dir, &names, &count, err) < 0)
+		return -1;
+	for (int i = 0; i < count && rc == 0; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >= (int)sizeof(path))
+			rc = error_set(err, "%s/%s: path too long", dir, names[i]);
+		else
+			rc = load_into(path, cat, err);
+	}
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+int catalog_load(const char *path, struct catalog *cat, struct error *err)
+{
+	int rc;
+
+	memset(cat, 0, sizeof(*cat));
+	rc = load_into(path, cat, err);
 	if (rc < 0)
 		catalog_release(cat);
 	return rc;
@@ -635,4 +709,107 @@ int catalog_suggest(const struct catalog *cat, const char *name,
 			found++;
 	}
 	return found;
+}
+
+/* ---- an entry written back (canirun add) ---- */
+
+static void add_tasks(cJSON *o, unsigned tasks)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, "tasks");
+
+	for (size_t i = 0; i < sizeof(task_names) / sizeof(task_names[0]); i++)
+		if (tasks & (1u << i))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(task_names[i]));
+}
+
+static void add_sections(cJSON *o, const struct model *m)
+{
+	cJSON *s;
+
+	if (!m->has_moe) {
+		cJSON_AddNullToObject(o, "moe");
+	} else {
+		s = cJSON_AddObjectToObject(o, "moe");
+		cJSON_AddNumberToObject(s, "experts", m->moe.experts);
+		cJSON_AddNumberToObject(s, "experts_used", m->moe.experts_used);
+		cJSON_AddNumberToObject(s, "expert_ffn", (double)m->moe.expert_ffn);
+		cJSON_AddNumberToObject(s, "shared_experts", m->moe.shared_experts);
+		cJSON_AddNumberToObject(s, "shared_ffn", (double)m->moe.shared_ffn);
+		cJSON_AddNumberToObject(s, "dense_layers", m->moe.dense_layers);
+	}
+	if (!m->has_swa) {
+		cJSON_AddNullToObject(o, "swa");
+	} else {
+		s = cJSON_AddObjectToObject(o, "swa");
+		cJSON_AddNumberToObject(s, "window", m->swa.window);
+		cJSON_AddNumberToObject(s, "global_every", m->swa.global_every);
+	}
+	if (!m->has_mla) {
+		cJSON_AddNullToObject(o, "mla");
+		return;
+	}
+	s = cJSON_AddObjectToObject(o, "mla");
+	cJSON_AddNumberToObject(s, "kv_lora_rank", m->mla.kv_lora_rank);
+	if (m->mla.q_lora_rank > 0)
+		cJSON_AddNumberToObject(s, "q_lora_rank", m->mla.q_lora_rank);
+	else
+		cJSON_AddNullToObject(s, "q_lora_rank");
+	cJSON_AddNumberToObject(s, "rope_dim", m->mla.rope_dim);
+	cJSON_AddNumberToObject(s, "nope_dim", m->mla.nope_dim);
+	cJSON_AddNumberToObject(s, "v_head_dim", m->mla.v_head_dim);
+}
+
+struct cJSON *catalog_entry_json(const struct model *m)
+{
+	cJSON *o = cJSON_CreateObject(), *aliases;
+
+	cJSON_AddStringToObject(o, "id", m->id);
+	aliases = cJSON_AddArrayToObject(o, "aliases");
+	for (int a = 0; a < m->alias_count; a++)
+		cJSON_AddItemToArray(aliases, cJSON_CreateString(m->aliases[a]));
+	cJSON_AddStringToObject(o, "name", m->name);
+	cJSON_AddStringToObject(o, "arch", m->arch);
+	cJSON_AddNumberToObject(o, "params", (double)m->params);
+	cJSON_AddStringToObject(o, "params_source", m->params_source);
+	cJSON_AddNumberToObject(o, "active_params", (double)m->active_params);
+	cJSON_AddNumberToObject(o, "layers", m->layers);
+	cJSON_AddNumberToObject(o, "embd", (double)m->embd);
+	cJSON_AddNumberToObject(o, "ffn", (double)m->ffn);
+	cJSON_AddNumberToObject(o, "heads", m->heads);
+	cJSON_AddNumberToObject(o, "kv_heads", m->kv_heads);
+	cJSON_AddNumberToObject(o, "head_dim", m->head_dim);
+	cJSON_AddNumberToObject(o, "vocab", (double)m->vocab);
+	cJSON_AddBoolToObject(o, "tied_embeddings", m->tied_embeddings);
+	cJSON_AddNumberToObject(o, "context", (double)m->context);
+	add_sections(o, m);
+	add_tasks(o, m->tasks);
+	cJSON_AddStringToObject(o, "license", m->license);
+	cJSON_AddStringToObject(o, "source", m->source);
+	cJSON_AddBoolToObject(o, "qkv_bias", m->qkv_bias);
+	cJSON_AddBoolToObject(o, "qk_norm", m->qk_norm);
+	cJSON_AddStringToObject(o, "ffn_kind", m->ffn_kind == FFN_PLAIN ? "gelu" : "swiglu");
+	if (m->notes[0])
+		cJSON_AddStringToObject(o, "notes", m->notes);
+	if (m->published_count > 0) {
+		cJSON *quants = cJSON_AddArrayToObject(o, "published_quants");
+
+		for (int i = 0; i < m->published_count; i++)
+			cJSON_AddItemToArray(quants, cJSON_CreateString(ftype_name(m->published[i])));
+	}
+	if (m->has_default_quant)
+		cJSON_AddStringToObject(o, "default_quant", ftype_name(m->default_quant));
+	return o;
+}
+
+int catalog_entry_check(const struct cJSON *entry, const char *path, struct error *err)
+{
+	struct entry_ctx c = { path, 0, "", err };
+	struct model *m = calloc(1, sizeof(*m));
+	int rc;
+
+	if (!m)
+		return error_set(err, "%s: out of memory", path);
+	rc = read_model(&c, entry, m);
+	free(m);
+	return rc;
 }

@@ -124,6 +124,24 @@ struct catalog {
 int catalog_load(const char *path, struct catalog *cat, struct error *err);
 void catalog_release(struct catalog *cat);
 
+/* Appends the models of every .json file in dir (models.json's format, validated
+ * the same way, file names in byte order) to cat: $XDG_DATA_HOME/canirun/
+ * models.d, where `canirun add` writes. A missing dir adds nothing. On
+ * error returns -1 with err naming the file, entry and field ("models.d/
+ * x.json: models[0] (x:1b): layers: missing"), and cat keeps the models
+ * read before the bad entry (the caller releases it). */
+int catalog_load_extra(const char *dir, struct catalog *cat, struct error *err);
+
+struct cJSON;
+
+/* m as a models.json entry (every field, optional ones included); the
+ * caller frees it with cJSON_Delete. NULL when out of memory. */
+struct cJSON *catalog_entry_json(const struct model *m);
+
+/* Validates entry as models.json entry 0 of path, by the loader's rules.
+ * 0, or -1 with err "PATH: models[0] (ID): FIELD: why". */
+int catalog_entry_check(const struct cJSON *entry, const char *path, struct error *err);
+
 /* Reads data/latest.json ({"schema_version": 1, "families": [{"family",
  * "latest", "source"}]}) into cat: each latest must be a catalogue id of
  * that family ("family:tag"), each family listed once, each source a URL.

@@ -141,20 +141,27 @@ static void fill_shape(const struct gguf_file *f, struct model *m)
 /* Which layers slide is hard-coded per architecture in llama.cpp
  * (llama-model.cpp: gemma2 every other layer, gemma3 5 local : 1 global,
  * cohere2 3 : 1, gpt-oss alternating); the window itself is in the file. */
-static void fill_swa(const struct gguf_file *f, struct model *out)
+int gguf_arch_swa_pattern(const char *arch)
 {
 	static const struct { const char *arch; int global_every; } patterns[] = {
 		{ "gemma2", 2 }, { "gemma3", 6 }, { "cohere2", 4 }, { "gpt-oss", 2 },
 	};
 
-	if (f->arch.sliding_window <= 0 || f->arch.sliding_window > INT32_MAX)
-		return;
 	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
-		if (strcmp(f->arch.name, patterns[i].arch) == 0) {
-			out->has_swa = true;
-			out->swa.window = (int)f->arch.sliding_window;
-			out->swa.global_every = patterns[i].global_every;
-		}
+		if (strcmp(arch, patterns[i].arch) == 0)
+			return patterns[i].global_every;
+	return 0;
+}
+
+static void fill_swa(const struct gguf_file *f, struct model *out)
+{
+	int every = gguf_arch_swa_pattern(f->arch.name);
+
+	if (f->arch.sliding_window <= 0 || f->arch.sliding_window > INT32_MAX || every == 0)
+		return;
+	out->has_swa = true;
+	out->swa.window = (int)f->arch.sliding_window;
+	out->swa.global_every = every;
 }
 
 /* general.file_type, else the file type its main tensor type implies. */

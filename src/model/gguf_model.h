@@ -20,6 +20,11 @@
 #include "model/gguf.h"
 #include "model/sizemodel.h"
 
+/* llama.cpp's hard-coded sliding-window pattern for arch: layer i is
+ * global iff (i+1) % N == 0 (gemma2 2, gemma3 6, cohere2 4, gpt-oss 2);
+ * 0 for an architecture without one. */
+int gguf_arch_swa_pattern(const char *arch);
+
 /* Fills *out for the parsed file f under the given id (e.g. its file name
  * or Ollama tag). Returns -1 with err "<file>: <key>: missing or not a
  * positive integer" when the file lacks what an estimate needs:

@@ -1,7 +1,9 @@
 #include "model/quant.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -118,12 +120,18 @@ static enum category tensor_category(const char *name)
 		{ "ffn_down", CAT_FFN_DOWN },
 	};
 
+	const char *attn, *ffn;
+
 	if (strcmp(name, "output.weight") == 0)
 		return CAT_OUTPUT;
 	if (strcmp(name, "token_embd.weight") == 0)
 		return CAT_TOKEN_EMBD;
+	/* every part starts "attn_" or "ffn_": most names are decided here */
+	attn = strstr(name, "attn_");
+	ffn = strstr(name, "ffn_");
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		if (strstr(name, parts[i].part))
+		if ((parts[i].part[0] == 'a' ? attn : ffn) &&
+		    strstr(parts[i].part[0] == 'a' ? attn : ffn, parts[i].part))
 			return parts[i].cat;
 	return CAT_OTHER;
 }
@@ -425,25 +433,37 @@ static enum ggml_type fallback_type(int64_t nx, enum ggml_type t)
 	return ggml_row_bytes(r, nx) >= 0 ? r : GGML_TYPE_F16;
 }
 
+/* "blk.N." -> N, else -1 (llama-quant.cpp reads it with sscanf). */
 static int layer_of(const char *name)
 {
-	int layer = -1;
+	long layer;
+	char *end;
 
-	if (sscanf(name, "blk.%d.", &layer) != 1)
+	if (strncmp(name, "blk.", 4) != 0 || name[4] < '0' || name[4] > '9')
 		return -1;
-	return layer;
+	layer = strtol(name + 4, &end, 10);
+	return end > name + 4 && layer <= INT32_MAX ? (int)layer : -1;
 }
 
-enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,
-				 const int64_t ne[3], int n_dims,
-				 enum ggml_type src_type)
+void quant_classify(const char *name, int n_dims, struct quant_class *out)
+{
+	enum category cat = tensor_category(name);
+
+	out->quantizable = allows_quantization(name, n_dims);
+	out->token_embd = strcmp(name, "token_embd.weight") == 0;
+	out->attn_v = category_is_attn_v(cat);
+	out->category = (int)cat;
+	out->layer = layer_of(name);
+}
+
+enum ggml_type quant_classified_type(struct quant_state *qs, const struct quant_class *c,
+				     const int64_t ne[3], int n_dims, enum ggml_type src_type)
 {
 	enum ggml_type t = ftype_info(qs->ftype)->default_type;
-	enum category cat;
 
-	if (!allows_quantization(name, n_dims))
+	if (!c->quantizable)
 		return src_type;
-	if (qs->token_embd_type >= 0 && strcmp(name, "token_embd.weight") == 0)
+	if (qs->token_embd_type >= 0 && c->token_embd)
 		return (enum ggml_type)qs->token_embd_type;
 	/* A float file keeps what the converter wrote already quantized
 	 * (gpt-oss's MXFP4 experts); llama-quant only changes float types. */
@@ -451,7 +471,16 @@ enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,
 		return ggml_type_is_quantized(src_type) ? src_type : t;
 	if (qs->ftype == FTYPE_MXFP4_MOE && n_dims == 3 && ne[2] > 1)
 		return fallback_type(ne[0], GGML_TYPE_MXFP4);
-	cat = tensor_category(name);
-	t = per_tensor_type(qs, cat, ne[0], layer_of(name), t);
+	t = per_tensor_type(qs, (enum category)c->category, ne[0], c->layer, t);
 	return fallback_type(ne[0], t);
+}
+
+enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,
+				 const int64_t ne[3], int n_dims,
+				 enum ggml_type src_type)
+{
+	struct quant_class c;
+
+	quant_classify(name, n_dims, &c);
+	return quant_classified_type(qs, &c, ne, n_dims, src_type);
 }

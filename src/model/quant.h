@@ -107,4 +107,19 @@ enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,
 				 const int64_t ne[3], int n_dims,
 				 enum ggml_type src_type);
 
+/* What the rules read from a tensor's name and rank, worked out once so a
+ * tensor list can be typed for many file types without reading names
+ * again (quant_tensor_type is quant_classify then quant_classified_type). */
+struct quant_class {
+	bool quantizable;       /* tensor_allows_quantization */
+	bool token_embd;        /* "token_embd.weight" */
+	bool attn_v;            /* counts among the attention-v tensors */
+	int category;           /* the rules' role of the tensor */
+	int layer;              /* from "blk.N."; -1 outside the blocks */
+};
+
+void quant_classify(const char *name, int n_dims, struct quant_class *out);
+enum ggml_type quant_classified_type(struct quant_state *qs, const struct quant_class *c,
+				     const int64_t ne[3], int n_dims, enum ggml_type src_type);
+
 #endif

@@ -56,6 +56,7 @@ struct tensor {
 	int64_t ne[3];
 	bool expert;            /* a routed MoE expert tensor */
 	enum ggml_type src;     /* the type convert_hf_to_gguf.py writes */
+	struct quant_class cls; /* what the quantizer's rules read from the name */
 };
 
 struct tensor_list {
@@ -84,6 +85,29 @@ static enum ggml_type source_type(const struct tensor_list *l,
 	return GGML_TYPE_F16;
 }
 
+/* "<part>" (layer < 0) or "blk.<layer>.<part>", cut to size: written by
+ * hand because a catalogue report names some 100,000 tensors. */
+static void tensor_name(char *out, size_t size, int layer, const char *part)
+{
+	char digits[12];
+	size_t n = 0, d = 0, len = strlen(part);
+
+	if (layer >= 0) {
+		memcpy(out, "blk.", 4);
+		n = 4;
+		do
+			digits[d++] = (char)('0' + layer % 10);
+		while ((layer /= 10) > 0);
+		while (d > 0)
+			out[n++] = digits[--d];
+		out[n++] = '.';
+	}
+	if (len > size - 1 - n)
+		len = size - 1 - n;
+	memcpy(out + n, part, len);
+	out[n + len] = '\0';
+}
+
 /* Appends "<part>" (layer < 0) or "blk.<layer>.<part>"; a zero extent ends
  * the shape. */
 static void add(struct tensor_list *l, int layer, const char *part,
@@ -106,10 +130,7 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	}
 	t = &l->t[l->count++];
 	memset(t, 0, sizeof(*t));
-	if (layer < 0)
-		snprintf(t->name, sizeof(t->name), "%s", part);
-	else
-		snprintf(t->name, sizeof(t->name), "blk.%d.%s", layer, part);
+	tensor_name(t->name, sizeof(t->name), layer, part);
 	t->layer = layer;
 	t->ne[0] = ne0;
 	t->ne[1] = ne1 ? ne1 : 1;
@@ -117,6 +138,7 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	t->n_dims = ne2 ? 3 : ne1 ? 2 : 1;
 	t->expert = strstr(part, "_exps") != NULL;
 	t->src = source_type(l, t);
+	quant_classify(t->name, t->n_dims, &t->cls);
 }
 
 /* A norm: weight, and bias for LayerNorm architectures. */
@@ -384,14 +406,14 @@ static int sum_tensors(const struct tensor_list *l, enum ftype ft,
 	int n_wv = 0;
 
 	for (int i = 0; i < l->count; i++)
-		n_wv += quant_is_attn_v(l->t[i].name);
+		n_wv += l->t[i].cls.attn_v;
 	quant_begin(&qs, &qm, ft, n_wv, l->tied, opt->imatrix);
 	if (opt->token_embd_type)
 		qs.token_embd_type = (int)opt->token_embd_type->type;
 	for (int i = 0; i < l->count; i++) {
 		const struct tensor *t = &l->t[i];
-		enum ggml_type type = quant_tensor_type(&qs, t->name, t->ne,
-							t->n_dims, t->src);
+		enum ggml_type type = quant_classified_type(&qs, &t->cls, t->ne,
+							    t->n_dims, t->src);
 		int64_t bytes = tensor_data_bytes(t, type);
 
 		if (bytes < 0)
@@ -410,36 +432,138 @@ static int sum_tensors(const struct tensor_list *l, enum ftype ft,
 	return 0;
 }
 
+/* The tensor list of the model last sized, kept for its next file type:
+ * estimate_best sizes one model at up to six types in a row, and the list
+ * (names, shapes, the quantizer's reading of each name) does not depend on
+ * the type. Keyed by the model's bytes, so a changed model is rebuilt. */
+static struct {
+	struct model model;
+	bool tied, valid;
+	struct tensor_list list;
+} last;
+
+static const struct tensor_list *tensor_list_for(const struct model *m, bool tied)
+{
+	if (last.valid && last.tied == tied && memcmp(&last.model, m, sizeof(*m)) == 0)
+		return &last.list;
+	free(last.list.t);
+	memset(&last, 0, sizeof(last));
+	last.model = *m;
+	last.tied = tied;
+	last.list = (struct tensor_list){ &last.model, arch_flags(m->arch), tied, NULL, 0, 0, false };
+	build_tensors(&last.list);
+	if (last.list.oom) {
+		free(last.list.t);
+		memset(&last, 0, sizeof(last));
+		return NULL;
+	}
+	last.valid = true;
+	return &last.list;
+}
+
+/* Size models already computed with the default options, by model bytes
+ * and file type: the browser re-estimates every row when the context
+ * changes, and the sizes do not depend on it. Open addressing; when full,
+ * new results are simply not kept. */
+#define MEMO_SLOTS 4096
+
+struct memo_slot {
+	uint64_t key;           /* 0: empty */
+	enum ftype ft;
+	char id[MODEL_ID_MAX];
+	struct size_model value;
+};
+
+static struct memo_slot *memo;
+
+/* FNV-1a over 8-byte words (the struct's tail bytes too). */
+static uint64_t model_key(const struct model *m, enum ftype ft)
+{
+	const unsigned char *b = (const unsigned char *)m;
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)ft, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= sizeof(*m); i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 1099511628211ull;
+	}
+	for (; i < sizeof(*m); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+static struct memo_slot *memo_slot(const struct model *m, enum ftype ft, uint64_t key)
+{
+	if (!memo && !(memo = calloc(MEMO_SLOTS, sizeof(*memo))))
+		return NULL;
+	for (size_t i = 0, at = key % MEMO_SLOTS; i < MEMO_SLOTS; i++, at = (at + 1) % MEMO_SLOTS)
+		if (!memo[at].key || (memo[at].key == key && memo[at].ft == ft &&
+				      strcmp(memo[at].id, m->id) == 0))
+			return &memo[at];
+	return NULL;
+}
+
+static int copy_size_model(const struct size_model *from, struct size_model *to)
+{
+	*to = *from;
+	to->layers = malloc((size_t)from->n_layers * sizeof(*to->layers));
+	if (!to->layers) {
+		memset(to, 0, sizeof(*to));
+		return -1;
+	}
+	memcpy(to->layers, from->layers, (size_t)from->n_layers * sizeof(*to->layers));
+	return 0;
+}
+
+void size_model_cache_release(void)
+{
+	free(last.list.t);
+	memset(&last, 0, sizeof(last));
+	for (int i = 0; memo && i < MEMO_SLOTS; i++)
+		free(memo[i].value.layers);
+	free(memo);
+	memo = NULL;
+}
+
 int gguf_size_compute(const struct model *m, enum ftype ft,
 		      const struct size_options *opt, struct size_model *out,
 		      struct error *err)
 {
 	static const struct size_options defaults = { false, false, NULL };
-	struct tensor_list l = { m, arch_flags(m->arch), false, NULL, 0, 0,
-				 false };
+	const struct tensor_list *l;
+	struct memo_slot *slot = NULL;
+	uint64_t key = 0;
 	int rc;
 
-	if (!opt)
-		opt = &defaults;
-	l.tied = m->tied_embeddings && !opt->untied_output;
 	memset(out, 0, sizeof(*out));
 	if (!ftype_name(ft))
 		return error_set(err, "%s: file type %d: unknown", m->id, (int)ft);
 	if (check_shape(m, err) < 0)
 		return -1;
+	if (!opt || memcmp(opt, &defaults, sizeof(defaults)) == 0) {
+		key = model_key(m, ft);
+		slot = memo_slot(m, ft, key);
+		if (slot && slot->key && copy_size_model(&slot->value, out) == 0)
+			return 0;
+	}
+	if (!opt)
+		opt = &defaults;
 	out->ftype = ft;
 	out->n_layers = m->layers;
 	out->layers = calloc((size_t)m->layers, sizeof(*out->layers));
-	build_tensors(&l);
-	if (!out->layers || l.oom) {
-		free(l.t);
+	l = tensor_list_for(m, m->tied_embeddings && !opt->untied_output);
+	if (!out->layers || !l) {
 		size_model_release(out);
 		return error_set(err, "%s: out of memory", m->id);
 	}
-	rc = sum_tensors(&l, ft, opt, out, err);
-	free(l.t);
+	rc = sum_tensors(l, ft, opt, out, err);
 	if (rc < 0)
 		size_model_release(out);
+	else if (slot && copy_size_model(out, &slot->value) == 0) {
+		slot->key = key;
+		slot->ft = ft;
+		snprintf(slot->id, sizeof(slot->id), "%s", m->id);
+	}
 	return rc;
 }
 

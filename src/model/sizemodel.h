@@ -58,4 +58,10 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 
 void size_model_release(struct size_model *s);
 
+/* gguf_size_compute keeps the last model's tensor list for its next file
+ * type, and (default options only) every result, keyed by the model's bytes
+ * and the type, for the next time the same model is sized; this frees both
+ * (at exit, for leak checkers). */
+void size_model_cache_release(void);
+
 #endif
