@@ -626,13 +626,28 @@ static double band_coverage(const struct sample *s, int n, const double *err, co
 	return k ? 100.0 * inside / k : NAN;
 }
 
+static int distinct_gpus(const struct sample *s, int n)
+{
+	int count = 0;
+
+	for (int i = 0; i < n; i++) {
+		int j = 0;
+
+		while (j < i && strcmp(s[j].gpu, s[i].gpu) != 0)
+			j++;
+		count += j == i;
+	}
+	return count;
+}
+
 static void write_report(const char *csv, const struct sample *s, int n, const struct constants *c,
 			 const struct errors *e)
 {
-	printf("GPU estimates vs published llama.cpp runs (%s, %d GPU rows).\n"
+	printf("GPU estimates vs published llama.cpp runs (%s, %d GPU rows, %d GPUs).\n"
 	       "in-sample: constants fitted to every row, this one included.\n"
 	       "out-of-sample: constants refitted without any row of this row's GPU\n"
-	       "(leave-one-GPU-out), so the figure is for a GPU the fit has not seen.\n\n", csv, n);
+	       "(leave-one-GPU-out), so the figure is for a GPU the fit has not seen.\n\n", csv, n,
+	       distinct_gpus(s, n));
 	printf("  %-69s %8s %9s %9s %9s %9s\n", "row", "tg tok/s", "tg in", "tg out", "pp in", "pp out");
 	for (int i = 0; i < n; i++) {
 		printf("  %-69s %8.1f", s[i].label, s[i].tg_tok_s);
