@@ -142,9 +142,14 @@ calibrate: build/calibrate
 	mv build/fitted.h.new src/estimate/fitted.h
 
 # Speed goals and accuracy are figures to read, not pass/fail tests.
-bench: canirun build/calibrate
+bench: canirun build/calibrate build/bench_ui
 	@tests/bench.sh ./canirun
 	@build/calibrate --report data $(CALIBRATION)
+	@build/bench_ui ./canirun data tests/fixtures/profiles/desktop-3090.json
+
+# Issue 11's speed goals: the report over the catalogue, a browser key press.
+build/bench_ui: build/tests/bench_ui.o build/lib.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 install: canirun
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)

@@ -66,6 +66,7 @@ struct tensor_list {
 	struct tensor *t;
 	int count, cap;
 	bool oom;
+	int layer, layer_first, prev_first, pos;  /* where add() is, for twin() */
 };
 
 /* convert_hf_to_gguf.py keeps vectors, biases, MoE routers and BERT's
@@ -108,11 +109,39 @@ static void tensor_name(char *out, size_t size, int layer, const char *part)
 	out[n + len] = '\0';
 }
 
+/* The tensor at t's place in the layer before, when it is the same part
+ * of the same rank: then everything read from its name but the layer
+ * number holds for t too (blocks repeat; reading names is what costs). */
+static const struct tensor *twin(struct tensor_list *l, const struct tensor *t, const char *part)
+{
+	int at = (int)(t - l->t);
+	const struct tensor *prev;
+	const char *prev_part;
+
+	if (t->layer < 0)
+		return NULL;
+	if (t->layer != l->layer) {
+		l->prev_first = t->layer == l->layer + 1 ? l->layer_first : -1;
+		l->layer_first = at;
+		l->layer = t->layer;
+		l->pos = 0;
+	}
+	at = l->prev_first < 0 ? -1 : l->prev_first + l->pos;
+	l->pos++;
+	if (at < 0 || at >= l->layer_first)
+		return NULL;
+	prev = &l->t[at];
+	prev_part = strchr(prev->name + 4, '.');
+	return prev->layer == t->layer - 1 && prev->n_dims == t->n_dims && prev_part &&
+	       strcmp(prev_part + 1, part) == 0 ? prev : NULL;
+}
+
 /* Appends "<part>" (layer < 0) or "blk.<layer>.<part>"; a zero extent ends
  * the shape. */
 static void add(struct tensor_list *l, int layer, const char *part,
 		int64_t ne0, int64_t ne1, int64_t ne2)
 {
+	const struct tensor *twin_of;
 	struct tensor *t;
 
 	if (l->oom)
@@ -136,6 +165,13 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	t->ne[1] = ne1 ? ne1 : 1;
 	t->ne[2] = ne2 ? ne2 : 1;
 	t->n_dims = ne2 ? 3 : ne1 ? 2 : 1;
+	if ((twin_of = twin(l, t, part))) {
+		t->expert = twin_of->expert;
+		t->src = twin_of->src;
+		t->cls = twin_of->cls;
+		t->cls.layer = layer;
+		return;
+	}
 	t->expert = strstr(part, "_exps") != NULL;
 	t->src = source_type(l, t);
 	quant_classify(t->name, t->n_dims, &t->cls);
@@ -450,7 +486,8 @@ static const struct tensor_list *tensor_list_for(const struct model *m, bool tie
 	memset(&last, 0, sizeof(last));
 	last.model = *m;
 	last.tied = tied;
-	last.list = (struct tensor_list){ &last.model, arch_flags(m->arch), tied, NULL, 0, 0, false };
+	last.list = (struct tensor_list){ &last.model, arch_flags(m->arch), tied, NULL, 0, 0, false,
+					  -1, 0, -1, 0 };
 	build_tensors(&last.list);
 	if (last.list.oom) {
 		free(last.list.t);
