@@ -508,7 +508,7 @@ struct memo_slot {
 	uint64_t key;           /* 0: empty */
 	enum ftype ft;
 	char id[MODEL_ID_MAX];
-	struct size_model value;
+	struct size_model *value;
 };
 
 static struct memo_slot *memo;
@@ -552,12 +552,31 @@ static int copy_size_model(const struct size_model *from, struct size_model *to)
 	return 0;
 }
 
+/* Keeps a copy of value in the empty slot; nothing when memory runs out. */
+static void memo_keep(struct memo_slot *slot, uint64_t key, enum ftype ft, const char *id,
+		      const struct size_model *value)
+{
+	if (!(slot->value = malloc(sizeof(*slot->value))))
+		return;
+	if (copy_size_model(value, slot->value) < 0) {
+		free(slot->value);
+		slot->value = NULL;
+		return;
+	}
+	slot->key = key;
+	slot->ft = ft;
+	snprintf(slot->id, sizeof(slot->id), "%s", id);
+}
+
 void size_model_cache_release(void)
 {
 	free(last.list.t);
 	memset(&last, 0, sizeof(last));
 	for (int i = 0; memo && i < MEMO_SLOTS; i++)
-		free(memo[i].value.layers);
+		if (memo[i].value) {
+			free(memo[i].value->layers);
+			free(memo[i].value);
+		}
 	free(memo);
 	memo = NULL;
 }
@@ -580,7 +599,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 	if (!opt || memcmp(opt, &defaults, sizeof(defaults)) == 0) {
 		key = model_key(m, ft);
 		slot = memo_slot(m, ft, key);
-		if (slot && slot->key && copy_size_model(&slot->value, out) == 0)
+		if (slot && slot->key && copy_size_model(slot->value, out) == 0)
 			return 0;
 	}
 	if (!opt)
@@ -596,11 +615,8 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 	rc = sum_tensors(l, ft, opt, out, err);
 	if (rc < 0)
 		size_model_release(out);
-	else if (slot && copy_size_model(out, &slot->value) == 0) {
-		slot->key = key;
-		slot->ft = ft;
-		snprintf(slot->id, sizeof(slot->id), "%s", m->id);
-	}
+	else if (slot)
+		memo_keep(slot, key, ft, m->id, out);
 	return rc;
 }
 
