@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd/app.h"
 #include "cmd/jsonout.h"
@@ -16,6 +14,7 @@
 #include "model/gguf_model.h"
 #include "model/hfconfig.h"
 #include "model/quant.h"
+#include "util/atomicfile.h"
 
 static bool ends_with(const char *s, const char *tail)
 {
@@ -122,52 +121,20 @@ static int entry_path(const struct app *app, const char *id, char *out, size_t s
 	return 0;
 }
 
-/* mkdir -p for the folders of path. */
-static int make_dirs(const char *path, struct error *err)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return error_set(err, "%s: %s", dir, strerror(errno));
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Written beside, then renamed: a reader never sees half a file. */
+/* {"schema_version": 1, "models": [entry]}, written whole (atomicfile.h). */
 static int write_entry(const char *path, cJSON *entry, struct error *err)
 {
 	cJSON *doc = cJSON_CreateObject(), *models = cJSON_AddArrayToObject(doc, "models");
-	char tmp[PATH_MAX + 8];
 	char *text;
-	FILE *f;
-	int rc = 0;
+	int rc;
 
 	cJSON_AddNumberToObject(doc, "schema_version", 1);
 	cJSON_AddItemReferenceToArray(models, entry);
 	text = cJSON_Print(doc);
 	cJSON_Delete(doc);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (!text)
 		return error_set(err, "out of memory");
-	if (make_dirs(path, err) < 0) {
-		free(text);
-		return -1;
-	}
-	f = fopen(tmp, "w");
-	if (!f || fputs(text, f) == EOF || fputc('\n', f) == EOF)
-		rc = error_set(err, "%s: %s", tmp, strerror(errno));
-	if (f && fclose(f) != 0 && rc == 0)
-		rc = error_set(err, "%s: %s", tmp, strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = error_set(err, "%s: %s", path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
+	rc = file_write_atomic(path, text, err);
 	free(text);
 	return rc;
 }
