@@ -232,6 +232,10 @@ static void gguf_and_local_outputs(void)
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp '%s' '%s/'", cache, file, cache);
 	CHECK_INT(system(cmd), 0);
 	output_valid((const char *[]){ "local", "--json", "--hw", profile, NULL }, env);
+	/* add: that file as the user's entry, under the same fake HOME */
+	output_valid((const char *[]){ "add", test_path("fixtures/hf-config/Qwen3-8B/config.json"),
+				       "--id", "schema:1b", "--json", "--hw", profile, NULL }, env);
+	output_valid((const char *[]){ "report", "schema:1b", "--json", "--hw", profile, NULL }, env);
 }
 
 /* `canirun` with no command, stdout a pipe: the report. */

@@ -46,8 +46,9 @@ check 0 report --hw $p qwen2.5 llama3.1:8b-instruct-q8_0 hf.co/bartowski/Qwen2.5
 check 0 hw --gpu "M1 Max 64GB"
 check 1 hw --gpu "RTX 4090 48GB"
 check 0 local --hw $p
-check 0 add $fx/gguf-seeds/llama-v3.gguf --id vg-llama
-check 0 show vg-llama --hw $p
-check 1 add $fx/gguf-seeds/llama-v3.gguf --id vg-llama
+check 0 add $fx/hf-config/Qwen3-8B/config.json --id vg-qwen3
+check 0 show vg-qwen3 --hw $p
+check 1 add $fx/hf-config/Qwen3-8B/config.json --id vg-qwen3
+check 1 add $fx/gguf-seeds/llama-v3.gguf
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
