@@ -14,6 +14,8 @@
 
 #include "model/gguf_model.h"
 
+#include "model/arch.h"
+
 static const struct gguf_tensor *find_tensor(const struct gguf_file *f,
 					     const char *name)
 {
@@ -138,23 +140,18 @@ static void fill_shape(const struct gguf_file *f, struct model *m)
 		      !has_layer_tensor(f, "ffn_gate.weight") ? FFN_PLAIN : FFN_GATED;
 }
 
-/* Which layers slide is hard-coded per architecture in llama.cpp
- * (llama-model.cpp: gemma2 every other layer, gemma3 5 local : 1 global,
- * cohere2 3 : 1, gpt-oss alternating); the window itself is in the file. */
+/* Which layers slide is hard-coded per architecture in llama.cpp (arch.h
+ * swa_global_every); the window itself is in the file. */
 static void fill_swa(const struct gguf_file *f, struct model *out)
 {
-	static const struct { const char *arch; int global_every; } patterns[] = {
-		{ "gemma2", 2 }, { "gemma3", 6 }, { "cohere2", 4 }, { "gpt-oss", 2 },
-	};
+	int global_every = arch_find(f->arch.name)->swa_global_every;
 
-	if (f->arch.sliding_window <= 0 || f->arch.sliding_window > INT32_MAX)
+	if (f->arch.sliding_window <= 0 || f->arch.sliding_window > INT32_MAX ||
+	    global_every <= 0)
 		return;
-	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
-		if (strcmp(f->arch.name, patterns[i].arch) == 0) {
-			out->has_swa = true;
-			out->swa.window = (int)f->arch.sliding_window;
-			out->swa.global_every = patterns[i].global_every;
-		}
+	out->has_swa = true;
+	out->swa.window = (int)f->arch.sliding_window;
+	out->swa.global_every = global_every;
 }
 
 /* general.file_type, else the file type its main tensor type implies. */
