@@ -149,6 +149,62 @@ static void mamba2_layers(void)
 	size_model_release(&s);
 }
 
+/* A Nemotron-H-like stack made by hand: "RFAF" = Mamba2, MLP, attention,
+ * MLP. llama.cpp models/nemotron-h.cpp gives each layer one norm (attn_norm)
+ * and one of the three blocks: the Mamba2 tensors, attention without an FFN
+ * (n_ff(il) == 0), or a 2-matrix squared-ReLU FFN (ffn_up, ffn_down); only
+ * the attention layer has a KV cache and only the Mamba2 layer a state
+ * (llama-model.cpp create_memory's filter_attn / filter_recr for
+ * NEMOTRON_H). */
+static void nemotron_h_layers(void)
+{
+	struct model m;
+	struct size_model s;
+	struct estimate_settings set = { 2048, KV_F16, 8, 512 };
+	struct hardware hw;
+	struct estimate e;
+	struct error err;
+	const int64_t embd = 512, d_inner = 1024, d_state = 64, heads = 16, groups = 2;
+	const int64_t bc = 2 * groups * d_state;
+	const int64_t mamba = embd * (2 * d_inner + bc + heads) + 4 * (d_inner + bc) +
+			      (d_inner + bc) + heads + 2 * heads + d_inner + d_inner * embd;
+	const int64_t mlp = 2 * embd * 2048, attention = 2 * embd * 512 + 2 * embd * 128;
+
+	memset(&m, 0, sizeof(m));
+	snprintf(m.id, sizeof(m.id), "test:nemotron-h");
+	snprintf(m.arch, sizeof(m.arch), "nemotron_h");
+	m.layers = 4;
+	m.embd = embd;
+	m.ffn = 2048;
+	m.ffn_kind = FFN_PLAIN;
+	m.heads = 4;
+	m.kv_heads = 1;
+	m.head_dim = 128;
+	m.vocab = 1000;
+	m.context = 4096;
+	m.tasks = TASK_CHAT;
+	m.has_ssm = true;
+	snprintf(m.ssm.layers, sizeof(m.ssm.layers), "RFAF");
+	m.ssm.conv_kernel = 4;
+	m.ssm.inner_size = d_inner;
+	m.ssm.state_size = (int)d_state;
+	m.ssm.group_count = (int)groups;
+	m.ssm.time_step_rank = (int)heads;
+	if (!CHECK(gguf_size_compute(&m, FTYPE_F32, NULL, &s, &err) == 0))
+		return;
+	CHECK_INT(s.layers[0].dense_bytes, 4 * (embd + mamba));
+	CHECK_INT(s.layers[1].dense_bytes, 4 * (embd + mlp));
+	CHECK_INT(s.layers[2].dense_bytes, 4 * (embd + attention));
+	CHECK_INT(s.layers[3].dense_bytes, 4 * (embd + mlp));
+	big_machine(&hw);
+	estimate_model(&hw, &m, &s, &set, &e);
+	/* attention: 2048 tokens x 2 x 1 x 128 x 2 B; Mamba2: ((4 - 1) x (1024
+	 * + 2 x 2 x 64) + 64 x 1024) x 4 B; MLP layers: nothing */
+	CHECK_INT(e.kv_bytes, 2048 * 2 * 128 * 2 + (3 * (1024 + 256) + 64 * 1024) * 4);
+	CHECK_INT(e.kv_bytes_per_token, 2 * 128 * 2);
+	size_model_release(&s);
+}
+
 /* Llama-4-Maverick-17B-128E: interleave_moe_layer_step 2, so layers 1, 3,
  * ..., 47 hold the 128 routed experts (llama.cpp llama4 load_tensors:
  * (i + 1) % n_moe_layer_step == 0) and the others a dense FFN of
@@ -178,4 +234,4 @@ static void maverick_alternates(void)
 	catalog_release(&cat);
 }
 
-TESTS(T(qwen3_next_memory), T(mamba2_layers), T(maverick_alternates));
+TESTS(T(qwen3_next_memory), T(mamba2_layers), T(nemotron_h_layers), T(maverick_alternates));
