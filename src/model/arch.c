@@ -7,7 +7,9 @@
  * cohere2 3 : 1, gpt-oss alternating);
  * recurrent mixers from models/granite-hybrid.cpp, nemotron-h.cpp (Mamba2),
  * qwen3next.cpp (gated delta net) and lfm2.cpp (short convolution); the
- * quantizer's cases from llama-quant.cpp and llama-model.cpp's type names.
+ * quantizer's cases from llama-quant.cpp and llama-model.cpp's type names;
+ * glm4 (models/glm4.cpp): ffn_up holds gate and up, post-attention and
+ * post-FFN norms.
  */
 #include "model/arch.h"
 
@@ -37,6 +39,7 @@ static const struct arch_info arch_table[] = {
 		  ARCH_PARALLEL | ARCH_OUTPUT_BIAS, RECURRENT_NONE, 0, false, false },
 	{ "command-r", ARCH_PARALLEL, RECURRENT_NONE, 0, false, false },
 	{ "cohere2", ARCH_PARALLEL, RECURRENT_NONE, 4, false, false },
+	{ "glm4", ARCH_FUSED_GATE_UP | ARCH_POST_NORMS, RECURRENT_NONE, 0, false, false },
 	{ "granitehybrid", 0, RECURRENT_MAMBA2, 0, false, false },
 	{ "nemotron_h", ARCH_NO_MIXER_FFN, RECURRENT_MAMBA2, 0, false, false },
 	{ "qwen3next", ARCH_GATED_Q | ARCH_SHEXP_GATE, RECURRENT_GATED_DELTANET,
