@@ -92,6 +92,39 @@ static void qwen3_next_memory(void)
 	catalog_release(&cat);
 }
 
+/* The hand-made 4-layer hybrids below: arch, layer letters, widths and a
+ * Mamba2 mixer (conv kernel 4) of d_inner, d_state, groups and heads. */
+struct hand_hybrid {
+	const char *arch, *layers;
+	int64_t embd, ffn;
+	int heads, kv_heads;
+	int64_t d_inner;
+	int d_state, groups, ssm_heads;
+};
+
+static void hand_model(struct model *m, const struct hand_hybrid *h)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "test:%s", h->arch);
+	snprintf(m->arch, sizeof(m->arch), "%s", h->arch);
+	m->layers = 4;
+	m->embd = h->embd;
+	m->ffn = h->ffn;
+	m->heads = h->heads;
+	m->kv_heads = h->kv_heads;
+	m->head_dim = 128;
+	m->vocab = 1000;
+	m->context = 4096;
+	m->tasks = TASK_CHAT;
+	m->has_ssm = true;
+	snprintf(m->ssm.layers, sizeof(m->ssm.layers), "%s", h->layers);
+	m->ssm.conv_kernel = 4;
+	m->ssm.inner_size = h->d_inner;
+	m->ssm.state_size = h->d_state;
+	m->ssm.group_count = h->groups;
+	m->ssm.time_step_rank = h->ssm_heads;
+}
+
 /* A Granite-4.0-H-like model made by hand: 4 layers, the 3rd attention,
  * Mamba2 mixers with d_inner 2 x embd, 1 group, 64 heads. Tensor shapes per
  * layer from llama.cpp models/granite-hybrid.cpp load_tensors:
@@ -115,26 +148,11 @@ static void mamba2_layers(void)
 	const int64_t attention = embd * (8 * 128) * 2 + embd * (2 * 128) * 2;
 	const int64_t ffn = 3 * embd * 4096, norms = 2 * embd;
 
-	memset(&m, 0, sizeof(m));
-	snprintf(m.id, sizeof(m.id), "test:mamba2");
-	snprintf(m.arch, sizeof(m.arch), "granitehybrid");
-	m.layers = 4;
-	m.embd = embd;
-	m.ffn = 4096;
-	m.heads = 8;
-	m.kv_heads = 2;
-	m.head_dim = 128;
-	m.vocab = 1000;
+	const struct hand_hybrid h = { "granitehybrid", "RRAR", embd, 4096, 8, 2,
+				       d_inner, (int)d_state, 1, (int)heads };
+
+	hand_model(&m, &h);
 	m.tied_embeddings = true;
-	m.context = 4096;
-	m.tasks = TASK_CHAT;
-	m.has_ssm = true;
-	snprintf(m.ssm.layers, sizeof(m.ssm.layers), "RRAR");
-	m.ssm.conv_kernel = (int)d_conv;
-	m.ssm.inner_size = d_inner;
-	m.ssm.state_size = (int)d_state;
-	m.ssm.group_count = 1;
-	m.ssm.time_step_rank = (int)heads;
 	if (!CHECK(gguf_size_compute(&m, FTYPE_F32, NULL, &s, &err) == 0))
 		return;
 	CHECK_INT(s.params, 1000 * embd + embd + 3 * (mixer + ffn + norms) +
@@ -170,26 +188,11 @@ static void nemotron_h_layers(void)
 			      (d_inner + bc) + heads + 2 * heads + d_inner + d_inner * embd;
 	const int64_t mlp = 2 * embd * 2048, attention = 2 * embd * 512 + 2 * embd * 128;
 
-	memset(&m, 0, sizeof(m));
-	snprintf(m.id, sizeof(m.id), "test:nemotron-h");
-	snprintf(m.arch, sizeof(m.arch), "nemotron_h");
-	m.layers = 4;
-	m.embd = embd;
-	m.ffn = 2048;
+	const struct hand_hybrid h = { "nemotron_h", "RFAF", embd, 2048, 4, 1,
+				       d_inner, (int)d_state, (int)groups, (int)heads };
+
+	hand_model(&m, &h);
 	m.ffn_kind = FFN_PLAIN;
-	m.heads = 4;
-	m.kv_heads = 1;
-	m.head_dim = 128;
-	m.vocab = 1000;
-	m.context = 4096;
-	m.tasks = TASK_CHAT;
-	m.has_ssm = true;
-	snprintf(m.ssm.layers, sizeof(m.ssm.layers), "RFAF");
-	m.ssm.conv_kernel = 4;
-	m.ssm.inner_size = d_inner;
-	m.ssm.state_size = (int)d_state;
-	m.ssm.group_count = (int)groups;
-	m.ssm.time_step_rank = (int)heads;
 	if (!CHECK(gguf_size_compute(&m, FTYPE_F32, NULL, &s, &err) == 0))
 		return;
 	CHECK_INT(s.layers[0].dense_bytes, 4 * (embd + mamba));
