@@ -13,9 +13,10 @@
  * calibrate) are inputs of the formulas checked here, so a refit leaves
  * these tests alone: { efficiency by weight class, layer overhead s, band,
  * prefill efficiency }. */
-static const struct {
+struct fitted_backend {
 	double efficiency[WEIGHT_CLASS_COUNT], layer_overhead_s, band, prefill_efficiency;
-} cuda = FIT_CUDA;
+};
+static const struct fitted_backend cuda = FIT_CUDA, vulkan = FIT_VULKAN;
 #define KQUANT_EFF cuda.efficiency[WEIGHT_KQUANT]
 
 /* 4 layers of 256 MiB, token_embd and output 64 MiB each, Q4_K, embd 1024,
@@ -166,6 +167,59 @@ static void split_over_gpus(void)
 	CHECK_NEAR(e.now.decode_tok_s, 1 / t, 1e-6);
 }
 
+/* GPU0 an NVIDIA card (CUDA), GPUs 1 and 2 AMD (Vulkan) at half the
+ * bandwidth and 60 TFLOPS: the split_over_gpus layout, 1 + 2 + 1 layers. */
+static void mixed_machine(void)
+{
+	dense_model();
+	machine(3, GIB, 64 * GIB);
+	for (int i = 1; i < 3; i++) {
+		hw.gpus[i].vendor = GPU_VENDOR_AMD;
+		hw.gpus[i].bandwidth_gbps = 500;
+		hw.gpus[i].fp16_tflops = 60;
+	}
+	estimate_model(&hw, &model, &size, &set, &e);
+}
+
+static void mixed_gpus_decode_terms(void)
+{
+	mixed_machine();
+	CHECK_INT(e.now.gpu[0].layers, 1);
+	CHECK_INT(e.now.gpu[1].layers, 2);
+	CHECK_INT(e.now.gpu[2].layers, 1);
+	/* Each GPU at its own backend: GPU0 reads output + 1 layer (321 MiB),
+	 * GPUs 1 and 2 two and one layers of 257 MiB. */
+	double s0 = 321.0 * MIB / (1000e9 * KQUANT_EFF) + cuda.layer_overhead_s;
+	double s12 = 771.0 * MIB / (500e9 * vulkan.efficiency[WEIGHT_KQUANT]) +
+		     3 * vulkan.layer_overhead_s;
+	CHECK_NEAR(e.now.decode_tok_s, 1 / (s0 + s12 + 2 * FIT_GPU_HOP_S), 1e-6);
+	/* The band weighs each backend's by its GPUs' time, not the last GPU's. */
+	CHECK_NEAR(e.now.terms.band, (s0 * cuda.band + s12 * vulkan.band) / (s0 + s12), 1e-9);
+	CHECK_STR(e.now.terms.gpu_backend, "mixed");
+	/* Effective bandwidth and efficiency: bytes / (bandwidth x efficiency)
+	 * gives the memory time of all GPUs together. */
+	double unit = 321.0 * MIB / 1000e9 + 771.0 * MIB / 500e9;
+	double memory = 321.0 * MIB / (1000e9 * KQUANT_EFF) +
+			771.0 * MIB / (500e9 * vulkan.efficiency[WEIGHT_KQUANT]);
+	CHECK_NEAR(e.now.terms.gpu_bandwidth_gbps, 1092.0 * MIB / unit / 1e9, 1e-9);
+	CHECK_NEAR(e.now.terms.gpu_efficiency, unit / memory, 1e-12);
+}
+
+static void mixed_gpus_prefill(void)
+{
+	mixed_machine();
+	/* Layers run one after another: each GPU's share of the 2e9 FLOPs a
+	 * token at its own FP16 peak x its backend's prefill efficiency. */
+	double seconds = 2e9 * 0.25 / (100e12 * cuda.prefill_efficiency) +
+			 2e9 * 0.75 / (60e12 * vulkan.prefill_efficiency);
+	CHECK_NEAR(e.now.prefill_tok_s, 1 / seconds, 1e-6);
+	/* A GPU holding layers at an unknown peak leaves prefill unknown. */
+	hw.gpus[2].fp16_tflops = HW_UNKNOWN;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK(e.now.prefill_tok_s < 0);
+	CHECK(e.now.ttft_s < 0);
+}
+
 static void partial_offload(void)
 {
 	dense_model();
@@ -276,6 +330,6 @@ static void best_quant_prefers_gpu_then_speed(void)
 }
 
 TESTS(T(memory_parts), T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
-      T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),
+      T(mixed_gpus_decode_terms), T(mixed_gpus_prefill), T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),
       T(unknown_rates_claim_no_speed), T(moe_experts_stay_in_ram),
       T(best_quant_prefers_gpu_then_speed));
