@@ -176,14 +176,23 @@ int cmd_browse(struct app *app, struct error *err)
 	struct lineup lineup;
 	struct rows rows;
 	struct tui t = { .rows = &rows, .hw = &app->hw, .set = &set };
+	struct warnings w = { 0 };
 
-	if (listing_build(app, &set, &lineup, &rows, err) < 0)
+	if (listing_build(app, &set, &lineup, &rows, &w, err) < 0) {
+		warnings_print(&w, stderr);
 		return -1;
+	}
+	/* The screen would hide them now: the first in the status line, all
+	 * on stderr once the terminal is restored. */
+	if (w.count > 0)
+		snprintf(t.message, sizeof(t.message), "%s%s", w.msg[0],
+			 w.count + w.dropped > 1 ? " (more on exit)" : "");
 	setlocale(LC_ALL, "");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	start_screen(&t, app->cli.color);
 	run(app, &t, &set, &lineup);
 	restore_terminal();
+	warnings_print(&w, stderr);
 	listing_release(&lineup, &rows);
 	return 0;
 }
