@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "estimate/estimate.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 #include "util/units.h"
 #include "hw/override.h"
 
