@@ -15,15 +15,24 @@ static int only_blanks(const char *s)
 int parse_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;
+	const char *digits;
 	char *end;
+	int base = 10;
 
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!isdigit((unsigned char)*s))
+	/* Decimal, or hex with 0x; never octal: a leading zero ("010") is ten. */
+	digits = s;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	}
+	/* strtoull would take a sign or blanks here */
+	if (base == 16 ? !isxdigit((unsigned char)*digits) : !isdigit((unsigned char)*digits))
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || !only_blanks(end))
+	v = strtoull(digits, &end, base);
+	if (errno || end == digits || !only_blanks(end))
 		return -1;
 	*out = v;
 	return 0;
