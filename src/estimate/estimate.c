@@ -524,21 +524,23 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 	return rate;
 }
 
-/* Fills f's decode figures; unknown when a rate it needs is unknown. */
-static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+/* The GPUs' part of decode, each GPU at its own backend's constants: fills
+ * t's GPU terms (over GPUs of several backends, backend "mixed" and the
+ * effective bandwidth and efficiency, those that give the GPUs' memory time
+ * together), sets *band to the GPUs' bands weighed by their time and returns
+ * the seconds a token, hand-overs included. *known turns false when a GPU's
+ * bandwidth is unknown. */
+static double gpu_decode_seconds(const struct hardware *hw, const struct placer *p, struct fit *f,
+				 double *band, bool *known)
 {
 	struct decode_terms *t = &f->terms;
-	enum weight_class cls = estimate_weight_class(p->s);
-	double gpu_s = 0, cpu_s = 0, gpu_band = 0;
-	bool known = true;
+	double device_s = 0, band_s = 0, unit_s = 0, memory_s = 0;
 
-	memset(t, 0, sizeof(*t));
-	t->gpu_bandwidth_gbps = -1;
-	t->weight_class = cls;
 	for (int g = 0; g < hw->gpu_count; g++) {
 		const struct device_load *d = &f->gpu[g];
 		const struct backend_fit *b = backend_for(&hw->gpus[g]);
-		double bytes;
+		const char *name = gpu_backend_name(backend_of(&hw->gpus[g]));
+		double bytes, bandwidth = hw->gpus[g].bandwidth_gbps * 1e9, memory, seconds;
 		bool holds_output = f->output_on_gpu && d->budget_bytes > 0 &&
 				    d->compute_bytes > layer_compute_bytes(p->m);
 
@@ -546,23 +548,42 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 			continue;
 		bytes = gpu_read_bytes(p, f, d, holds_output);
 		t->gpu_bytes_per_token += bytes;
-		t->gpu_backend = gpu_backend_name(backend_of(&hw->gpus[g]));
-		t->gpu_efficiency = b->efficiency[cls];
-		if (hw->gpus[g].bandwidth_gbps <= 0) {
-			known = false;
+		t->gpu_backend = !t->gpu_backend || strcmp(t->gpu_backend, name) == 0 ? name : "mixed";
+		if (bandwidth <= 0) {
+			*known = false;
 			continue;
 		}
-		if (t->gpu_bandwidth_gbps < 0 || hw->gpus[g].bandwidth_gbps < t->gpu_bandwidth_gbps)
-			t->gpu_bandwidth_gbps = hw->gpus[g].bandwidth_gbps;
-		gpu_s += bytes / (hw->gpus[g].bandwidth_gbps * 1e9 * b->efficiency[cls]) +
-			 d->layers * b->layer_overhead_s;
+		memory = bytes / (bandwidth * b->efficiency[t->weight_class]);
+		seconds = memory + d->layers * b->layer_overhead_s;
+		unit_s += bytes / bandwidth;
+		memory_s += memory;
+		device_s += seconds;
+		band_s += seconds * b->band;
 		t->overhead_seconds += d->layers * b->layer_overhead_s;
-		gpu_band = b->band;
 	}
+	if (*known && unit_s > 0) {
+		t->gpu_bandwidth_gbps = t->gpu_bytes_per_token / unit_s / 1e9;
+		t->gpu_efficiency = unit_s / memory_s;
+	}
+	*band = device_s > 0 ? band_s / device_s : 0;
 	if (f->gpus_used > 1) {
-		gpu_s += (f->gpus_used - 1) * GPU_HOP_S;
+		device_s += (f->gpus_used - 1) * GPU_HOP_S;
 		t->overhead_seconds += (f->gpus_used - 1) * GPU_HOP_S;
 	}
+	return device_s;
+}
+
+/* Fills f's decode figures; unknown when a rate it needs is unknown. */
+static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	struct decode_terms *t = &f->terms;
+	double gpu_s, cpu_s = 0, gpu_band;
+	bool known = true;
+
+	memset(t, 0, sizeof(*t));
+	t->gpu_bandwidth_gbps = -1;
+	t->weight_class = estimate_weight_class(p->s);
+	gpu_s = gpu_decode_seconds(hw, p, f, &gpu_band, &known);
 	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
 	t->cpu_gbps = cpu_rate_gbps(hw, p->s, p->set);
 	if (t->cpu_bytes_per_token > 0) {
@@ -585,8 +606,10 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 /* ---- prefill ---- */
 
 /* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
- * split between GPUs (FP16 tensor peak x a backend efficiency fitted on the
- * pp512 column of the calibration data) and the CPU (batched bench rate). */
+ * split between GPUs by their layers (FP16 tensor peak x a backend
+ * efficiency fitted on the pp512 column of the calibration data) and the
+ * CPU (batched bench rate). Unknown when a GPU holding layers has no known
+ * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
@@ -596,17 +619,15 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 	f->prefill_flops_per_token = flops;
 	if (f->offload == OFFLOAD_EXPERTS)
 		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
-	if (gpu_share > 0) {
-		double tflops = -1;
+	/* Layers run one after another: each GPU its share at its own rate. */
+	for (int g = 0; g < hw->gpu_count && gpu_share > 0; g++) {
+		double tflops = hw->gpus[g].fp16_tflops * backend_for(&hw->gpus[g])->prefill_efficiency;
 
-		for (int g = 0; g < hw->gpu_count; g++)
-			if (f->gpu[g].layers > 0 && hw->gpus[g].fp16_tflops > 0 &&
-			    (tflops < 0 || hw->gpus[g].fp16_tflops < tflops))
-				tflops = hw->gpus[g].fp16_tflops *
-					 backend_for(&hw->gpus[g])->prefill_efficiency;
-		if (tflops <= 0)
+		if (f->gpu[g].layers == 0)
+			continue;
+		if (hw->gpus[g].fp16_tflops <= 0 || tflops <= 0)
 			return;
-		seconds += flops * gpu_share / (tflops * 1e12);
+		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
 		if (hw->cpu.prefill_gflops <= 0)
