@@ -9,7 +9,9 @@
  * Not in a GGUF header: which layers use sliding-window attention; llama.cpp
  * hard-codes the pattern per architecture, and so do we for gemma2, gemma3,
  * cohere2 and gpt-oss (other sliding models get full attention everywhere,
- * an upper bound). Tasks are unknown (0). context is -1 when the file does
+ * an upper bound). Hybrid files (arch.h recurrent architectures) get their
+ * layer letters from their tensors and their state sizes from <arch>.ssm.*.
+ * Tasks are unknown (0). context is -1 when the file does
  * not say.
  */
 #ifndef CANIRUN_GGUF_MODEL_H
@@ -19,11 +21,6 @@
 #include "util/errors.h"
 #include "model/gguf.h"
 #include "model/sizemodel.h"
-
-/* llama.cpp's hard-coded sliding-window pattern for arch: layer i is
- * global iff (i+1) % N == 0 (gemma2 2, gemma3 6, cohere2 4, gpt-oss 2);
- * 0 for an architecture without one. */
-int gguf_arch_swa_pattern(const char *arch);
 
 /* Fills *out for the parsed file f under the given id (e.g. its file name
  * or Ollama tag). Returns -1 with err "<file>: <key>: missing or not a

@@ -6,7 +6,7 @@
 
 #include <cJSON.h>
 
-#include "model/gguf_model.h"
+#include "model/arch.h"
 #include "model/sizemodel.h"
 #include "util/jsonfile.h"
 
@@ -180,12 +180,12 @@ static int read_mla(const struct config *c, struct model *m)
 	return 0;
 }
 
-/* Sliding windows only where llama.cpp applies them (gguf_model.h). */
+/* Sliding windows only where llama.cpp applies them (arch.h). */
 static int read_swa(const struct config *c, struct model *m)
 {
 	int64_t window = number(c, KEYS("sliding_window"));
 	int64_t every = number(c, KEYS("sliding_window_pattern"));
-	int pattern = gguf_arch_swa_pattern(m->arch);
+	int pattern = arch_find(m->arch)->swa_global_every;
 
 	if (window < 0 || every < 0)
 		return -1;
