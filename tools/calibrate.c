@@ -34,7 +34,7 @@
 #include "estimate/estimate.h"
 #include "estimate/fitted.h"
 #include "hw/override.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 #include "util/units.h"
 
 #define MAX_ROWS 512

@@ -6,6 +6,8 @@
  *            V being a view of K) x tokens x bytes per element, where tokens is
  *            the context padded to 256, or for sliding-window layers
  *            pad256(window + ubatch) (llama.cpp llama-kv-cache-iswa.cpp);
+ *            a hybrid model's recurrent layers keep instead a fixed F32
+ *            state (arch_recurrent_state_elems), its FFN-only layers none;
  *   compute  activations of one 512-token micro-batch: 4 B x 512 x (2 x FFN
  *            width + 2 x embd) per device, plus the logits (vocab x 512 x 4 B)
  *            on the device that holds the output matrix;
@@ -31,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/arch.h"
 #include "util/units.h"
 
 #define UBATCH 512                      /* llama.cpp default n_ubatch */
@@ -45,12 +48,16 @@ const enum ftype estimate_default_ftypes[] = {
 const int estimate_default_ftype_count =
 	(int)(sizeof(estimate_default_ftypes) / sizeof(estimate_default_ftypes[0]));
 
+/* The one KV type name table: --kv-type is checked with it, JSON and text
+ * print it. */
+static const char *const kv_type_names[] = {
+	[KV_F16] = "f16", [KV_Q8_0] = "q8_0", [KV_Q4_0] = "q4_0",
+};
+
 int kv_type_parse(const char *name, enum kv_type *out)
 {
-	static const char *const names[] = { "f16", "q8_0", "q4_0" };
-
-	for (int i = 0; i < 3; i++)
-		if (strcasecmp(name, names[i]) == 0) {
+	for (int i = 0; i < (int)(sizeof(kv_type_names) / sizeof(kv_type_names[0])); i++)
+		if (strcasecmp(name, kv_type_names[i]) == 0) {
 			*out = (enum kv_type)i;
 			return 0;
 		}
@@ -59,7 +66,7 @@ int kv_type_parse(const char *name, enum kv_type *out)
 
 const char *kv_type_name(enum kv_type kv)
 {
-	return kv == KV_Q8_0 ? "q8_0" : kv == KV_Q4_0 ? "q4_0" : "f16";
+	return kv >= KV_F16 && kv <= KV_Q4_0 ? kv_type_names[kv] : "f16";
 }
 
 const char *placement_name(enum placement p)
@@ -121,6 +128,16 @@ static int64_t kv_elems_per_token(const struct model *m)
 	return 2 * (int64_t)m->kv_heads * m->head_dim;
 }
 
+/* Layers of the first n that hold a KV cache. */
+static int attention_layers(const struct model *m, int n)
+{
+	int count = 0;
+
+	for (int i = 0; i < n; i++)
+		count += model_layer_kind(m, i) == LAYER_ATTENTION;
+	return count;
+}
+
 /* Tokens layer holds at context ctx (allocated = true: the cache's size;
  * false: what a token at position ctx reads). */
 static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bool allocated)
@@ -136,9 +153,18 @@ static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bo
 	return tokens;
 }
 
+/* Bytes of F32, the type of llama.cpp's recurrent state. */
+#define STATE_ELEM_BYTES 4
+
 static int64_t layer_kv_bytes(const struct model *m, int layer, int64_t ctx,
 			      enum kv_type kv, bool allocated)
 {
+	enum layer_kind kind = model_layer_kind(m, layer);
+
+	if (kind == LAYER_RECURRENT)
+		return arch_recurrent_state_elems(m) * STATE_ELEM_BYTES;
+	if (kind == LAYER_FFN_ONLY)
+		return 0;
 	return (int64_t)llround((double)kv_elems_per_token(m) *
 				layer_kv_tokens(m, layer, ctx, allocated) * kv_elem_bytes(kv));
 }
@@ -751,7 +777,8 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 	e->kv_bytes = 0;
 	for (int i = 0; i < p->s->n_layers; i++)
 		e->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
-	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) * p->s->n_layers *
+	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) *
+						 attention_layers(p->m, p->s->n_layers) *
 						 kv_elem_bytes(p->set->kv));
 	e->compute_bytes = layer_compute_bytes(p->m) + logits_bytes(p->m);
 	e->overhead_bytes = PROCESS_BYTES;
