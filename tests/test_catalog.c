@@ -182,6 +182,7 @@ static size_t append_entry(char *json, size_t size, size_t len,
 		{ "source", "\"test\"" },
 		{ "published_quants", "[\"Q4_K_M\", \"Q8_0\", \"mxfp4\"]" },
 		{ "default_quant", "\"Q4_K_M\"" },
+		{ "ssm", NULL }, { "published_params", NULL },   /* optional: absent */
 	};
 	const char *sep = "{";
 
@@ -295,6 +296,10 @@ static void broken_catalogues(void)
 		{ "published_quants", "[\"Q4_K_M\", \"q4_k_m\"]", "published_quants: lists a type twice" },
 		{ "default_quant", "\"Q6_K\"", "models[0] (test:1b): default_quant: must be one of published_quants" },
 		{ "default_quant", "4", "default_quant: must be a GGUF file type name" },
+		{ "ssm", "{\"layers\": \"AR\"}", "ssm: arch has no recurrent layers" },
+		{ "ssm", "3", "ssm: must be an object or null" },
+		{ "published_params", "1000000", "published_params_source: must be given exactly with published_params" },
+		{ "published_params", "0", "published_params: must be between 1 and" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

@@ -221,7 +221,7 @@ static void gguf_and_local_outputs(void)
 {
 	static char file[600], cache[700], home[640];
 	const char *env[] = { home, "OLLAMA_MODELS=", "HF_HOME=", "LLAMA_CACHE=",
-			      "XDG_CACHE_HOME=", NULL };
+			      "XDG_CACHE_HOME=", "XDG_DATA_HOME=", NULL };
 	char cmd[2000];
 
 	snprintf(file, sizeof(file), "%s", test_path("fixtures/gguf-seeds/llama-v3.gguf"));
