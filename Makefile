@@ -119,9 +119,13 @@ check: deps
 build/accuracy: build/tests/accuracy.o build/lib.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: canirun build/accuracy
+build/cpu-accuracy: build/tests/cpu_accuracy.o build/lib.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: canirun build/accuracy build/cpu-accuracy
 	@tests/bench.sh ./canirun
 	@build/accuracy data tests/fixtures/calibration-tg.csv
+	@build/cpu-accuracy data tests/fixtures/cpu-runs.csv
 
 install: canirun
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)

@@ -10,6 +10,7 @@
 #include "cmd/cli.h"
 #include "util/errors.h"
 #include "estimate/estimate.h"
+#include "hw/cputable.h"
 #include "hw/gputable.h"
 #include "hw/hw.h"
 
@@ -17,6 +18,7 @@ struct app {
 	struct cli cli;
 	char data_dir[PATH_MAX];
 	struct gpu_table gpu_table;
+	struct cpu_table cpu_table;   /* loaded only for --cpu */
 	struct catalog catalog;
 	struct hardware hw;
 	struct estimate_settings settings;
