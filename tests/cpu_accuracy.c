@@ -1,11 +1,13 @@
 /* cpu_accuracy.c - how far CPU-only decode estimates for a CPU described by
  * --cpu land from published llama.cpp runs: every row of
- * tests/fixtures/cpu-runs.csv (CPU, model, quant, threads, measured tg128),
- * run as what-if hardware (--cpu-only --cpu CPU --threads N --ram 512G).
+ * tests/fixtures/cpu-runs.csv (CPU, model, quant, threads, memory speed,
+ * measured tg), run as what-if hardware (--cpu-only --cpu CPU --threads N
+ * [--ram-speed MTS] --ram 512G).
  * Prints each row, then median and worst error and the share within 25%,
  * for the rows the constants were fitted on and for the others.
  * Usage: build/cpu-accuracy [data dir] [csv] (run by `make bench`). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,7 @@
 #include "util/units.h"
 
 #define MAX_ROWS 256
-#define FIELDS 7
+#define FIELDS 8
 
 static int compare_abs(const void *a, const void *b)
 {
@@ -37,6 +39,18 @@ static void summary(const char *label, double *errs, int n)
 		within += fabs(errs[i]) <= 0.25;
 	printf("  %-22s %3d rows: median error %5.1f%%, worst %5.1f%%, %d within 25%%\n", label,
 	       n, 100 * fabs(errs[n / 2]), 100 * fabs(errs[n - 1]), within);
+}
+
+/* The types the bench (and cpurates.c) rate directly; the others borrow
+ * Q4_0's or Q4_K's rate in the estimator. */
+static bool has_own_rate(const char *quant)
+{
+	static const char *const own[] = { "F16", "Q8_0", "Q4_0", "Q4_K_S", "Q6_K", NULL };
+
+	for (int i = 0; own[i]; i++)
+		if (strcmp(quant, own[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Splits a CSV line at commas (the last field may be quoted) in place. */
@@ -74,7 +88,8 @@ static int predict(const struct cpu_table *cpus, const struct catalog *cat, char
 	struct error err;
 	enum ftype ft;
 
-	if (!m || ftype_by_name(f[2], &ft) < 0 || parse_int(f[3], 1, 4096, &w.threads) < 0)
+	if (!m || ftype_by_name(f[2], &ft) < 0 || parse_int(f[3], 1, 4096, &w.threads) < 0 ||
+	    (f[4][0] && parse_int(f[4], 100, 20000, &w.ram_mts) < 0))
 		return -1;
 	set.threads = w.threads;
 	hw_init(&hw);
@@ -91,8 +106,8 @@ int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "data";
 	const char *csv = argc > 2 ? argv[2] : "tests/fixtures/cpu-runs.csv";
-	static double fitted[MAX_ROWS], held[MAX_ROWS];
-	int n_fit = 0, n_held = 0, skipped = 0;
+	static double fitted[MAX_ROWS], held[MAX_ROWS], held_kernel[MAX_ROWS];
+	int n_fit = 0, n_held = 0, n_kernel = 0, skipped = 0;
 	struct cpu_table cpus;
 	struct catalog cat;
 	struct error err;
@@ -115,24 +130,28 @@ int main(int argc, char **argv)
 
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#' || strncmp(line, "cpu,", 4) == 0 || split(line, f) < FIELDS ||
-		    parse_double(f[4], &measured) < 0)
+		    parse_double(f[5], &measured) < 0)
 			continue;
 		if (predict(&cpus, &cat, f, &predicted) < 0) {
 			skipped++;
 			continue;
 		}
-		printf("  %-14s %-10s %-7s %3s threads  measured %6.2f  predicted %6.2f  %+6.1f%%%s\n",
-		       f[0], f[1], f[2], f[3], measured, predicted, 100 * (predicted / measured - 1),
-		       strcmp(f[5], "yes") == 0 ? "  (fit)" : "");
-		if (strcmp(f[5], "yes") == 0 && n_fit < MAX_ROWS)
+		printf("  %-14s %-12s %-7s %3s threads %5s MT/s  measured %6.2f  predicted %6.2f  "
+		       "%+6.1f%%%s\n", f[0], f[1], f[2], f[3], f[4][0] ? f[4] : "table", measured,
+		       predicted, 100 * (predicted / measured - 1),
+		       strcmp(f[6], "yes") == 0 ? "  (fit)" : "");
+		if (strcmp(f[6], "yes") == 0 && n_fit < MAX_ROWS)
 			fitted[n_fit++] = predicted / measured - 1;
 		else if (n_held < MAX_ROWS)
 			held[n_held++] = predicted / measured - 1;
+		if (strcmp(f[6], "yes") != 0 && has_own_rate(f[2]) && n_kernel < MAX_ROWS)
+			held_kernel[n_kernel++] = predicted / measured - 1;
 	}
 	fclose(in);
 	printf("Summary (%d skipped):\n", skipped);
 	summary("fitted on (in-sample)", fitted, n_fit);
 	summary("not fitted on", held, n_held);
+	summary("  of which own-rate types", held_kernel, n_kernel);
 	catalog_release(&cat);
 	cpu_table_release(&cpus);
 	return 0;
