@@ -1,10 +1,11 @@
 /* cpu_accuracy.c - how far CPU-only decode estimates for a CPU described by
  * --cpu land from published llama.cpp runs: every row of
  * tests/fixtures/cpu-runs.csv (CPU, model, quant, threads, memory speed,
- * measured tg), run as what-if hardware (--cpu-only --cpu CPU --threads N
- * [--ram-speed MTS] --ram 512G).
- * Prints each row, then median and worst error and the share within 25%,
- * for the rows the constants were fitted on and for the others.
+ * test, measured t/s), run as what-if hardware (--cpu-only --cpu CPU
+ * --threads N [--ram-speed MTS] --ram 512G): decode for tg rows, prompt
+ * processing for pp512 rows. Prints each row, then median and worst error
+ * and the share within 25%, for the rows the constants were fitted on and
+ * for the others, decode and prefill apart.
  * Usage: build/cpu-accuracy [data dir] [csv] (run by `make bench`). */
 #include <math.h>
 #include <stdbool.h>
@@ -19,7 +20,7 @@
 #include "util/units.h"
 
 #define MAX_ROWS 256
-#define FIELDS 8
+#define FIELDS 9
 
 static int compare_abs(const void *a, const void *b)
 {
@@ -53,6 +54,12 @@ static bool has_own_rate(const char *quant)
 	return false;
 }
 
+static void add(double errs[2][3][MAX_ROWS], int n[2][3], int kind, int group, double err)
+{
+	if (n[kind][group] < MAX_ROWS)
+		errs[kind][group][n[kind][group]++] = err;
+}
+
 /* Splits a CSV line at commas (the last field may be quoted) in place. */
 static int split(char *line, char **f)
 {
@@ -81,7 +88,8 @@ static int predict(const struct cpu_table *cpus, const struct catalog *cat, char
 	struct whatif w = { .ram_bytes = 512 * GIB, .vram_bytes = -1, .cpu_only = true,
 			    .cpu_name = f[0], .ram_gbps = -1, .ram_mts = -1, .ram_channels = -1,
 			    .disk_gbps = -1 };
-	struct estimate_settings set = { 4096, KV_F16, 0, 64 }; /* tg128: 64 tokens deep on average */
+	/* tg128 runs 64 tokens deep on average; pp512 is one 512-token prompt */
+	struct estimate_settings set = { 4096, KV_F16, 0, strcmp(f[5], "pp512") == 0 ? 512 : 64 };
 	const struct model *m = catalog_find(cat, f[1]);
 	struct hardware hw;
 	struct estimate e;
@@ -94,11 +102,12 @@ static int predict(const struct cpu_table *cpus, const struct catalog *cat, char
 	set.threads = w.threads;
 	hw_init(&hw);
 	if (whatif_apply(&w, NULL, &hw, &err) < 0 || whatif_apply_host(&w, cpus, &hw, &err) < 0 ||
-	    estimate_ftype(&hw, m, ft, &set, &e, &err) < 0 || e.now.decode_tok_s <= 0) {
+	    estimate_ftype(&hw, m, ft, &set, &e, &err) < 0 || e.now.decode_tok_s <= 0 ||
+	    e.now.prefill_tok_s <= 0) {
 		fprintf(stderr, "%s %s %s: %s\n", f[0], f[1], f[2], err.msg);
 		return -1;
 	}
-	*tok_s = e.now.decode_tok_s;
+	*tok_s = strcmp(f[5], "pp512") == 0 ? e.now.prefill_tok_s : e.now.decode_tok_s;
 	return 0;
 }
 
@@ -106,8 +115,9 @@ int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "data";
 	const char *csv = argc > 2 ? argv[2] : "tests/fixtures/cpu-runs.csv";
-	static double fitted[MAX_ROWS], held[MAX_ROWS], held_kernel[MAX_ROWS];
-	int n_fit = 0, n_held = 0, n_kernel = 0, skipped = 0;
+	/* [decode, prefill][fitted on, not fitted on, not fitted on with a rate of its own] */
+	static double errs[2][3][MAX_ROWS];
+	int n[2][3] = { { 0 } }, skipped = 0;
 	struct cpu_table cpus;
 	struct catalog cat;
 	struct error err;
@@ -130,28 +140,29 @@ int main(int argc, char **argv)
 
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#' || strncmp(line, "cpu,", 4) == 0 || split(line, f) < FIELDS ||
-		    parse_double(f[5], &measured) < 0)
+		    parse_double(f[6], &measured) < 0)
 			continue;
 		if (predict(&cpus, &cat, f, &predicted) < 0) {
 			skipped++;
 			continue;
 		}
-		printf("  %-14s %-12s %-7s %3s threads %5s MT/s  measured %6.2f  predicted %6.2f  "
-		       "%+6.1f%%%s\n", f[0], f[1], f[2], f[3], f[4][0] ? f[4] : "table", measured,
-		       predicted, 100 * (predicted / measured - 1),
-		       strcmp(f[6], "yes") == 0 ? "  (fit)" : "");
-		if (strcmp(f[6], "yes") == 0 && n_fit < MAX_ROWS)
-			fitted[n_fit++] = predicted / measured - 1;
-		else if (n_held < MAX_ROWS)
-			held[n_held++] = predicted / measured - 1;
-		if (strcmp(f[6], "yes") != 0 && has_own_rate(f[2]) && n_kernel < MAX_ROWS)
-			held_kernel[n_kernel++] = predicted / measured - 1;
+		printf("  %-14s %-12s %-7s %3s threads %5s MT/s %-5s measured %6.2f  predicted %6.2f  "
+		       "%+6.1f%%%s\n", f[0], f[1], f[2], f[3], f[4][0] ? f[4] : "table", f[5],
+		       measured, predicted, 100 * (predicted / measured - 1),
+		       strcmp(f[7], "yes") == 0 ? "  (fit)" : "");
+		add(errs, n, strcmp(f[5], "pp512") == 0, strcmp(f[7], "yes") == 0 ? 0 : 1,
+		    predicted / measured - 1);
+		if (strcmp(f[7], "yes") != 0 && has_own_rate(f[2]))
+			add(errs, n, strcmp(f[5], "pp512") == 0, 2, predicted / measured - 1);
 	}
 	fclose(in);
 	printf("Summary (%d skipped):\n", skipped);
-	summary("fitted on (in-sample)", fitted, n_fit);
-	summary("not fitted on", held, n_held);
-	summary("  of which own-rate types", held_kernel, n_kernel);
+	for (int k = 0; k < 2; k++) {
+		printf(" %s\n", k ? "prefill (pp512)" : "decode (tg)");
+		summary("fitted on (in-sample)", errs[k][0], n[k][0]);
+		summary("not fitted on", errs[k][1], n[k][1]);
+		summary("  of which own-rate types", errs[k][2], n[k][2]);
+	}
 	catalog_release(&cat);
 	cpu_table_release(&cpus);
 	return 0;
