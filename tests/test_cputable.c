@@ -73,7 +73,7 @@ static void table_covers_the_families(void)
 	}
 }
 
-/* Vendor words go, '-' splits, ambiguity and typos list candidates. */
+/* Vendor words go, '-' and '+' split, ambiguity and typos list candidates. */
 static void names_match_like_gpus(void)
 {
 	const struct cpu_spec *s;
@@ -83,6 +83,7 @@ static void names_match_like_gpus(void)
 	CHECK((s = find("13900K")) && strcmp(s->name, "Core i9-13900K") == 0);
 	CHECK((s = find("Intel Core i9 13900K")) && strcmp(s->name, "Core i9-13900K") == 0);
 	CHECK((s = find("M2")) && strcmp(s->name, "M2") == 0);
+	CHECK((s = find("Xeon 8480")) && strcmp(s->name, "Xeon Platinum 8480+") == 0); /* '+' splits */
 	CHECK_INT(cpu_table_find_name(real_table(), "Ryzen 9", &s, &err), -1);
 	CHECK_CONTAINS(err.msg, "ambiguous CPU 'Ryzen 9': candidates: Ryzen 9 5900X, Ryzen 9 5950X, Ryzen 9 7900X");
 	CHECK_INT(cpu_table_find_name(real_table(), "Ryzen 9 7960X", &s, &err), -1);

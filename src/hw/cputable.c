@@ -166,7 +166,7 @@ int cpu_table_find_name(const struct cpu_table *t, const char *query,
 {
 	struct name_list names = { "CPU", t->specs, sizeof(*t->specs),
 				   offsetof(struct cpu_spec, name), t->count,
-				   cpu_vendor_words, "-" };
+				   cpu_vendor_words, "-+" };
 	int index;
 
 	if (name_list_find(&names, query, &index, err) < 0)

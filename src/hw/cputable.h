@@ -42,7 +42,7 @@ int cpu_table_load(const char *path, struct cpu_table *t, struct error *err);
 void cpu_table_release(struct cpu_table *t);
 
 /* Resolves a --cpu name ("Ryzen 9 7950X", "7950x", "i9-13900K", "M2 Max")
- * by name_list_find (util/namematch.h): words also split at '-', and the
+ * by name_list_find (util/namematch.h): words also split at '-' and '+', and the
  * vendor and brand words amd, intel, apple, qualcomm, ampere, core, ryzen,
  * snapdragon and processor dropped. Returns 0 and *out, or -1 with err:
  * "ambiguous CPU 'X': candidates: ..." or "unknown CPU 'X'; closest: ...". */
