@@ -16,7 +16,7 @@
 #include "estimate/estimate.h"
 #include "hw/override.h"
 #include "model/quant.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 #include "util/units.h"
 
 #define MAX_ROWS 256

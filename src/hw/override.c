@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "hw/cpurates.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 
 static void trim_copy(char *out, size_t size, const char *start, size_t len)
 {
