@@ -37,8 +37,7 @@ cJSON *json_load_file(const char *path, size_t max_bytes, struct error *err)
 
 /* ---- fields of one table entry ---- */
 
-int json_entry_error(const struct json_entry *c, const char *field,
-		       const char *why)
+int json_entry_error(const struct json_entry *c, const char *field, const char *why)
 {
 	char entry[192];
 
@@ -51,8 +50,8 @@ int json_entry_error(const struct json_entry *c, const char *field,
 	return error_set(c->err, "%s: %s: %s: %s", c->path, entry, field, why);
 }
 
-int json_get_string(const struct json_entry *c, const cJSON *obj,
-		      const char *field, char *out, size_t size)
+int json_get_string(const struct json_entry *c, const cJSON *obj, const char *field,
+		    char *out, size_t size)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 	size_t len;
@@ -68,8 +67,8 @@ int json_get_string(const struct json_entry *c, const cJSON *obj,
 	return 0;
 }
 
-int json_get_int(const struct json_entry *c, const cJSON *obj,
-		   const char *field, long long max, long long *out)
+int json_get_int(const struct json_entry *c, const cJSON *obj, const char *field,
+		 long long max, long long *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
@@ -85,8 +84,8 @@ int json_get_int(const struct json_entry *c, const cJSON *obj,
 	return 0;
 }
 
-int json_get_number(const struct json_entry *c, const cJSON *obj,
-		      const char *field, bool nullable, double *out)
+int json_get_number(const struct json_entry *c, const cJSON *obj, const char *field,
+		    bool nullable, double *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
@@ -96,16 +95,14 @@ int json_get_number(const struct json_entry *c, const cJSON *obj,
 	}
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
 	    v->valuedouble <= 0)
-		return json_entry_error(c, field, nullable ?
-				   "must be a positive number or null" :
-				   "must be a positive number");
+		return json_entry_error(c, field, nullable ? "must be a positive number or null" :
+					"must be a positive number");
 	*out = v->valuedouble;
 	return 0;
 }
 
-int json_get_enum(const struct json_entry *c, const cJSON *obj,
-		    const char *field, const char *const *allowed,
-		    char *out, size_t size)
+int json_get_enum(const struct json_entry *c, const cJSON *obj, const char *field,
+		  const char *const *allowed, char *out, size_t size)
 {
 	if (json_get_string(c, obj, field, out, size))
 		return -1;
@@ -115,8 +112,7 @@ int json_get_enum(const struct json_entry *c, const cJSON *obj,
 	return json_entry_error(c, field, "unknown value");
 }
 
-int json_get_bool(const struct json_entry *c, const cJSON *obj,
-		    const char *field, bool *out)
+int json_get_bool(const struct json_entry *c, const cJSON *obj, const char *field, bool *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
