@@ -42,7 +42,7 @@ static void summary(const char *label, double *errs, int n)
 	       n, 100 * fabs(errs[n / 2]), 100 * fabs(errs[n - 1]), within);
 }
 
-/* The types the bench (and cpurates.c) rate directly; the others borrow
+/* The types the bench (and cpudescribed.c) rate directly; the others borrow
  * Q4_0's or Q4_K's rate in the estimator. */
 static bool has_own_rate(const char *quant)
 {

@@ -1,5 +1,5 @@
 /* test_cputable.c - data/cpus.json, --cpu matching, the what-if CPU rates
- * (hw/cpurates) and the what-if CPU, memory and disk options end to end. */
+ * (hw/cpudescribed) and the what-if CPU, memory and disk options end to end. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "testlib.h"
 #include "estimate/estimate.h"
 #include "model/quant.h"
-#include "hw/cpurates.h"
+#include "hw/cpudescribed.h"
 #include "hw/cputable.h"
 #include "hw/override.h"
 #include "util/units.h"
@@ -129,18 +129,18 @@ static void rates_follow_the_model(void)
 	struct cpu_described two = { 2, false, false, 0, 83.2 };
 	struct cpu_described m2max = { 8, true, true, 8, 400 };
 
-	cpu_rates_describe(&x86, &cpu);
+	cpu_described_rates(&x86, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.q8_0_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.mem_read_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.prefill_gflops, 16 * 104.9, 1e-9);
 	CHECK_INT(cpu.q4_source, SRC_WHATIF);
-	cpu_rates_describe(&two, &cpu);
+	cpu_described_rates(&two, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 2 * 14.9, 1e-9);
 	CHECK_NEAR(cpu.q4_k_gbps, 2 * 22.5, 1e-9);
 	CHECK_NEAR(cpu.q6_k_gbps, 2 * 24.8, 1e-9);
 	CHECK_NEAR(cpu.q8_0_gbps, 2 * 21.5, 1e-9);
-	cpu_rates_describe(&m2max, &cpu);
+	cpu_described_rates(&m2max, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 8 * 13.1, 1e-9);   /* not 400 x 0.772 = 308.8 */
 	CHECK_NEAR(cpu.prefill_gflops, 8 * 110.3, 1e-9);
 }

@@ -541,7 +541,7 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 		rate = cpu->q4_gbps;
 	if (rate < 0)
 		return -1;
-	/* What-if rates are derived for the threads asked already (hw/cpurates.h). */
+	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
 	if (cpu->q4_source != SRC_WHATIF && set->threads > 0 && cpu->cores > 0 &&
 	    set->threads < cpu->cores)
 		rate *= (double)set->threads / cpu->cores;

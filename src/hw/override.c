@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hw/cpurates.h"
+#include "hw/cpudescribed.h"
 #include "util/numparse.h"
 
 static void trim_copy(char *out, size_t size, const char *start, size_t len)
@@ -236,7 +236,7 @@ static void describe_rates(const struct cpu_spec *spec, int want_threads, struct
 	};
 
 	if (d.threads > 0 && d.bandwidth_gbps > 0)
-		cpu_rates_describe(&d, cpu);
+		cpu_described_rates(&d, cpu);
 }
 
 static void set_disk(const struct whatif *w, struct disk_info *disk)

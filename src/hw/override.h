@@ -47,7 +47,7 @@ int whatif_apply(const struct whatif *w, const struct gpu_table *table,
  * table entry's (name, cores, SIMD, memory system); --ram-speed and
  * --ram-channels change the memory system (bandwidth = channels x 8 bytes x
  * MT/s) and --ram-gbps sets the bandwidth outright. Whenever any of them is
- * given, the CPU rates become those cpurates.h derives for that CPU and
+ * given, the CPU rates become those cpudescribed.h derives for that CPU and
  * bandwidth (source "what-if"), at w->threads threads (at most the
  * cores; the estimator does not scale them again). --disk sets the disk's kind and read rate
  * (a kind's default rate, or GBPS). Returns 0, or -1 with err for an

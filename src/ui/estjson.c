@@ -81,7 +81,7 @@ static cJSON *formula_json(const struct decode_terms *t, const struct hardware *
 	add_string_or_null(o, "backend", t->gpu_backend);
 	add_known(o, "cpu_gbps", t->cpu_gbps);
 	/* Which CPU the rate describes and how it was had: "bench", "cached",
-	 * "profile", or "what-if" (--cpu/--ram-gbps, src/hw/cpurates.c). */
+	 * "profile", or "what-if" (--cpu/--ram-gbps, src/hw/cpudescribed.c). */
 	add_string_or_null(o, "cpu_source", hw->cpu.q4_source == SRC_UNKNOWN ? NULL :
 			   fact_source_name(hw->cpu.q4_source));
 	add_string_or_null(o, "cpu_model", hw->cpu.model[0] ? hw->cpu.model : NULL);

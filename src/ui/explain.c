@@ -123,7 +123,7 @@ static void cpu_rate_origin(FILE *out, const struct hardware *hw, double cpu_gbp
 			snprintf(threads, sizeof(threads), ", %d P-cores", cpu->performance_cores);
 		fprintf(out, "      what-if CPU %s (%d cores%s): memory %.1f GB/s (%s) x efficiency = "
 			"%.1f GB/s%s; constants fitted on published llama.cpp CPU runs "
-			"(src/hw/cpurates.c)\n", cpu->model[0] ? cpu->model : "(this machine's)",
+			"(src/hw/cpudescribed.c)\n", cpu->model[0] ? cpu->model : "(this machine's)",
 			cpu->cores, threads, cpu->memory_bandwidth_gbps,
 			fact_source_name(cpu->memory_source), cpu->mem_read_gbps,
 			cpu_gbps < cpu->mem_read_gbps * 0.999 ? ", but the threads compute these "

@@ -1,4 +1,4 @@
-/* cpurates.h - the rates `canirun bench` would measure on a CPU that is
+/* cpudescribed.h - the rates `canirun bench` would measure on a CPU that is
  * described rather than measured (--cpu, --ram-gbps): matvec weight GB/s
  * per block type, memory read and batched prefill GFLOPS, from the CPU's
  * cores, instruction-set family and memory bandwidth.
@@ -10,10 +10,10 @@
  *   share; its CPU clusters cannot draw the whole SoC bandwidth),
  *   prefill = threads x per-thread GFLOPS(arch),
  * with the constants fitted on published llama.cpp CPU runs (sources in
- * cpurates.c; tests/fixtures/cpu-runs.csv and `make bench` show the fit).
+ * cpudescribed.c; tests/fixtures/cpu-runs.csv and `make bench` show the fit).
  */
-#ifndef CANIRUN_CPURATES_H
-#define CANIRUN_CPURATES_H
+#ifndef CANIRUN_CPUDESCRIBED_H
+#define CANIRUN_CPUDESCRIBED_H
 
 #include <stdbool.h>
 
@@ -29,9 +29,9 @@ struct cpu_described {
 
 /* Fills cpu's rate fields (q4_gbps, q4_k_gbps, q6_k_gbps, q8_0_gbps,
  * mem_read_gbps, prefill_gflops) for d and marks them SRC_WHATIF. */
-void cpu_rates_describe(const struct cpu_described *d, struct cpu_info *cpu);
+void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu);
 
 /* The memory limit of the model above, GB/s (for explanations). */
-double cpu_rates_memory_limit_gbps(const struct cpu_described *d);
+double cpu_described_memory_limit_gbps(const struct cpu_described *d);
 
 #endif

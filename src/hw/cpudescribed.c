@@ -1,4 +1,4 @@
-#include "hw/cpurates.h"
+#include "hw/cpudescribed.h"
 
 #include <math.h>
 
@@ -35,7 +35,7 @@ static const double arm_thread_gbps[RATE_TYPES] = { 18.7, 21.5, 18.9, 29.7 };
 #define X86_PREFILL_THREAD_GFLOPS 104.9
 #define ARM_PREFILL_THREAD_GFLOPS 110.3
 
-double cpu_rates_memory_limit_gbps(const struct cpu_described *d)
+double cpu_described_memory_limit_gbps(const struct cpu_described *d)
 {
 	double limit = d->bandwidth_gbps * MEMORY_EFFICIENCY;
 	int pcores = d->performance_cores > 0 ? d->performance_cores : d->threads;
@@ -45,10 +45,10 @@ double cpu_rates_memory_limit_gbps(const struct cpu_described *d)
 	return limit;
 }
 
-void cpu_rates_describe(const struct cpu_described *d, struct cpu_info *cpu)
+void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu)
 {
 	const double *per_thread = d->arm ? arm_thread_gbps : x86_thread_gbps;
-	double memory = cpu_rates_memory_limit_gbps(d);
+	double memory = cpu_described_memory_limit_gbps(d);
 	double rate[RATE_TYPES];
 
 	for (int t = 0; t < RATE_TYPES; t++)
