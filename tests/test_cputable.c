@@ -320,6 +320,16 @@ static void show_says_which_cpu(void)
 	CHECK_CONTAINS(out, "this machine's CPU Test 16-core server CPU (profile): the what-if machine's CPU share uses this machine's CPU");
 	free(out);
 	free(err);
+	{
+		const char *report[] = { "report", "--hw", test_path("fixtures/profiles/cpu-16core.json"),
+					 "--gpu", "RTX 3090", "llama3.1:8b", NULL };
+		const char *env[] = { "COLUMNS=200", NULL };
+
+		CHECK_INT(run_canirun(report, env, &out, &err), 0);
+		CHECK_CONTAINS(out, "CPU this machine's, 16 cores Q4 80.0 GB/s");
+		free(out);
+		free(err);
+	}
 }
 
 TESTS(T(table_covers_the_families), T(names_match_like_gpus), T(table_checks_bandwidth),

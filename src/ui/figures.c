@@ -206,6 +206,8 @@ const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size)
 	if (hw->cpu.q4_source == SRC_WHATIF)
 		APPEND("CPU %s what-if, %d cores", hw->cpu.model[0] ? hw->cpu.model : "(this machine's)",
 		       hw->cpu.cores);
+	else if (hw->origin == HW_FROM_WHATIF && hw->cpu.cores > 0)
+		APPEND("CPU this machine's, %d cores", hw->cpu.cores); /* what-if GPUs, real CPU */
 	else if (hw->cpu.cores > 0)
 		APPEND("CPU %d cores", hw->cpu.cores);
 	else
