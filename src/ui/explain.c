@@ -110,9 +110,8 @@ static void placement(FILE *out, const struct detail *d, const struct fit *f)
 	device_line(out, "CPU (system RAM)", &f->cpu);
 }
 
-/* Where the CPU rate came from: a what-if CPU's model, or this machine's
- * bench (said outright on a what-if machine, whose CPU share is then this
- * machine's). */
+/* Where the CPU rate came from, when that is not plain: a what-if CPU's
+ * model, or, on a what-if machine without one, this machine's CPU. */
 static void cpu_rate_origin(FILE *out, const struct hardware *hw, double cpu_gbps)
 {
 	const struct cpu_info *cpu = &hw->cpu;
@@ -130,10 +129,10 @@ static void cpu_rate_origin(FILE *out, const struct hardware *hw, double cpu_gbp
 			"weights slower, and that binds" : ", which binds");
 		return;
 	}
-	fprintf(out, "      this machine's CPU %s (%s)%s\n", cpu->model[0] ? cpu->model : "(unknown model)",
-		fact_source_name(cpu->q4_source),
-		hw->origin == HW_FROM_WHATIF ? ": the what-if machine's CPU share uses this "
-		"machine's CPU; --cpu NAME or --ram-gbps N describes another" : "");
+	if (hw->origin == HW_FROM_WHATIF)
+		fprintf(out, "      this machine's CPU %s (%s): the what-if machine's CPU share uses this "
+			"machine's CPU; --cpu NAME or --ram-gbps N describes another\n",
+			cpu->model[0] ? cpu->model : "(unknown model)", fact_source_name(cpu->q4_source));
 }
 
 static void decode(FILE *out, const struct hardware *hw, const struct fit *f)
@@ -196,11 +195,12 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 	else
 		fprintf(out, "  load, warm: runtime start, nothing to copy to a GPU = %s\n",
 			cell_seconds(e->load_warm_s, a, sizeof(a)));
-	fprintf(out, "  load, cold: warm + %s file read at %.2f GB/s (%s %s disk%s) = %s\n",
+	fprintf(out, "  load, cold: warm + %s file read at %.2f GB/s (%s%s%s%s) = %s\n",
 		format_bytes(size, sizeof(size), e->file_bytes), e->disk_gbps,
-		fact_source_name(e->disk_source), disk_kind_name(d->hw->disk.kind),
+		fact_source_name(e->disk_source), d->hw->disk.kind != DISK_UNKNOWN ? " " : "",
+		d->hw->disk.kind != DISK_UNKNOWN ? disk_kind_name(d->hw->disk.kind) : "",
 		d->hw->origin == HW_FROM_WHATIF && e->disk_source != SRC_WHATIF ?
-		"; this machine's, --disk sets another" : "", cell_seconds(e->load_cold_s, c, sizeof(c)));
+		"; this machine's disk, --disk sets another" : "", cell_seconds(e->load_cold_s, c, sizeof(c)));
 }
 
 static void when_idle(FILE *out, const struct detail *d)
