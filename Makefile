@@ -141,10 +141,14 @@ calibrate: build/calibrate
 	build/calibrate data $(CALIBRATION) > build/fitted.h.new
 	mv build/fitted.h.new src/estimate/fitted.h
 
+build/cpu-accuracy: build/tests/cpu_accuracy.o build/lib.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Speed goals and accuracy are figures to read, not pass/fail tests.
-bench: canirun build/calibrate build/bench_ui
+bench: canirun build/calibrate build/cpu-accuracy build/bench_ui
 	@tests/bench.sh ./canirun
 	@build/calibrate --report data $(CALIBRATION)
+	@build/cpu-accuracy data tests/fixtures/cpu-runs.csv
 	@build/bench_ui ./canirun data tests/fixtures/profiles/desktop-3090.json
 
 # Issue 11's speed goals: the report over the catalogue, a browser key press.
