@@ -304,8 +304,10 @@ static void profiles_carry_the_cpu(void)
  * CPU share is this machine's. */
 static void show_says_which_cpu(void)
 {
+	/* at Q4_K_M (gpt-oss's default is MXFP4, its one published type) */
 	const char *with[] = { "show", "gpt-oss:120b", "--sysroot", test_path("fixtures/vm-nogpu/sysroot"),
-			       "--gpu", "RTX 3090", "--ram", "64G", "--cpu", "Ryzen 9 7950X", NULL };
+			       "--gpu", "RTX 3090", "--ram", "64G", "--cpu", "Ryzen 9 7950X",
+			       "--quant", "Q4_K_M", NULL };
 	const char *without[] = { "show", "gpt-oss:120b", "--hw",
 				  test_path("fixtures/profiles/cpu-16core.json"), "--gpu", "RTX 3090",
 				  "--ram", "64G", NULL };
