@@ -207,7 +207,7 @@ static void test_cache_bad_value_ignored(void)
 {
 	check_ignored("badvalue",
 		      "{\"format\": 1, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
-		      "\"q4_0_gbps\": -3}", "key A", "q4_0_gbps: must be 0 or more");
+		      "\"q4_0_gbps\": -3}", "key A", "not positive");
 }
 
 static void test_cache_key_mismatch_ignored(void)

@@ -5,7 +5,7 @@
 #include <cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/jsonfile.h"
 #include "util/sysfile.h"
 
 #define CACHE_MAX_BYTES (64 * 1024)
@@ -61,66 +60,63 @@ void bench_cache_key(char *out, size_t size, const struct cpu_info *cpu,
 		 cpu->threads, kernel_release ? kernel_release : "unknown");
 }
 
-/* Fills r from the parsed object: 0, or -1 with at->err saying what is
- * wrong (util/jsonfile's wording). */
-static int read_result(const cJSON *obj, const char *key, struct bench_result *r,
-		       const struct json_at *at)
+/* Fills r from the parsed object; returns NULL or what is wrong. */
+static const char *read_result(const cJSON *obj, const char *key, struct bench_result *r)
 {
 	const cJSON *format = cJSON_GetObjectItemCaseSensitive(obj, "format");
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "key");
-	int64_t threads;
-	bool direct = false;
+	const cJSON *threads = cJSON_GetObjectItemCaseSensitive(obj, "threads");
+	const cJSON *kernels = cJSON_GetObjectItemCaseSensitive(obj, "kernels");
+	const cJSON *direct = cJSON_GetObjectItemCaseSensitive(obj, "disk_direct");
 
 	if (!cJSON_IsNumber(format) || format->valuedouble != BENCH_CACHE_FORMAT)
-		return json_field_error(at, "format", "written by another version of canirun");
+		return "written by another version of canirun";
 	if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0)
-		return json_field_error(at, "key", "measured on another machine or kernel");
+		return "measured on another machine or kernel";
+	if (!cJSON_IsNumber(threads) || threads->valuedouble < 1 || threads->valuedouble > 1e6)
+		return "threads: not a positive number";
+	if (!cJSON_IsString(kernels))
+		return "kernels: not a string";
 	bench_result_init(r);
-	if (json_get_int(at, obj, "threads", 1, 1000000, JSON_REQUIRED, &threads) < 0 ||
-	    json_get_text(at, obj, "kernels", JSON_REQUIRED, r->kernels, sizeof(r->kernels)) < 0 ||
-	    json_get_bool(at, obj, "disk_direct", JSON_OPTIONAL, &direct) < 0)
-		return -1;
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
-		int rc = json_get_number(at, obj, rates[i].name, 0, DBL_MAX,
-					 rates[i].required ? JSON_REQUIRED : JSON_OPTIONAL,
-					 rate_slot(r, i));
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, rates[i].name);
 
-		if (rc < 0)
-			return -1;
-		if (rc > 0 && *rate_slot(r, i) <= 0)
-			return json_field_error(at, rates[i].name, "must be positive");
+		if (cJSON_IsNull(v) && !rates[i].required)
+			continue;
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble <= 0)
+			return rates[i].required ? "a rate is missing or not positive"
+						 : "disk_read_gbps: not a positive number or null";
+		*rate_slot(r, i) = v->valuedouble;
 	}
-	r->threads = (int)threads;
-	r->disk_direct = direct;
-	return 0;
+	r->threads = (int)threads->valuedouble;
+	r->disk_direct = cJSON_IsTrue(direct);
+	snprintf(r->kernels, sizeof(r->kernels), "%s", kernels->valuestring);
+	return NULL;
 }
 
 int bench_cache_load(const char *path, const char *key, struct bench_result *r,
 		     struct warnings *w)
 {
 	struct error err;
-	struct json_at at = { path, "", &err };
 	size_t len;
 	char *text;
 	cJSON *obj;
-	int rc;
+	const char *why;
 
 	if (access(path, F_OK) != 0)
 		return -1;
 	text = fs_read_all(path, CACHE_MAX_BYTES, &len, &err);
 	if (!text) {
-		warn_add(w, "%s (ignored)", err.msg);
+		warn_add(w, "%s: ignored: %s", path, err.msg);
 		return -1;
 	}
 	obj = cJSON_ParseWithLength(text, len);
 	free(text);
-	if (!cJSON_IsObject(obj))
-		error_set(&err, "%s: not a JSON object", path);
-	rc = cJSON_IsObject(obj) ? read_result(obj, key, r, &at) : -1;
+	why = !cJSON_IsObject(obj) ? "not a JSON object" : read_result(obj, key, r);
 	cJSON_Delete(obj);
-	if (rc < 0) {
+	if (why) {
 		bench_result_init(r);
-		warn_add(w, "%s (ignored; run 'canirun bench' to measure again)", err.msg);
+		warn_add(w, "%s: ignored: %s; run 'canirun bench' to measure again", path, why);
 		return -1;
 	}
 	return 0;
