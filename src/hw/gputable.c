@@ -1,7 +1,6 @@
 #include "hw/gputable.h"
 
 #include <ctype.h>
-#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -28,23 +27,14 @@ struct entry_ctx {
 	struct error *err;
 };
 
-/* The entry as util/jsonfile's messages show it. */
-static struct json_at entry_at(const struct entry_ctx *c, char *buf, size_t size)
-{
-	if (c->name)
-		snprintf(buf, size, "gpus[%d] (%s): ", c->index, c->name);
-	else
-		snprintf(buf, size, "gpus[%d]: ", c->index);
-	return (struct json_at){ c->path, buf, c->err };
-}
-
 static int field_error(const struct entry_ctx *c, const char *field,
 		       const char *why)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, entry, sizeof(entry));
-
-	return json_field_error(&at, field, why);
+	if (c->name)
+		return error_set(c->err, "%s: gpus[%d] (%s): %s: %s", c->path,
+				 c->index, c->name, field, why);
+	return error_set(c->err, "%s: gpus[%d]: %s: %s", c->path, c->index,
+			 field, why);
 }
 
 /* A non-empty string field; copied to out when out is not NULL, and then
@@ -52,27 +42,35 @@ static int field_error(const struct entry_ctx *c, const char *field,
 static int get_string(const struct entry_ctx *c, const cJSON *obj,
 		      const char *field, char *out, size_t size)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, entry, sizeof(entry));
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	size_t len;
 
-	if (json_get_text(&at, obj, field, JSON_REQUIRED, out, size) < 0)
-		return -1;
-	return v->valuestring[0] ? 0 : field_error(c, field, "must not be empty");
+	if (!cJSON_IsString(v) || !v->valuestring[0])
+		return field_error(c, field, "must be a non-empty string");
+	if (!out)
+		return 0;
+	len = strlen(v->valuestring);
+	if (len >= size)
+		return field_error(c, field, "too long");
+	memcpy(out, v->valuestring, len + 1);
+	return 0;
 }
 
 /* A positive integer up to max, or null (then HW_UNKNOWN). */
 static int get_int(const struct entry_ctx *c, const cJSON *obj,
 		   const char *field, long long max, long long *out)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, entry, sizeof(entry));
-	int64_t v;
-	int rc = json_get_int(&at, obj, field, 1, max, JSON_NULLABLE, &v);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
-	if (rc < 0)
-		return -1;
-	*out = rc ? (long long)v : HW_UNKNOWN;
+	if (cJSON_IsNull(v)) {
+		*out = HW_UNKNOWN;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || v->valuedouble <= 0 ||
+	    v->valuedouble > (double)max ||
+	    v->valuedouble != floor(v->valuedouble))
+		return field_error(c, field, "must be a positive integer or null");
+	*out = (long long)v->valuedouble;
 	return 0;
 }
 
@@ -80,17 +78,18 @@ static int get_int(const struct entry_ctx *c, const cJSON *obj,
 static int get_number(const struct entry_ctx *c, const cJSON *obj,
 		      const char *field, bool nullable, double *out)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, entry, sizeof(entry));
-	int rc = json_get_number(&at, obj, field, 0, DBL_MAX,
-				 nullable ? JSON_NULLABLE : JSON_REQUIRED, out);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
+	if (nullable && cJSON_IsNull(v)) {
 		*out = HW_UNKNOWN;
-	else if (*out <= 0)
-		return field_error(c, field, "must be positive");
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+	    v->valuedouble <= 0)
+		return field_error(c, field, nullable ?
+				   "must be a positive number or null" :
+				   "must be a positive number");
+	*out = v->valuedouble;
 	return 0;
 }
 
@@ -189,10 +188,12 @@ static int get_pcie(const struct entry_ctx *c, const cJSON *obj,
 static int get_bool(const struct entry_ctx *c, const cJSON *obj,
 		    const char *field, bool *out)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, entry, sizeof(entry));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
-	return json_get_bool(&at, obj, field, JSON_REQUIRED, out) < 0 ? -1 : 0;
+	if (!cJSON_IsBool(v))
+		return field_error(c, field, "must be true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
 }
 
 static const char *const vendors[] = { "nvidia", "amd", "intel", "apple",

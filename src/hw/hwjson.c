@@ -195,14 +195,9 @@ struct reader {
 	struct error *err;
 };
 
-/* util/jsonfile's wording, with the dotted path as the entry. */
 static int bad(struct reader *r, const char *field, const char *why)
 {
-	char entry[sizeof(r->where) + 1];
-	struct json_at at = { r->file, entry, r->err };
-
-	snprintf(entry, sizeof(entry), "%s.", r->where);
-	return json_field_error(&at, field, why);
+	return error_set(r->err, "%s: %s.%s: %s", r->file, r->where, field, why);
 }
 
 static int read_number(struct reader *r, const cJSON *v, const char *name,

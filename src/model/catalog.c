@@ -23,27 +23,14 @@ struct entry_ctx {
 	struct error *err;
 };
 
-/* The entry as util/jsonfile's messages show it, with the section of a
- * nested field ("moe." for field "moe.experts", key "experts"). */
-static struct json_at entry_at(const struct entry_ctx *c, const char *key,
-			       const char *field, char *buf, size_t size)
-{
-	int section = (int)(strlen(field) - strlen(key));
-
-	if (c->id[0])
-		snprintf(buf, size, "models[%d] (%s): %.*s", c->index, c->id, section, field);
-	else
-		snprintf(buf, size, "models[%d]: %.*s", c->index, section, field);
-	return (struct json_at){ c->path, buf, c->err };
-}
-
 static int entry_error(const struct entry_ctx *c, const char *field,
 		       const char *why)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, field, field, entry, sizeof(entry));
-
-	return json_field_error(&at, field, why);
+	if (c->id[0])
+		return error_set(c->err, "%s: models[%d] (%s): %s: %s",
+				 c->path, c->index, c->id, field, why);
+	return error_set(c->err, "%s: models[%d]: %s: %s", c->path, c->index,
+			 field, why);
 }
 
 /* Reads an integer field. A missing or null field is an error when
@@ -52,11 +39,22 @@ static int get_int(const struct entry_ctx *c, const cJSON *obj,
 		   const char *key, const char *field, int64_t min, int64_t max,
 		   bool required, int64_t *out)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, key, field, entry, sizeof(entry));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char why[96];
 
-	return json_get_int(&at, obj, key, min, max, required ? JSON_REQUIRED : JSON_OPTIONAL,
-			    out) < 0 ? -1 : 0;
+	if (!v || cJSON_IsNull(v))
+		return required ? entry_error(c, field, "missing") : 0;
+	/* 2^53: beyond it a JSON number no longer holds every integer. */
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+	    fabs(v->valuedouble) > 9007199254740992.0)
+		return entry_error(c, field, "must be an integer");
+	if (v->valuedouble < (double)min || v->valuedouble > (double)max) {
+		snprintf(why, sizeof(why), "must be between %lld and %lld",
+			 (long long)min, (long long)max);
+		return entry_error(c, field, why);
+	}
+	*out = (int64_t)v->valuedouble;
+	return 0;
 }
 
 static int get_int32(const struct entry_ctx *c, const cJSON *obj,
@@ -71,34 +69,46 @@ static int get_int32(const struct entry_ctx *c, const cJSON *obj,
 	return 0;
 }
 
-/* A string element of an array (aliases, ssm.layers), named field. */
 static int copy_text(const struct entry_ctx *c, const cJSON *v,
 		     const char *field, char *out, size_t size)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, field, field, entry, sizeof(entry));
+	size_t len;
 
-	return json_copy_text(&at, v, field, out, size);
+	if (!cJSON_IsString(v))
+		return entry_error(c, field, "must be a string");
+	len = strlen(v->valuestring);
+	if (len >= size) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "too long (at most %zu bytes)",
+			 size - 1);
+		return entry_error(c, field, why);
+	}
+	memcpy(out, v->valuestring, len + 1);
+	return 0;
 }
 
 static int get_text(const struct entry_ctx *c, const cJSON *obj,
 		    const char *key, bool required, char *out, size_t size)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, key, key, entry, sizeof(entry));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	return json_get_text(&at, obj, key, required ? JSON_REQUIRED : JSON_OPTIONAL,
-			     out, size) < 0 ? -1 : 0;
+	if (!v || cJSON_IsNull(v))
+		return required ? entry_error(c, key, "missing") : 0;
+	return copy_text(c, v, key, out, size);
 }
 
 static int get_bool(const struct entry_ctx *c, const cJSON *obj,
 		    const char *key, bool required, bool *out)
 {
-	char entry[160];
-	struct json_at at = entry_at(c, key, key, entry, sizeof(entry));
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	return json_get_bool(&at, obj, key, required ? JSON_REQUIRED : JSON_OPTIONAL,
-			     out) < 0 ? -1 : 0;
+	if (!v || cJSON_IsNull(v))
+		return required ? entry_error(c, key, "missing") : 0;
+	if (!cJSON_IsBool(v))
+		return entry_error(c, key, "must be true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
 }
 
 /* A nested object that may be null: returns 1 when present, 0 when null,
