@@ -200,16 +200,73 @@ static int bad(struct reader *r, const char *field, const char *why)
 	return error_set(r->err, "%s: %s.%s: %s", r->file, r->where, field, why);
 }
 
+/* What a shared profile may claim, where the data enters: zero and absurd
+ * values are refused rather than turned into "0.0 tok/s" or a fit on a
+ * petabyte card. The bounds are generous physical limits (a rate below
+ * 10 MB/s or a GPU above 16 TiB describes no machine that runs a model),
+ * not a judgement of plausibility. A field not listed takes the bounds its
+ * reader passes. */
+struct field_limit {
+	const char *name;
+	double min, max;
+	const char *text;   /* the range as the message says it */
+};
+
+#define GIB 1073741824.0
+static const struct field_limit field_limits[] = {
+	{ "total_bytes", 64 * 1048576.0, 65536 * GIB, "64 MiB to 64 TiB" },
+	{ "available_bytes", 0, 65536 * GIB, "0 to 64 TiB" },
+	{ "cgroup_limit_bytes", 64 * 1048576.0, 65536 * GIB, "64 MiB to 64 TiB" },
+	{ "cores", 1, 65536, "1 to 65536" },
+	{ "threads", 1, 65536, "1 to 65536" },
+	{ "q4_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "q4_k_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "q6_k_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "q8_0_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "mem_read_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "prefill_gflops", 0.01, 1e7, "0.01 to 10000000 GFLOP/s" },
+	{ "vram_total_bytes", 1048576.0, 16384 * GIB, "1 MiB to 16 TiB" },
+	{ "vram_free_bytes", 0, 16384 * GIB, "0 to 16 TiB" },
+	{ "gtt_total_bytes", 0, 65536 * GIB, "0 to 64 TiB" },
+	{ "bandwidth_gbps", 1, 100000, "1 to 100000 GB/s" },
+	{ "fp16_tflops", 0.01, 100000, "0.01 to 100000 TFLOPS" },
+	{ "read_gbps", 0.001, 1000, "0.001 to 1000 GB/s" },
+	{ "gen", 1, 7, "1 to 7" },
+	{ "max_gen", 1, 7, "1 to 7" },
+	{ "width", 1, 32, "1 to 32" },
+	{ "max_width", 1, 32, "1 to 32" },
+};
+
+static const struct field_limit *limit_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(field_limits) / sizeof(field_limits[0]); i++)
+		if (strcmp(field_limits[i].name, name) == 0)
+			return &field_limits[i];
+	return NULL;
+}
+
 static int read_number(struct reader *r, const cJSON *v, const char *name,
 		       double min, double max, double *out)
 {
+	const struct field_limit *lim = limit_of(name);
+	char why[96];
+
 	if (!v || cJSON_IsNull(v)) {
 		*out = -1;
 		return 0;
 	}
-	if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max ||
-	    !isfinite(v->valuedouble))
-		return bad(r, name, "must be a non-negative number or null");
+	if (lim) {
+		min = lim->min;
+		max = lim->max;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < min ||
+	    v->valuedouble > max) {
+		if (lim)
+			snprintf(why, sizeof(why), "must be a number from %s, or null", lim->text);
+		else
+			snprintf(why, sizeof(why), "must be a number from %.15g to %.15g, or null", min, max);
+		return bad(r, name, why);
+	}
 	*out = v->valuedouble;
 	return 0;
 }
