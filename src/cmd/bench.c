@@ -41,8 +41,11 @@ static void cache_location(const struct app *app, char *path, size_t path_size,
 	bench_cache_key(key, key_size, &app->hw.cpu, uname(&u) == 0 ? u.release : NULL);
 }
 
+/* Runs the bench and keeps its result; *stored (may be NULL) says whether
+ * the cache took it (a cache that cannot be written is a warning: the
+ * result still serves this run). */
 static int measure(struct app *app, bool full, bool disk, struct bench_result *r,
-		   struct error *err)
+		   bool *stored, struct error *err)
 {
 	struct progress p = { isatty(2) == 1, -1 };
 	struct bench_options opts = {
@@ -58,14 +61,20 @@ static int measure(struct app *app, bool full, bool disk, struct bench_result *r
 		.ctx = &p,
 	};
 	char path[4096], key[BENCH_KEY_MAX];
+	bool ok;
 
 	if (bench_run(&opts, r, err) < 0)
 		return -1;
 	show_progress(&p, "done", 1.0);
 	bench_apply(r, SRC_BENCH, &app->hw);
 	cache_location(app, path, sizeof(path), key, sizeof(key));
-	if (path[0] && bench_cache_save(path, key, r, err) < 0)
-		warn_add(&app->hw.warnings, "%s", err->msg); /* the result still serves now */
+	ok = path[0] && bench_cache_save(path, key, r, err) == 0;
+	if (path[0] && !ok)
+		warn_add(&app->hw.warnings, "%s", err->msg);
+	else if (!path[0])
+		warn_add(&app->hw.warnings, "no cache directory (neither XDG_CACHE_HOME nor HOME is set): the result is not kept");
+	if (stored)
+		*stored = ok;
 	return 0;
 }
 
@@ -87,7 +96,7 @@ int bench_ensure(struct app *app, bool may_run, struct error *err)
 		return 0;
 	fputs("canirun: no CPU benchmark for this machine yet; measuring it now "
 	      "(about 2 s, 'canirun bench' redoes it)\n", stderr);
-	return measure(app, false, false, &r, err);
+	return measure(app, false, false, &r, NULL, err);
 }
 
 static cJSON *result_json(const struct bench_result *r)
@@ -130,10 +139,11 @@ static void print_rate(const char *label, double value, const char *unit)
 int cmd_bench(struct app *app, struct error *err)
 {
 	struct bench_result r;
+	bool stored;
 
 	if (app->cli.hw_file || app->cli.sysroot)
 		return error_set(err, "bench measures this machine: drop --hw and --sysroot");
-	if (measure(app, app->cli.full, true, &r, err) < 0)
+	if (measure(app, app->cli.full, true, &r, &stored, err) < 0)
 		return -1;
 	if (app->cli.json)
 		return json_print(bench_document(app, &r), err);
@@ -147,6 +157,7 @@ int cmd_bench(struct app *app, struct error *err)
 	print_rate("prefill (batched Q4)", r.prefill_gflops, "GFLOP/s");
 	print_rate(r.disk_direct ? "disk read (O_DIRECT)" : "disk read (buffered)",
 		   r.disk_read_gbps, "GB/s");
-	printf("Stored for later estimates.\n");
+	printf(stored ? "Stored for later estimates.\n" :
+	       "Not stored: the cache could not be written (see the warning).\n");
 	return fflush(stdout) == EOF ? error_set(err, "stdout: write failed") : 0;
 }

@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 {
 	static struct app app;
 	struct error err = { "" };
-	int rc;
+	int rc, shown;
 
 	if (cli_parse(argc, argv, &app.cli, &err) < 0) {
 		fprintf(stderr, "canirun: %s\n", err.msg);
@@ -161,8 +161,10 @@ int main(int argc, char **argv)
 	if (rc == 0 && app.cli.command != CMD_BENCH)
 		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
 	warnings_print(&app.hw.warnings, stderr);
+	shown = app.hw.warnings.count;
 	if (rc == 0)
 		rc = run_command(&app, &err);
+	warnings_print_from(&app.hw.warnings, shown, stderr); /* e.g. a cache bench could not write */
 	if (rc < 0)
 		fprintf(stderr, "canirun: %s\n", err.msg);
 	gpu_table_release(&app.gpu_table);
