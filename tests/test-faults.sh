@@ -68,6 +68,10 @@ mkfifo "$tmp/pipe.gguf"
 timeout 20 "$bin" gguf --hw "$profile" "$tmp/pipe.gguf" >"$tmp/out" 2>&1; rc=$?
 expect 1 "$tmp/out" "$tmp/pipe.gguf: not a regular file" "a pipe as GGUF"
 cat "$tmp/pipe.gguf" >/dev/null 2>&1 &   # release the writer if it still waits
+# With no writer at all, opening a pipe must not block.
+mkfifo "$tmp/lonely.gguf"
+timeout 20 "$bin" gguf --hw "$profile" "$tmp/lonely.gguf" >"$tmp/out" 2>&1; rc=$?
+expect 1 "$tmp/out" "$tmp/lonely.gguf: not a regular file" "a pipe with no writer as GGUF"
 head -c 200 tests/fixtures/gguf-seeds/llama-v3.gguf >"$tmp/cut.gguf"
 timeout 20 "$bin" gguf --hw "$profile" "$tmp/cut.gguf" >"$tmp/out" 2>&1; rc=$?
 expect 1 "$tmp/out" "$tmp/cut.gguf" "a GGUF cut short"
