@@ -42,5 +42,13 @@ check 0 show deepseek-r1:671b --json --hw $p --gpu "8x H100 SXM"
 check 0 gguf $fx/gguf-seeds/llama-v3.gguf --hw $p
 check 1 gguf $fx/gguf-broken/bad-magic.gguf
 check 1 show nosuchmodel:7b --hw $p
+# Fault paths (tests/test-faults.sh has the rest): an impossible profile
+# value, a GGUF that is a pipe, model stores that loop.
+printf '{"ram":{},"cpu":{},"disk":{},"gpus":[{"name":"X","vendor":"nvidia","bandwidth_gbps":1e-300}]}' >"$HOME/bad.json"
+check 1 report --hw "$HOME/bad.json" llama3.1:8b
+mkfifo "$HOME/pipe.gguf"
+check 1 gguf --hw $p "$HOME/pipe.gguf"
+mkdir -p "$HOME/.cache/huggingface/hub" && ln -s . "$HOME/.cache/huggingface/hub/loop"
+check 0 local --hw $p
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
