@@ -58,12 +58,24 @@ static int measure(struct app *app, bool full, bool disk, struct bench_result *r
 		.ctx = &p,
 	};
 	char path[4096], key[BENCH_KEY_MAX];
+	struct bench_result cached, again;
+	enum bench_figure moved;
 
 	if (bench_run(&opts, r, err) < 0)
 		return -1;
+	cache_location(app, path, sizeof(path), key, sizeof(key));
+	if (path[0] && bench_cache_load(path, key, &cached, &app->hw.warnings) == 0 &&
+	    (moved = bench_differs(r, &cached, BENCH_RECHECK_SHARE)) != BF_COUNT) {
+		fprintf(stderr, "\rcanirun: %s %.2f differs from the stored %.2f by over %.0f%%; "
+			"measuring again\n", bench_figure_name(moved), r->rate[moved],
+			cached.rate[moved], BENCH_RECHECK_SHARE * 100);
+		opts.disk = false;
+		if (bench_run(&opts, &again, err) < 0)
+			return -1;
+		bench_settle(&cached, &again, r);
+	}
 	show_progress(&p, "done", 1.0);
 	bench_apply(r, SRC_BENCH, &app->hw);
-	cache_location(app, path, sizeof(path), key, sizeof(key));
 	if (path[0] && bench_cache_save(path, key, r, err) < 0)
 		warn_add(&app->hw.warnings, "%s", err->msg); /* the result still serves now */
 	return 0;
@@ -90,31 +102,43 @@ int bench_ensure(struct app *app, bool may_run, struct error *err)
 	return measure(app, false, false, &r, err);
 }
 
+static void add_known(cJSON *obj, const char *name, double value)
+{
+	if (value >= 0)
+		cJSON_AddNumberToObject(obj, name, value);
+	else
+		cJSON_AddNullToObject(obj, name);
+}
+
 static cJSON *result_json(const struct bench_result *r)
 {
-	cJSON *obj = cJSON_CreateObject();
-	const struct { const char *name; double value; } rates[] = {
-		{ "q4_0_gbps", r->q4_0_gbps }, { "q4_k_gbps", r->q4_k_gbps },
-		{ "q6_k_gbps", r->q6_k_gbps }, { "q8_0_gbps", r->q8_0_gbps },
-		{ "mem_read_gbps", r->mem_read_gbps }, { "prefill_gflops", r->prefill_gflops },
-		{ "disk_read_gbps", r->disk_read_gbps }, { "seconds", r->seconds },
-	};
+	cJSON *obj = cJSON_CreateObject(), *spread = cJSON_CreateObject();
 
-	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
-		if (rates[i].value >= 0)
-			cJSON_AddNumberToObject(obj, rates[i].name, rates[i].value);
-		else
-			cJSON_AddNullToObject(obj, rates[i].name);
+	for (int f = 0; f < BF_COUNT; f++) {
+		add_known(obj, bench_figure_name((enum bench_figure)f), r->rate[f]);
+		add_known(spread, bench_figure_name((enum bench_figure)f), r->spread[f]);
+	}
+	add_known(obj, "disk_read_gbps", r->disk_read_gbps);
+	add_known(obj, "seconds", r->seconds);
+	cJSON_AddItemToObject(obj, "spread", spread);
+	add_known(obj, "parallel_share", r->parallel_share);
+	cJSON_AddNumberToObject(obj, "dropped_passes", r->dropped_passes);
 	cJSON_AddNumberToObject(obj, "threads", r->threads);
 	cJSON_AddStringToObject(obj, "kernels", r->kernels);
 	cJSON_AddBoolToObject(obj, "disk_direct", r->disk_direct);
 	return obj;
 }
 
-static void print_rate(const char *label, double value, const char *unit)
+static void print_rate(const char *label, const struct bench_result *r,
+		       enum bench_figure all, enum bench_figure one, const char *unit)
 {
-	if (value >= 0)
-		printf("  %-22s %8.1f %s\n", label, value, unit);
+	char core[48] = "";
+
+	if (one != BF_COUNT && r->rate[one] >= 0)
+		snprintf(core, sizeof(core), "  (1 thread %.1f)", r->rate[one]);
+	if (r->rate[all] >= 0)
+		printf("  %-22s %8.1f %-16s +/-%3.0f%%%s\n", label, r->rate[all], unit,
+		       r->spread[all] >= 0 ? r->spread[all] * 50 : 0, core);
 	else
 		printf("  %-22s %8s\n", label, "-");
 }
@@ -135,14 +159,21 @@ int cmd_bench(struct app *app, struct error *err)
 	}
 	printf("CPU benchmark: %s, %d threads, %s kernels, %.1f s\n", app->hw.cpu.model,
 	       r.threads, r.kernels, r.seconds);
-	print_rate("Q4_0 matvec", r.q4_0_gbps, "GB/s of weights");
-	print_rate("Q4_K matvec", r.q4_k_gbps, "GB/s of weights");
-	print_rate("Q6_K matvec", r.q6_k_gbps, "GB/s of weights");
-	print_rate("Q8_0 matvec", r.q8_0_gbps, "GB/s of weights");
-	print_rate("memory read", r.mem_read_gbps, "GB/s");
-	print_rate("prefill (batched Q4)", r.prefill_gflops, "GFLOP/s");
-	print_rate(r.disk_direct ? "disk read (O_DIRECT)" : "disk read (buffered)",
-		   r.disk_read_gbps, "GB/s");
+	print_rate("Q4_0 matvec", &r, BF_Q4_0, BF_Q4_0_CORE, "GB/s of weights");
+	print_rate("Q4_K matvec", &r, BF_Q4_K, BF_Q4_K_CORE, "GB/s of weights");
+	print_rate("Q6_K matvec", &r, BF_Q6_K, BF_Q6_K_CORE, "GB/s of weights");
+	print_rate("Q8_0 matvec", &r, BF_Q8_0, BF_Q8_0_CORE, "GB/s of weights");
+	print_rate("memory read", &r, BF_MEM_READ, BF_MEM_READ_CORE, "GB/s");
+	print_rate("prefill Q4_0", &r, BF_PREFILL_Q4_0, BF_COUNT, "GFLOP/s");
+	print_rate("prefill Q4_K", &r, BF_PREFILL_Q4_K, BF_COUNT, "GFLOP/s");
+	print_rate("prefill Q6_K", &r, BF_PREFILL_Q6_K, BF_COUNT, "GFLOP/s");
+	print_rate("prefill Q8_0", &r, BF_PREFILL_Q8_0, BF_COUNT, "GFLOP/s");
+	if (r.disk_read_gbps >= 0)
+		printf("  %-22s %8.2f GB/s\n", r.disk_direct ? "disk read (O_DIRECT)" : "disk read (buffered)",
+		       r.disk_read_gbps);
+	printf("Median of %d trials each (+/- half their range); threads ran side by side "
+	       "for at least %.0f%% of every pass kept, %d passes redone.\n", BENCH_TRIALS,
+	       r.parallel_share * 100, r.dropped_passes);
 	printf("Stored for later estimates.\n");
 	return fflush(stdout) == EOF ? error_set(err, "stdout: write failed") : 0;
 }

@@ -79,9 +79,14 @@ struct cpu_info {
 	int64_t l3_bytes;           /* last-level cache, for sizing the bench */
 	double q4_gbps;             /* Q4_0 matvec weight bytes per second / 1e9 */
 	double q4_k_gbps, q6_k_gbps, q8_0_gbps; /* the same for other block types */
+	/* the same four on one thread: what one core computes, the input of
+	 * the decode rate at any thread count (estimate/cpurate.h) */
+	double q4_core_gbps, q4_k_core_gbps, q6_k_core_gbps, q8_0_core_gbps;
 	enum fact_source q4_source; /* SRC_BENCH, SRC_CACHED, SRC_PROFILE, SRC_ESTIMATED */
 	double mem_read_gbps;       /* plain memory-read bandwidth, from the bench */
-	double prefill_gflops;      /* batched Q4 matmul rate, from the bench (CPU prefill) */
+	double mem_read_core_gbps;  /* the same on one thread */
+	/* batched matmul rates (CPU prefill), GFLOP/s: prefill_gflops is Q4_0's */
+	double prefill_gflops, prefill_q4_k_gflops, prefill_q6_k_gflops, prefill_q8_0_gflops;
 	enum fact_source source;
 };
 

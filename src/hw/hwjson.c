@@ -40,7 +40,11 @@ static const struct field cpu_fields[] = {
 	DBL(struct cpu_info, q4_gbps), SRC(struct cpu_info, q4_source, "q4_source"),
 	DBL(struct cpu_info, q4_k_gbps), DBL(struct cpu_info, q6_k_gbps),
 	DBL(struct cpu_info, q8_0_gbps),
-	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, prefill_gflops),
+	DBL(struct cpu_info, q4_core_gbps), DBL(struct cpu_info, q4_k_core_gbps),
+	DBL(struct cpu_info, q6_k_core_gbps), DBL(struct cpu_info, q8_0_core_gbps),
+	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, mem_read_core_gbps),
+	DBL(struct cpu_info, prefill_gflops), DBL(struct cpu_info, prefill_q4_k_gflops),
+	DBL(struct cpu_info, prefill_q6_k_gflops), DBL(struct cpu_info, prefill_q8_0_gflops),
 	SRC(struct cpu_info, source, "source"), END
 };
 
