@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hw/cpurate.h"
 #include "util/units.h"
 
 #define UBATCH 512                      /* llama.cpp default n_ubatch */
@@ -477,29 +478,51 @@ static double cpu_read_bytes(const struct placer *p, const struct fit *f)
 	return bytes;
 }
 
-/* The bench's matvec rate for the model's main weight type (Q4_0 for the
- * other legacy types, Q4_K for the other k-quants and IQ types, Q8_0 for
- * floats, which are as memory-bound), falling back to the Q4_0 rate. The
- * bench ran on every core; fewer threads scale it down (decode on few
- * threads is compute-bound). */
+/* The bench's weight type nearest to ggml type id: Q4_0 for the other
+ * legacy types, Q8_0 for itself and for floats (as memory-bound), Q6_K for
+ * itself, Q4_K for the other k-quants and IQ types. */
+static enum cpu_weight cpu_weight_for(int id)
+{
+	switch (id) {
+	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
+	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1:
+		return CPU_W_Q8_0;
+	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
+	case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
+		return CPU_W_Q4_0;
+	case GGML_TYPE_Q6_K:
+		return CPU_W_Q6_K;
+	default:
+		return CPU_W_Q4_K;
+	}
+}
+
+/* A rate for the model's mix of weight types: the byte-weighted harmonic
+ * mean of rate(type) (each byte takes 1/rate of its own type), so a Q4_K_M
+ * file's Q6_K tensors cost what Q6_K costs. -1 when a rate is unknown. */
+static double mixed_rate(const struct size_model *s, const struct cpu_info *cpu, int threads,
+			 double (*rate)(const struct cpu_info *, enum cpu_weight, int))
+{
+	double total = 0, seconds = 0;
+
+	for (int id = 0; id < GGML_TYPE_ID_LIMIT; id++) {
+		double r;
+
+		if (s->type_bytes[id] <= 0)
+			continue;
+		if ((r = rate(cpu, cpu_weight_for(id), threads)) <= 0)
+			return -1;
+		total += (double)s->type_bytes[id];
+		seconds += (double)s->type_bytes[id] / r;
+	}
+	return seconds > 0 ? total / seconds : rate(cpu, CPU_W_Q4_0, threads);
+}
+
+/* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h). */
 static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	const struct cpu_info *cpu = &hw->cpu;
-	double by_class[3] = { cpu->q8_0_gbps, cpu->q4_gbps, cpu->q4_k_gbps };
-	double rate = by_class[weight_class(s)];
-
-	if (weight_class(s) == 2 && dominant_type(s) == GGML_TYPE_Q6_K)
-		rate = cpu->q6_k_gbps;
-	if (weight_class(s) == 1 && dominant_type(s) == GGML_TYPE_Q8_0)
-		rate = cpu->q8_0_gbps;
-	if (rate <= 0)
-		rate = cpu->q4_gbps;
-	if (rate < 0)
-		return -1;
-	if (set->threads > 0 && cpu->cores > 0 && set->threads < cpu->cores)
-		rate *= (double)set->threads / cpu->cores;
-	return rate;
+	return mixed_rate(s, &hw->cpu, set->threads, cpu_decode_gbps);
 }
 
 /* Fills f's decode figures; unknown when a rate it needs is unknown. */
@@ -585,9 +608,12 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		seconds += flops * gpu_share / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
-		if (hw->cpu.prefill_gflops <= 0)
+		double gflops = mixed_rate(p->s, &hw->cpu, p->set->threads, cpu_prefill_gflops);
+
+		if (gflops <= 0)
 			return;
-		seconds += flops * (1 - gpu_share) / (hw->cpu.prefill_gflops * 1e9);
+		f->terms.cpu_prefill_gflops = gflops;
+		seconds += flops * (1 - gpu_share) / (gflops * 1e9);
 	}
 	f->prefill_tok_s = 1.0 / seconds;
 	if (f->decode_tok_s > 0)

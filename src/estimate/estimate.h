@@ -60,6 +60,7 @@ struct decode_terms {
 	double gpu_efficiency;          /* fraction of spec bandwidth reached */
 	double gpu_bandwidth_gbps;      /* slowest GPU used (spec) */
 	double cpu_gbps;                /* CPU matvec rate used */
+	double cpu_prefill_gflops;      /* CPU batched rate used for prefill; 0 when none */
 	double overhead_seconds;        /* per-token launch overhead */
 	const char *gpu_backend;        /* "cuda", "metal", "vulkan" */
 	double band;                    /* relative half-width of the low/high band */
