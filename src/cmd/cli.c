@@ -78,7 +78,7 @@ static const char usage_hw[] =
 
 static const char usage_bench[] =
 "Usage: canirun bench [OPTIONS]\n"
-"Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 2 s)\n"
+"Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 3 s)\n"
 "and the models disk's read speed; the result is cached for later estimates.\n\n"
 "      --full           a longer, steadier run (about 10 s)\n" COMMON_OPTIONS;
 
