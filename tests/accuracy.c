@@ -95,7 +95,7 @@ static int predict(const struct gpu_table *table, const struct catalog *cat, cha
 {
 	struct hardware hw;
 	struct whatif w = { .ram_bytes = -1, .vram_bytes = -1 };
-	struct estimate_settings set = { 4096, KV_F16, 0, 0 };
+	struct estimate_settings set = { 4096, KV_F16, 0, 0, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
 	struct estimate e;
 	struct error err;
 	const struct model *m = catalog_find(cat, f[3]);

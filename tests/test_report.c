@@ -64,7 +64,8 @@ static void report_table_on_desktop(void)
 	CHECK_CONTAINS(out, "RAM 58.0 GiB/64.0 GiB available");
 	CHECK_CONTAINS(out, "CPU 16 cores Q4 55.0 GB/s");
 	CHECK_CONTAINS(out, "disk nvme");
-	CHECK_CONTAINS(out, "context 4096 tokens, KV cache f16");
+	/* no --ctx on a 24 GiB GPU: Ollama's 32768 (23 GiB and up) */
+	CHECK_CONTAINS(out, "ollama, context 32768 tokens (Ollama's default from 23 GiB of VRAM");
 	CHECK_CONTAINS(out, "MODEL");
 	CHECK_CONTAINS(out, "TTFT");
 	CHECK_CONTAINS(out, "LOAD");
@@ -238,7 +239,8 @@ static void show_explains_one_model(void)
 	CHECK_CONTAINS(out, "qwen2.5-coder:32b  Qwen2.5 Coder 32B");
 	CHECK_CONTAINS(out, "> Q4_K_M");                 /* the best that fits, marked */
 	CHECK_CONTAINS(out, "  Q8_0 ");
-	CHECK_CONTAINS(out, "Memory at Q4_K_M, context 16384 tokens, KV cache f16");
+	CHECK_CONTAINS(out, "Memory at Q4_K_M, context 16384 tokens (--ctx), KV cache f16");
+	CHECK_CONTAINS(out, "flash attention on (Ollama passes --flash-attn auto to llama-server)");
 	CHECK_CONTAINS(out, "KV cache     4.0 GiB  256 KiB a token");
 	CHECK_CONTAINS(out, "GPU0 GeForce RTX 3090");
 	CHECK_CONTAINS(out, "x 0.865 cuda efficiency)");

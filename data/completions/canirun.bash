@@ -29,7 +29,7 @@ _canirun()
 	read -r -a words <<<"$before"
 
 	local commands="report show hw bench gguf local"
-	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all
+	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all
 		--gpu --cpu-only --ram --vram --threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --help --version"
 	local quants="Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q5_1 Q4_K_M Q4_K_S Q4_0 Q4_1 IQ4_XS
@@ -40,6 +40,8 @@ _canirun()
 	case $prev in
 	--quant) list=$quants ;;
 	--kv-type) list="f16 q8_0 q4_0" ;;
+	--runtime) list="ollama llama.cpp" ;;
+	--flash-attn) list="on off" ;;
 	--sort) list="fit speed size params name" ;;
 	--task) list="chat code reasoning embedding vision tools" ;;
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;

@@ -59,12 +59,13 @@ static int measure(struct app *app, bool full, bool disk, struct bench_result *r
 	};
 	char path[4096], key[BENCH_KEY_MAX];
 	struct bench_result cached, again;
+	struct warnings unheard = { 0 };  /* bench_ensure has said what is wrong with the file */
 	enum bench_figure moved;
 
 	if (bench_run(&opts, r, err) < 0)
 		return -1;
 	cache_location(app, path, sizeof(path), key, sizeof(key));
-	if (path[0] && bench_cache_load(path, key, &cached, &app->hw.warnings) == 0 &&
+	if (path[0] && bench_cache_load(path, key, &cached, &unheard) == 0 &&
 	    (moved = bench_differs(r, &cached, BENCH_RECHECK_SHARE)) != BF_COUNT) {
 		fprintf(stderr, "\rcanirun: %s %.2f differs from the stored %.2f by over %.0f%%; "
 			"measuring again\n", bench_figure_name(moved), r->rate[moved],

@@ -32,7 +32,10 @@ static const char *const command_names[] = {
 
 #define ESTIMATE_OPTIONS \
 "Estimates:\n" \
-"      --ctx N          context length in tokens (default 4096; 'max' = trained context)\n" \
+"      --ctx N          context length in tokens (default: the runtime's; 'max' = trained)\n" \
+"      --runtime NAME   ollama (default) or llama.cpp: its default context, flash\n" \
+"                       attention and multi-GPU split\n" \
+"      --flash-attn on|off  override the runtime's flash attention\n" \
 "      --quant TYPE     GGUF quantization (Q4_K_M, Q8_0, ...; default: best that fits)\n" \
 "      --kv-type TYPE   KV cache type: f16 (default), q8_0, q4_0\n" \
 "      --prompt N       prompt tokens for time to first token (default 1024)\n"
@@ -113,12 +116,14 @@ enum {
 	OPT_CTX = 256, OPT_QUANT, OPT_KV, OPT_GPU, OPT_CPU_ONLY, OPT_RAM, OPT_VRAM,
 	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
-	OPT_PROMPT,
+	OPT_PROMPT, OPT_RUNTIME, OPT_FLASH_ATTN,
 };
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "ctx", required_argument, NULL, OPT_CTX },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "flash-attn", required_argument, NULL, OPT_FLASH_ATTN },
 	{ "quant", required_argument, NULL, OPT_QUANT },
 	{ "kv-type", required_argument, NULL, OPT_KV },
 	{ "gpu", required_argument, NULL, OPT_GPU },
@@ -163,6 +168,8 @@ static int parse_choice(const char *opt, const char *value,
 static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
 {
 	static const char *const kv_types[] = { "f16", "q8_0", "q4_0", NULL };
+	static const char *const runtimes[] = { "ollama", "llama.cpp", NULL };
+	static const char *const on_off[] = { "on", "off", NULL };
 	static const char *const sorts[] = { "fit", "speed", "size", "params", "name", NULL };
 	static const char *const tasks[] = { "chat", "code", "reasoning", "embedding",
 					     "vision", "tools", NULL };
@@ -182,6 +189,8 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_SYSROOT: cli->sysroot = arg; return 0;
 	case OPT_PCI_DUMP: cli->pci_dump = arg; return 0;
 	case OPT_KV: return parse_choice("kv-type", arg, kv_types, &cli->kv_type, err);
+	case OPT_RUNTIME: return parse_choice("runtime", arg, runtimes, &cli->runtime, err);
+	case OPT_FLASH_ATTN: return parse_choice("flash-attn", arg, on_off, &cli->flash_attn, err);
 	case OPT_SORT: return parse_choice("sort", arg, sorts, &cli->sort, err);
 	case OPT_TASK: return parse_choice("task", arg, tasks, &cli->task, err);
 	case OPT_CTX:
@@ -226,7 +235,8 @@ static void set_defaults(struct cli *cli)
 	const char *no_color = getenv("NO_COLOR");
 
 	memset(cli, 0, sizeof(*cli));
-	cli->ctx = 4096;
+	cli->ctx = CLI_CTX_RUNTIME;
+	cli->runtime = "ollama";
 	cli->prompt_tokens = 1024;
 	cli->kv_type = "f16";
 	cli->color = !(no_color && *no_color);

@@ -63,7 +63,7 @@ static void print_header(const struct app *app, const struct rows *rows, int col
 
 	print_wrapped(cell_hw_summary(&app->hw, hw, sizeof(hw)), columns);
 	snprintf(line, sizeof(line), "%s, %d of %d shown, sorted by %s",
-		 cell_settings_summary(&app->settings, set, sizeof(set)),
+		 cell_settings_summary(&app->hw, &app->settings, set, sizeof(set)),
 		 rows->count, rows->item_count, sort_key_name(rows->sort));
 	print_wrapped(line, columns);
 	putchar('\n');

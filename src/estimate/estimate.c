@@ -6,9 +6,9 @@
  *            V being a view of K) x tokens x bytes per element, where tokens is
  *            the context padded to 256, or for sliding-window layers
  *            pad256(window + ubatch) (llama.cpp llama-kv-cache-iswa.cpp);
- *   compute  activations of one 512-token micro-batch: 4 B x 512 x (2 x FFN
- *            width + 2 x embd) per device, plus the logits (vocab x 512 x 4 B)
- *            on the device that holds the output matrix;
+ *   compute  the graph allocator's peak for one micro-batch of U = min(512,
+ *            ctx) tokens (see compute_bytes_for); it depends on context and
+ *            flash attention;
  *   reserve  457 MiB per discrete GPU (Ollama discover/gpu.go
  *            cudaMinimumMemory/rocmMinimumMemory), 256 MiB for the process.
  *
@@ -80,11 +80,104 @@ const char *verdict_name(enum verdict v)
 	return names[v];
 }
 
-int estimate_context(const struct model *m, int ctx)
+int runtime_parse(const char *name, enum runtime *out)
 {
-	if (ctx > 0)
-		return ctx;
+	if (strcasecmp(name, "ollama") == 0)
+		*out = RUNTIME_OLLAMA;
+	else if (strcasecmp(name, "llama.cpp") == 0 || strcasecmp(name, "llamacpp") == 0)
+		*out = RUNTIME_LLAMA_CPP;
+	else
+		return -1;
+	return 0;
+}
+
+const char *runtime_name(enum runtime r)
+{
+	return r == RUNTIME_LLAMA_CPP ? "llama.cpp" : "ollama";
+}
+
+static int trained_context(const struct model *m)
+{
 	return m->context > 0 && m->context < (1 << 24) ? (int)m->context : 4096;
+}
+
+/* Ollama's context tiers by total VRAM (ollama/ollama server/routes.go:
+ * "vram-based default context", thresholds 47 and 23 GiB), and the step
+ * down it retries once at when a load runs out of memory
+ * (server/sched.go nextLowerAutoNumCtx). */
+#define OLLAMA_CTX_LARGE 262144
+#define OLLAMA_CTX_MEDIUM 32768
+#define OLLAMA_CTX_SMALL 4096
+#define LLAMA_CPP_CTX 4096      /* llama.cpp common/common.h n_ctx */
+
+static int64_t total_vram(const struct hardware *hw)
+{
+	int64_t total = 0;
+
+	for (int i = 0; i < hw->gpu_count; i++)
+		if (hw->gpus[i].vram_total_bytes > 0)
+			total += hw->gpus[i].vram_total_bytes;
+	return total;
+}
+
+int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const char **why)
+{
+	int64_t vram = total_vram(hw);
+
+	if (rt == RUNTIME_LLAMA_CPP) {
+		*why = "llama.cpp's default -c 4096";
+		return LLAMA_CPP_CTX;
+	}
+	if (vram >= 47 * GIB) {
+		*why = "Ollama's default from 47 GiB of VRAM";
+		return OLLAMA_CTX_LARGE;
+	}
+	if (vram >= 23 * GIB) {
+		*why = "Ollama's default from 23 GiB of VRAM";
+		return OLLAMA_CTX_MEDIUM;
+	}
+	*why = "Ollama's default below 23 GiB of VRAM";
+	return OLLAMA_CTX_SMALL;
+}
+
+int estimate_context(const struct hardware *hw, const struct model *m,
+		     const struct estimate_settings *set, const char **why)
+{
+	const char *ignored;
+	int ctx;
+
+	why = why ? why : &ignored;
+	if (set->ctx > 0) {
+		*why = "--ctx";
+		return set->ctx;
+	}
+	if (set->ctx == 0) {
+		*why = "the model's trained context (--ctx max)";
+		return trained_context(m);
+	}
+	ctx = estimate_runtime_context(hw, set->runtime, why);
+	if (ctx > trained_context(m)) {
+		*why = set->runtime == RUNTIME_OLLAMA ? "Ollama's default, clamped to the trained context"
+						      : "llama.cpp's default, clamped to the trained context";
+		return trained_context(m);
+	}
+	return ctx;
+}
+
+/* Flash attention as the runtime decides it. llama.cpp's default -fa auto
+ * turns it on where the backend runs it, which CPU, CUDA, Metal and Vulkan
+ * all do (ggml-org/llama.cpp common/common.h flash_attn_type AUTO); Ollama
+ * passes --flash-attn auto to its llama-server unless OLLAMA_FLASH_ATTENTION
+ * is set (ollama/ollama llm/llama_server.go LlamaServerFlashAttention). */
+static bool flash_attn_for(const struct estimate_settings *set, const char **why)
+{
+	if (set->flash_attn != FA_RUNTIME) {
+		*why = set->flash_attn_why ? set->flash_attn_why : "--flash-attn";
+		return set->flash_attn == FA_ON;
+	}
+	*why = set->runtime == RUNTIME_OLLAMA ? "Ollama passes --flash-attn auto to llama-server"
+					      : "llama.cpp's default -fa auto";
+	return true;
 }
 
 /* ---- memory ---- */
@@ -151,15 +244,42 @@ static int64_t ffn_width(const struct model *m)
 	return m->ffn > moe ? m->ffn : moe;
 }
 
-/* Activations of one micro-batch on a device running layers. */
-static int64_t layer_compute_bytes(const struct model *m)
+/* The compute buffer llama.cpp reserves for one micro-batch of U tokens.
+ * ggml's graph allocator reuses memory, so the buffer is the largest set of
+ * tensors alive at once, not their sum; three moments compete:
+ *   attention without flash attention: the scores KQ, F32 [n_kv, U, heads],
+ *     the F32 KQ mask [n_kv, U] and about four embd-wide activations;
+ *   attention with flash attention: no scores; the mask and its F16 cast
+ *     (6 bytes a cell) and the same activations;
+ *   the FFN: 2 x FFN width + 2 x embd activations;
+ * and on the device that holds the output matrix, the logits [vocab, U]
+ * and the last hidden state. n_kv is the cache's size at ctx (a full-
+ * attention layer's). Matches what llama.cpp printed (issue 10, CPU, no
+ * flash attention): Llama-3.2-1B 2128 MiB at 32768 tokens, 280 at 4096;
+ * Llama-3.2-3B 1624 / 257; Qwen2.5-0.5B 967 / 300. */
+struct compute_shape {
+	int64_t ubatch, n_kv;
+	bool flash_attn;
+};
+
+static int64_t attention_bytes(const struct model *m, const struct compute_shape *c)
 {
-	return (int64_t)UBATCH * 4 * (2 * ffn_width(m) + 2 * m->embd);
+	int64_t activations = 4 * c->ubatch * 4 * m->embd;
+
+	if (c->flash_attn)
+		return c->n_kv * c->ubatch * (4 + 2) + activations;
+	return c->n_kv * c->ubatch * 4 * ((int64_t)m->heads + 1) + activations;
 }
 
-static int64_t logits_bytes(const struct model *m)
+/* A device running layers (holds_output: and the output matrix). */
+static int64_t compute_bytes_for(const struct model *m, const struct compute_shape *c,
+				 bool holds_output)
 {
-	return (int64_t)UBATCH * 4 * m->vocab;
+	int64_t ffn = c->ubatch * 4 * (2 * ffn_width(m) + 2 * m->embd);
+	int64_t attn = attention_bytes(m, c), peak = attn > ffn ? attn : ffn;
+	int64_t logits = c->ubatch * 4 * (m->vocab + m->embd);
+
+	return holds_output && logits > peak ? logits : peak;
 }
 
 /* The output matrix as the GPU holds it: tied models duplicate token_embd. */
@@ -223,6 +343,7 @@ struct placer {
 	const struct estimate_settings *set;
 	int64_t ctx;            /* tokens the cache is allocated for */
 	int64_t read_ctx;       /* tokens a generated token attends to: the prompt */
+	struct compute_shape compute;
 };
 
 static int64_t device_total(const struct device_load *d)
@@ -250,7 +371,7 @@ static bool try_layer(const struct placer *p, struct device_load *d, int i, bool
 /* The output matrix and a compute buffer open a GPU for layers. */
 static bool open_gpu(const struct placer *p, struct device_load *d, bool holds_output)
 {
-	d->compute_bytes = layer_compute_bytes(p->m) + (holds_output ? logits_bytes(p->m) : 0);
+	d->compute_bytes = compute_bytes_for(p->m, &p->compute, holds_output);
 	d->weights_bytes = holds_output ? output_device_bytes(p->m, p->s) : 0;
 	return device_total(d) <= d->budget_bytes;
 }
@@ -275,9 +396,37 @@ static void fill_cpu(const struct placer *p, struct fit *f, int first_cpu_layer,
 			c->expert_layers++;
 		}
 	}
-	c->compute_bytes = f->output_on_gpu ? (int64_t)UBATCH * 4 * 2 * p->m->embd :
-			   layer_compute_bytes(p->m) + logits_bytes(p->m);
+	/* with everything offloaded the CPU keeps the input embeddings only */
+	c->compute_bytes = f->output_on_gpu && c->layers == 0 && c->expert_layers == 0 ?
+			   p->compute.ubatch * 4 * 2 * p->m->embd :
+			   compute_bytes_for(p->m, &p->compute, !f->output_on_gpu);
 	c->reserve_bytes = PROCESS_BYTES;
+}
+
+/* The layers GPU k (in budget order) takes before the next one starts:
+ * all it can for Ollama, which keeps a model on one GPU when it fits there
+ * (ollama/ollama llm/server.go); llama.cpp's default -sm layer splits the
+ * layers over every GPU in proportion to its memory (ggml-org/llama.cpp
+ * src/llama-model.cpp, tensor_split from each device's free memory), even
+ * when the model would fit on one. */
+static int layer_quota(const struct placer *p, const struct budgets *b, int k, int next)
+{
+	int64_t total = 0, before = 0;
+	int n = p->s->n_layers;
+
+	if (p->set->runtime != RUNTIME_LLAMA_CPP)
+		return n;
+	for (int j = 0; j < b->gpu_count; j++) {
+		int64_t budget = b->gpu[b->order[j]] > 0 ? b->gpu[b->order[j]] : 0;
+
+		total += budget;
+		if (j <= k)
+			before += budget;
+	}
+	if (total <= 0 || k == b->gpu_count - 1)
+		return n;
+	return (int)llround((double)n * (double)before / (double)total) > next ?
+	       (int)llround((double)n * (double)before / (double)total) : next;
 }
 
 /* GPUs in budget order; fills f->gpu and returns the layers placed. With
@@ -295,8 +444,10 @@ static int fill_gpus(const struct placer *p, const struct budgets *b, struct fit
 		d->budget_bytes = b->gpu[g];
 		if (d->budget_bytes <= 0 || !open_gpu(p, d, k == 0))
 			continue;
-		if (k == 0)
+		if (k == 0) {
 			f->output_on_gpu = true;
+			f->output_gpu = g;
+		}
 		if (experts_only) {
 			for (int i = 0; i < n; i++) {
 				d->weights_bytes += p->s->layers[i].dense_bytes;
@@ -307,7 +458,9 @@ static int fill_gpus(const struct placer *p, const struct budgets *b, struct fit
 				return -1;
 		}
 		d->first_layer = experts_only ? 0 : next;
-		while (next < n && try_layer(p, d, next, experts_only))
+		int quota = experts_only ? n : layer_quota(p, b, k, next);
+
+		while (next < quota && try_layer(p, d, next, experts_only))
 			next++;
 		f->gpus_used++;
 		if (experts_only)
@@ -539,8 +692,7 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 		const struct device_load *d = &f->gpu[g];
 		const struct backend_fit *b = backend_for(&hw->gpus[g]);
 		double bytes;
-		bool holds_output = f->output_on_gpu && d->budget_bytes > 0 &&
-				    d->compute_bytes > layer_compute_bytes(p->m);
+		bool holds_output = f->output_on_gpu && f->output_gpu == g;
 
 		if (d->layers == 0 && d->expert_layers == 0 && !holds_output)
 			continue;
@@ -734,28 +886,60 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 		e->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
 	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) * p->s->n_layers *
 						 kv_elem_bytes(p->set->kv));
-	e->compute_bytes = layer_compute_bytes(p->m) + logits_bytes(p->m);
+	e->compute_bytes = compute_bytes_for(p->m, &p->compute, true);
 	e->overhead_bytes = PROCESS_BYTES;
 	e->total_bytes = e->weights_bytes + e->kv_bytes + e->compute_bytes + e->overhead_bytes;
+}
+
+static void estimate_at(const struct hardware *hw, const struct model *m,
+			const struct size_model *s, const struct estimate_settings *set,
+			int ctx, struct estimate *out)
+{
+	struct placer p = { m, s, set, ctx, set->prompt_tokens, { 0, 0, false } };
+	/* a full-attention layer's cache, or the window's when all slide */
+	int widest_layer = m->has_swa && m->swa.global_every > 0 ? m->swa.global_every - 1 : 0;
+
+	if (p.read_ctx > p.ctx || p.read_ctx <= 0)
+		p.read_ctx = p.ctx;
+	/* llama.cpp: n_batch = min(n_ctx, n_batch), n_ubatch = min(n_batch, n_ubatch) */
+	p.compute.ubatch = ctx < UBATCH ? ctx : UBATCH;
+	p.compute.n_kv = layer_kv_tokens(m, widest_layer, ctx, true);
+	p.compute.flash_attn = out->flash_attn;
+	out->model = m;
+	out->ftype = s->ftype;
+	out->file_bytes = s->file_bytes;
+	out->ctx = ctx;
+	whole_model_memory(&p, out);
+	place(hw, &p, true, &out->now);
+	place(hw, &p, false, &out->idle);
+	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
 }
 
 void estimate_model(const struct hardware *hw, const struct model *m,
 		    const struct size_model *s, const struct estimate_settings *set,
 		    struct estimate *out)
 {
-	struct placer p = { m, s, set, estimate_context(m, set->ctx), set->prompt_tokens };
-
-	if (p.read_ctx > p.ctx || p.read_ctx <= 0)
-		p.read_ctx = p.ctx;
+	const char *why, *fa_why;
+	int ctx = estimate_context(hw, m, set, &why);
+	bool fa = flash_attn_for(set, &fa_why);
 
 	memset(out, 0, sizeof(*out));
-	out->model = m;
-	out->ftype = s->ftype;
-	out->file_bytes = s->file_bytes;
-	whole_model_memory(&p, out);
-	place(hw, &p, true, &out->now);
-	place(hw, &p, false, &out->idle);
-	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
+	out->flash_attn = fa;
+	out->flash_attn_why = fa_why;
+	estimate_at(hw, m, s, set, ctx, out);
+	out->ctx_why = why;
+	/* Ollama retries a load that ran out of memory once, one tier lower
+	 * (server/sched.go reduceAutoNumCtxForLoadOOM) */
+	if (set->ctx == ESTIMATE_CTX_RUNTIME && set->runtime == RUNTIME_OLLAMA &&
+	    out->now.placement == PLACE_NONE && ctx > OLLAMA_CTX_SMALL) {
+		int lower = ctx > OLLAMA_CTX_MEDIUM ? OLLAMA_CTX_MEDIUM : OLLAMA_CTX_SMALL;
+
+		memset(out, 0, sizeof(*out));
+		out->flash_attn = fa;
+		out->flash_attn_why = fa_why;
+		estimate_at(hw, m, s, set, lower, out);
+		out->ctx_why = "Ollama's default, one tier lower after running out of memory";
+	}
 }
 
 int estimate_ftype(const struct hardware *hw, const struct model *m, enum ftype ft,

@@ -159,7 +159,11 @@ cJSON *estimate_to_json(const struct estimate *e, const struct hardware *hw,
 	cJSON_AddItemToObject(o, "fits_when_idle", idle_json(&e->idle));
 	add_known(o, "ttft_s", f->ttft_s);
 	cJSON_AddNumberToObject(o, "prompt_tokens", set->prompt_tokens);
-	cJSON_AddNumberToObject(o, "ctx", estimate_context(e->model, set->ctx));
+	cJSON_AddNumberToObject(o, "ctx", e->ctx);
+	cJSON_AddStringToObject(o, "ctx_reason", e->ctx_why ? e->ctx_why : "");
+	cJSON_AddStringToObject(o, "runtime", runtime_name(set->runtime));
+	cJSON_AddBoolToObject(o, "flash_attn", e->flash_attn);
+	cJSON_AddStringToObject(o, "flash_attn_reason", e->flash_attn_why ? e->flash_attn_why : "");
 	cJSON_AddStringToObject(o, "kv_type", kv_type_name(set->kv));
 	cJSON_AddNumberToObject(o, "kv_bytes_per_token", (double)e->kv_bytes_per_token);
 	cJSON_AddItemToObject(o, "devices", devices_json(f, hw));

@@ -47,15 +47,16 @@ static void memory(FILE *out, const struct detail *d)
 	char a[32], b[32], c[32];
 	int64_t need, avail;
 
-	fprintf(out, "\nMemory at %s, context %d tokens, KV cache %s\n", ftype_name(e->ftype),
-		estimate_context(e->model, d->set->ctx), kv_type_name(d->set->kv));
+	fprintf(out, "\nMemory at %s, context %d tokens (%s), KV cache %s\n", ftype_name(e->ftype),
+		e->ctx, e->ctx_why ? e->ctx_why : "", kv_type_name(d->set->kv));
 	fprintf(out, "  weights   %10s  GGUF tensors (file %s)\n",
 		format_bytes(a, sizeof(a), e->weights_bytes), format_bytes(b, sizeof(b), e->file_bytes));
 	fprintf(out, "  KV cache  %10s  %s a token, all layers, %s\n",
 		format_bytes(a, sizeof(a), e->kv_bytes), format_bytes(b, sizeof(b), e->kv_bytes_per_token),
 		kv_type_name(d->set->kv));
-	fprintf(out, "  compute   %10s  activations of a 512-token batch and the logits\n",
-		format_bytes(a, sizeof(a), e->compute_bytes));
+	fprintf(out, "  compute   %10s  peak of a %d-token batch, flash attention %s (%s)\n",
+		format_bytes(a, sizeof(a), e->compute_bytes), e->ctx < 512 ? e->ctx : 512,
+		e->flash_attn ? "on" : "off", e->flash_attn_why ? e->flash_attn_why : "");
 	fprintf(out, "  overhead  %10s  runtime, buffers and the process\n",
 		format_bytes(a, sizeof(a), e->overhead_bytes));
 	fprintf(out, "  total     %10s\n", format_bytes(a, sizeof(a), e->total_bytes));
@@ -154,8 +155,8 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 			break;
 		}
 	if (f->cpu.layers > 0)
-		fprintf(out, "%s the CPU's batched rate (%.0f GFLOPS)", f->gpu_layers ? " and" : " on",
-			d->hw->cpu.prefill_gflops);
+		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS)",
+			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops);
 	fprintf(out, " = %s tok/s\n", cell_tok_s(f->prefill_tok_s, a, sizeof(a)));
 	fprintf(out, "  time to first token: %d-token prompt / %s tok/s + one decode step = %s\n",
 		d->set->prompt_tokens, cell_tok_s(f->prefill_tok_s, a, sizeof(a)),

@@ -216,16 +216,23 @@ const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size)
 	return buf;
 }
 
-const char *cell_settings_summary(const struct estimate_settings *set, char *buf, size_t size)
+const char *cell_settings_summary(const struct hardware *hw, const struct estimate_settings *set,
+				  char *buf, size_t size)
 {
-	char ctx[32];
+	char ctx[128];
+	const char *why;
 
-	if (set->ctx > 0)
-		snprintf(ctx, sizeof(ctx), "%d", set->ctx);
-	else
-		snprintf(ctx, sizeof(ctx), "max (each model's trained context)");
-	snprintf(buf, size, "context %s tokens, KV cache %s, prompt %d tokens", ctx,
-		 kv_type_name(set->kv), set->prompt_tokens);
+	if (set->ctx > 0) {
+		snprintf(ctx, sizeof(ctx), "%d tokens", set->ctx);
+	} else if (set->ctx == 0) {
+		snprintf(ctx, sizeof(ctx), "max tokens (each model's trained context)");
+	} else {
+		int tokens = estimate_runtime_context(hw, set->runtime, &why);
+
+		snprintf(ctx, sizeof(ctx), "%d tokens (%s; at most trained)", tokens, why);
+	}
+	snprintf(buf, size, "%s, context %s, KV cache %s, prompt %d tokens",
+		 runtime_name(set->runtime), ctx, kv_type_name(set->kv), set->prompt_tokens);
 	return buf;
 }
 
