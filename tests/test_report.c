@@ -65,7 +65,8 @@ static void report_table_on_desktop(void)
 	CHECK_CONTAINS(out, "CPU 16 cores Q4 55.0 GB/s");
 	CHECK_CONTAINS(out, "disk nvme");
 	/* no --ctx on a 24 GiB GPU: Ollama's 32768 (23 GiB and up) */
-	CHECK_CONTAINS(out, "ollama, context 32768 tokens (Ollama's default from 23 GiB of VRAM");
+	CHECK_CONTAINS(out, "context 32768 (ollama default), KV cache f16");
+	CHECK_CONTAINS(out, "Context 32768 tokens: Ollama's default from 23 GiB of VRAM");
 	CHECK_CONTAINS(out, "MODEL");
 	CHECK_CONTAINS(out, "TTFT");
 	CHECK_CONTAINS(out, "LOAD");

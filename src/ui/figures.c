@@ -219,20 +219,32 @@ const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size)
 const char *cell_settings_summary(const struct hardware *hw, const struct estimate_settings *set,
 				  char *buf, size_t size)
 {
-	char ctx[128];
+	char ctx[64];
 	const char *why;
 
-	if (set->ctx > 0) {
+	if (set->ctx > 0)
 		snprintf(ctx, sizeof(ctx), "%d tokens", set->ctx);
-	} else if (set->ctx == 0) {
-		snprintf(ctx, sizeof(ctx), "max tokens (each model's trained context)");
-	} else {
-		int tokens = estimate_runtime_context(hw, set->runtime, &why);
+	else if (set->ctx == 0)
+		snprintf(ctx, sizeof(ctx), "max (each model's trained context)");
+	else
+		snprintf(ctx, sizeof(ctx), "%d (%s default)",
+			 estimate_runtime_context(hw, set->runtime, &why), runtime_name(set->runtime));
+	snprintf(buf, size, "context %s, KV cache %s, prompt %d tokens", ctx,
+		 kv_type_name(set->kv), set->prompt_tokens);
+	return buf;
+}
 
-		snprintf(ctx, sizeof(ctx), "%d tokens (%s; at most trained)", tokens, why);
-	}
-	snprintf(buf, size, "%s, context %s, KV cache %s, prompt %d tokens",
-		 runtime_name(set->runtime), ctx, kv_type_name(set->kv), set->prompt_tokens);
+const char *cell_context_reason(const struct hardware *hw, const struct estimate_settings *set,
+				char *buf, size_t size)
+{
+	const char *why;
+	int tokens;
+
+	if (set->ctx != ESTIMATE_CTX_RUNTIME)
+		return NULL;
+	tokens = estimate_runtime_context(hw, set->runtime, &why);
+	snprintf(buf, size, "Context %d tokens: %s, at most each model's trained context "
+		 "(--ctx overrides, --runtime ollama|llama.cpp)", tokens, why);
 	return buf;
 }
 

@@ -47,6 +47,9 @@ const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size);
 /* One line on the settings: context, KV type, prompt. */
 const char *cell_settings_summary(const struct hardware *hw, const struct estimate_settings *set,
 				  char *buf, size_t size);
+/* Why the runtime's default context was taken, or NULL when --ctx gave one. */
+const char *cell_context_reason(const struct hardware *hw, const struct estimate_settings *set,
+				char *buf, size_t size);
 
 /* Columns for text output: the terminal's width when stdout is one, else
  * $COLUMNS, else 100. */
