@@ -28,7 +28,7 @@ _canirun()
 	local -a words
 	read -r -a words <<<"$before"
 
-	local commands="report show hw bench gguf local"
+	local commands="report show hw bench gguf local calibrate"
 	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all
 		--gpu --cpu-only --ram --vram --threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --help --version"

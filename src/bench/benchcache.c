@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hw/hwjson.h"
 #include "util/sysfile.h"
 
 #define CACHE_MAX_BYTES (64 * 1024)
@@ -172,20 +173,23 @@ static int write_fully(int fd, const char *text)
 	return 0;
 }
 
-int bench_cache_save(const char *path, const char *key,
-		     const struct bench_result *r, struct error *err)
+/* Writes text (which it frees) to path through a temporary file, fsync
+ * and rename, creating the directories. */
+static int save_text(const char *path, char *text, struct error *err)
 {
 	char tmp[4200];
-	char *text;
 	int fd, rc = 0;
 
-	if (make_parents(path, err) < 0)
-		return -1;
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return error_set(err, "%s: path too long", path);
-	text = result_json(key, r);
 	if (!text)
 		return error_set(err, "%s: out of memory", path);
+	if (make_parents(path, err) < 0) {
+		free(text);
+		return -1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
+		free(text);
+		return error_set(err, "%s: path too long", path);
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		free(text);
@@ -201,6 +205,71 @@ int bench_cache_save(const char *path, const char *key,
 		unlink(tmp);
 	free(text);
 	return rc;
+}
+
+int bench_cache_save(const char *path, const char *key,
+		     const struct bench_result *r, struct error *err)
+{
+	return save_text(path, result_json(key, r), err);
+}
+
+int calibration_cache_path(char *out, size_t size, const char *bench_path)
+{
+	const char *slash = strrchr(bench_path, '/');
+	int n;
+
+	if (!slash)
+		return -1;
+	n = snprintf(out, size, "%.*s/calibration.json", (int)(slash - bench_path), bench_path);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int calibration_cache_load(const char *path, const char *key, struct hardware *hw,
+			   struct warnings *w)
+{
+	struct error err = { "" };
+	const cJSON *format, *k;
+	cJSON *obj;
+	size_t len;
+	char *text;
+	int rc = -1;
+
+	if (access(path, F_OK) != 0)
+		return -1;
+	if (!(text = fs_read_all(path, CACHE_MAX_BYTES, &len, &err))) {
+		warn_add(w, "%s: ignored: %s", path, err.msg);
+		return -1;
+	}
+	obj = cJSON_ParseWithLength(text, len);
+	free(text);
+	format = cJSON_GetObjectItemCaseSensitive(obj, "format");
+	k = cJSON_GetObjectItemCaseSensitive(obj, "key");
+	if (!cJSON_IsNumber(format) || format->valuedouble != CALIBRATION_CACHE_FORMAT)
+		warn_add(w, "%s: ignored: not a calibration file of this version", path);
+	else if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0)
+		warn_add(w, "%s: ignored: calibrated on another machine or kernel", path);
+	else if (calibrations_from_json(cJSON_GetObjectItemCaseSensitive(obj, "calibration"), path, hw, &err) < 0)
+		warn_add(w, "%s: ignored: %s", path, err.msg);
+	else
+		rc = hw->calibration_count > 0 ? 0 : -1;
+	if (rc < 0)
+		hw->calibration_count = 0;
+	cJSON_Delete(obj);
+	return rc;
+}
+
+int calibration_cache_save(const char *path, const char *key, const struct hardware *hw,
+			   struct error *err)
+{
+	cJSON *obj = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddNumberToObject(obj, "format", CALIBRATION_CACHE_FORMAT);
+	cJSON_AddStringToObject(obj, "key", key);
+	cJSON_AddItemToObject(obj, "calibration", calibrations_to_json(hw));
+	text = cJSON_Print(obj);
+	cJSON_Delete(obj);
+	return save_text(path, text, err);
 }
 
 enum bench_figure bench_differs(const struct bench_result *a,

@@ -40,6 +40,23 @@ int bench_cache_load(const char *path, const char *key, struct bench_result *r,
 int bench_cache_save(const char *path, const char *key,
 		     const struct bench_result *r, struct error *err);
 
+/* The calibrations of this machine (`canirun calibrate`) live beside the
+ * bench result, in calibration.json of the same directory, under the same
+ * machine key: {"format", "key", "calibration": [...]} (hwjson.h). */
+#define CALIBRATION_CACHE_FORMAT 1
+
+/* calibration.json's path beside the bench cache path. 0, or -1. */
+int calibration_cache_path(char *out, size_t size, const char *bench_path);
+
+/* Loads hw's calibrations saved under key. 0 when some were loaded; -1
+ * when there are none (silently) or the file is unusable (a warning). */
+int calibration_cache_load(const char *path, const char *key, struct hardware *hw,
+			   struct warnings *w);
+
+/* Saves hw's calibrations under key, atomically. 0, or -1 with err. */
+int calibration_cache_save(const char *path, const char *key, const struct hardware *hw,
+			   struct error *err);
+
 /* A new result is not believed when it moves a figure by more than this
  * share of the cached one: the bench measures again and keeps, figure by
  * figure, the middle of the three (a machine that really changed gives two

@@ -31,8 +31,8 @@ static void show_progress(void *ctx, const char *phase, double fraction)
 	fflush(stderr);
 }
 
-static void cache_location(const struct app *app, char *path, size_t path_size,
-			   char *key, size_t key_size)
+void bench_cache_location(const struct app *app, char *path, size_t path_size,
+			  char *key, size_t key_size)
 {
 	struct utsname u;
 
@@ -64,7 +64,7 @@ static int measure(struct app *app, bool full, bool disk, struct bench_result *r
 
 	if (bench_run(&opts, r, err) < 0)
 		return -1;
-	cache_location(app, path, sizeof(path), key, sizeof(key));
+	bench_cache_location(app, path, sizeof(path), key, sizeof(key));
 	if (path[0] && bench_cache_load(path, key, &cached, &unheard) == 0 &&
 	    (moved = bench_differs(r, &cached, BENCH_RECHECK_SHARE)) != BF_COUNT) {
 		fprintf(stderr, "\rcanirun: %s %.2f differs from the stored %.2f by over %.0f%%; "
@@ -90,7 +90,13 @@ int bench_ensure(struct app *app, bool may_run, struct error *err)
 	/* Only this machine's CPU can be measured here. */
 	if (app->hw.cpu.q4_gbps >= 0 || app->cli.hw_file || app->cli.sysroot)
 		return 0;
-	cache_location(app, path, sizeof(path), key, sizeof(key));
+	bench_cache_location(app, path, sizeof(path), key, sizeof(key));
+	if (path[0]) {
+		char cal[4096];
+
+		if (calibration_cache_path(cal, sizeof(cal), path) == 0)
+			calibration_cache_load(cal, key, &app->hw, &app->hw.warnings);
+	}
 	bench_result_init(&r);
 	if (path[0] && bench_cache_load(path, key, &r, &app->hw.warnings) == 0) {
 		bench_apply(&r, SRC_CACHED, &app->hw);

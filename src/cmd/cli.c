@@ -11,7 +11,7 @@
 static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
-	[CMD_LOCAL] = "local",
+	[CMD_LOCAL] = "local", [CMD_CALIBRATE] = "calibrate",
 };
 
 #define COMMON_OPTIONS \
@@ -58,7 +58,8 @@ static const char usage_overview[] =
 "  hw             the hardware found, and where each fact came from\n"
 "  bench          run the CPU microbenchmark (and disk read test), store the result\n"
 "  gguf FILE...   estimates for local GGUF files, read from their headers\n"
-"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n\n"
+"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n"
+"  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -96,13 +97,22 @@ static const char usage_local[] =
 "cache and LM Studio, each read from its GGUF header, with estimates.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
 
+static const char usage_calibrate[] =
+"Usage: canirun calibrate FILE... [MODEL.gguf] [OPTIONS]\n"
+"Read llama-bench output (-o csv, -o json, -o jsonl or its markdown table) or\n"
+"'ollama run --verbose' timings measured on this machine, compare each run with\n"
+"canirun's estimate for the same GGUF file and settings, and keep the ratio per\n"
+"device, weight type and threads with the bench cache: later estimates of that\n"
+"kind say \"source\": \"calibrated\". Runs that do not name their file (markdown,\n"
+"Ollama) are taken as runs of the MODEL.gguf given.\n\n" COMMON_OPTIONS;
+
 const char *cli_usage(enum command command)
 {
 	static const char *const texts[] = {
 		[CMD_DEFAULT] = usage_overview, [CMD_REPORT] = usage_report,
 		[CMD_SHOW] = usage_show,        [CMD_HW] = usage_hw,
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
-		[CMD_LOCAL] = usage_local,
+		[CMD_LOCAL] = usage_local,      [CMD_CALIBRATE] = usage_calibrate,
 	};
 	return texts[command];
 }
@@ -250,7 +260,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_LOCAL; c++)
+		for (int c = CMD_REPORT; c <= CMD_CALIBRATE; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -273,6 +283,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "show: name exactly one MODEL (see 'canirun show --help')");
 	if (cli->command == CMD_GGUF && cli->arg_count == 0)
 		return error_set(err, "gguf: name at least one FILE");
+	if (cli->command == CMD_CALIBRATE && cli->arg_count == 0)
+		return error_set(err, "calibrate: name at least one llama-bench or Ollama output FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
 	     cli->command == CMD_LOCAL) && cli->arg_count > 0)
 		return error_set(err, "%s: unexpected argument '%s'",

@@ -12,7 +12,7 @@
 
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
-	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL,
+	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_CALIBRATE,
 };
 
 #define CANIRUN_VERSION "0.1.0"

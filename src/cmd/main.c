@@ -156,6 +156,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_report(app, err);
 	case CMD_SHOW:
 		return cmd_show(app, err);
+	case CMD_CALIBRATE:
+		return cmd_calibrate(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);

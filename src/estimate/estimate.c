@@ -783,10 +783,56 @@ static enum verdict verdict_for(const struct fit *f)
 	return f->decode_tok_s >= READING_FLOOR_TOK_S ? VERDICT_USABLE : VERDICT_SLOW;
 }
 
+/* The file's main weight type, as the bench and calibrations name it. */
+static enum cpu_weight main_weight(const struct size_model *s)
+{
+	return cpu_weight_for(dominant_type(s));
+}
+
+/* This machine's own measurements of the same kind of run (hw.h struct
+ * calibration): CPU-only at the same threads, or all layers on GPUs. */
+static const struct calibration *calibration_for(const struct hardware *hw,
+						 const struct placer *p, const struct fit *f)
+{
+	enum calibration_device dev = f->placement == PLACE_CPU ? CAL_CPU : CAL_GPU;
+
+	if (f->placement != PLACE_CPU && f->placement != PLACE_GPU && f->placement != PLACE_MULTI_GPU)
+		return NULL;
+	for (int i = 0; i < hw->calibration_count; i++) {
+		const struct calibration *c = &hw->calibrations[i];
+
+		if (c->device == dev && c->weight == (int)main_weight(p->s) &&
+		    (dev == CAL_GPU || c->threads == p->set->threads))
+			return c;
+	}
+	return NULL;
+}
+
+static void calibrate_fit(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	const struct calibration *c = calibration_for(hw, p, f);
+
+	if (!c)
+		return;
+	if (c->decode_factor > 0 && f->decode_tok_s > 0) {
+		f->decode_tok_s *= c->decode_factor;
+		f->decode_low_tok_s *= c->decode_factor;
+		f->decode_high_tok_s *= c->decode_factor;
+		f->terms.decode_calibration_runs = c->decode_runs;
+	}
+	if (c->prefill_factor > 0 && f->prefill_tok_s > 0) {
+		f->prefill_tok_s *= c->prefill_factor;
+		f->terms.prefill_calibration_runs = c->prefill_runs;
+		if (f->decode_tok_s > 0)
+			f->ttft_s = p->set->prompt_tokens / f->prefill_tok_s + 1.0 / f->decode_tok_s;
+	}
+}
+
 static void finish_fit(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	decode_speed(hw, p, f);
 	prefill_speed(hw, p, f);
+	calibrate_fit(hw, p, f);
 	f->verdict = verdict_for(f);
 	if (f->placement == PLACE_NONE) {
 		f->decode_tok_s = f->decode_low_tok_s = f->decode_high_tok_s = -1;
@@ -909,6 +955,7 @@ static void estimate_at(const struct hardware *hw, const struct model *m,
 	out->ftype = s->ftype;
 	out->file_bytes = s->file_bytes;
 	out->ctx = ctx;
+	out->cpu_weight = cpu_weight_for(dominant_type(s));
 	whole_model_memory(&p, out);
 	place(hw, &p, true, &out->now);
 	place(hw, &p, false, &out->idle);

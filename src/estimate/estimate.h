@@ -76,6 +76,8 @@ struct decode_terms {
 	double gpu_bandwidth_gbps;      /* slowest GPU used (spec) */
 	double cpu_gbps;                /* CPU matvec rate used */
 	double cpu_prefill_gflops;      /* CPU batched rate used for prefill; 0 when none */
+	int decode_calibration_runs;    /* > 0: decode scaled by this machine's own runs */
+	int prefill_calibration_runs;   /* the same for prefill */
 	double overhead_seconds;        /* per-token launch overhead */
 	const char *gpu_backend;        /* "cuda", "metal", "vulkan" */
 	double band;                    /* relative half-width of the low/high band */
@@ -105,6 +107,7 @@ struct estimate {
 	/* What the whole model needs, wherever it runs (SPEC "memory"). */
 	int64_t weights_bytes, kv_bytes, compute_bytes, overhead_bytes, total_bytes;
 	int64_t kv_bytes_per_token;     /* all layers, at full attention */
+	int cpu_weight;                 /* enum cpu_weight of the file's main type (hw/cpurate.h) */
 	int ctx;                        /* the context estimated at, tokens */
 	const char *ctx_why;            /* why that context (static text) */
 	bool flash_attn;                /* assumed on */

@@ -1,11 +1,23 @@
 /* cpurate.c - the CPU performance model (see cpurate.h). */
 #include "hw/cpurate.h"
 
+#include <string.h>
+
 const char *cpu_weight_name(enum cpu_weight w)
 {
 	static const char *const names[CPU_W_COUNT] = { "Q4_0", "Q4_K", "Q6_K", "Q8_0" };
 
 	return w >= 0 && w < CPU_W_COUNT ? names[w] : "?";
+}
+
+int cpu_weight_parse(const char *name, enum cpu_weight *out)
+{
+	for (int w = 0; w < CPU_W_COUNT; w++)
+		if (strcmp(name, cpu_weight_name((enum cpu_weight)w)) == 0) {
+			*out = (enum cpu_weight)w;
+			return 0;
+		}
+	return -1;
 }
 
 double cpu_threads_gbps(double core_gbps, double ceiling_gbps, int threads)

@@ -21,6 +21,7 @@
  * (cpu_weight_for in estimate). */
 enum cpu_weight { CPU_W_Q4_0, CPU_W_Q4_K, CPU_W_Q6_K, CPU_W_Q8_0, CPU_W_COUNT };
 const char *cpu_weight_name(enum cpu_weight w);     /* "Q4_0", ... */
+int cpu_weight_parse(const char *name, enum cpu_weight *out);  /* 0, or -1 */
 
 /* Matvec rate (weight GB/s) on `threads` threads: min(threads x core_gbps,
  * ceiling_gbps). core_gbps: one thread's rate; ceiling_gbps: the rate all

@@ -130,6 +130,22 @@ struct disk_info {
 	enum fact_source read_source;
 };
 
+/* This machine's own speed for one kind of run, from llama-bench or
+ * Ollama timings the user measured here (`canirun calibrate`): the ratio
+ * of what they measured to what canirun estimated for the same file and
+ * settings. Estimates on the same device, weight type and threads are
+ * scaled by it. */
+#define HW_MAX_CALIBRATIONS 32
+enum calibration_device { CAL_CPU, CAL_GPU };
+struct calibration {
+	enum calibration_device device;  /* CPU only, or every layer on GPUs */
+	int weight;                 /* enum cpu_weight (hw/cpurate.h) of the file's main type */
+	int threads;                /* CPU threads of the runs; 0 for GPU runs */
+	double decode_factor;       /* measured / estimated tok/s; <= 0: none */
+	double prefill_factor;
+	int decode_runs, prefill_runs;  /* measurements behind each */
+};
+
 struct hardware {
 	enum hw_origin origin;
 	struct ram_info ram;
@@ -137,6 +153,8 @@ struct hardware {
 	int gpu_count;
 	struct gpu_info gpus[HW_MAX_GPUS];
 	struct disk_info disk;
+	int calibration_count;
+	struct calibration calibrations[HW_MAX_CALIBRATIONS];
 	struct warnings warnings;   /* doubts met while building this picture */
 };
 

@@ -136,10 +136,25 @@ static void decode(FILE *out, const struct fit *f)
 		fprintf(out, "    = unknown\n");
 		return;
 	}
+	if (t->decode_calibration_runs > 0)
+		fprintf(out, "    scaled to this machine's own measurements ('canirun calibrate', %d run%s)\n",
+			t->decode_calibration_runs, t->decode_calibration_runs > 1 ? "s" : "");
 	fprintf(out, "    = %s tok/s, band +-%.0f%% from calibration: %s-%s tok/s (%s)\n",
 		cell_tok_s(f->decode_tok_s, mid, sizeof(mid)), t->band * 100,
 		cell_tok_s(f->decode_low_tok_s, low, sizeof(low)),
 		cell_tok_s(f->decode_high_tok_s, high, sizeof(high)), verdict_name(f->verdict));
+}
+
+/* The llama-bench command that would check each estimate of the table. */
+static void verify(FILE *out, const struct detail *d)
+{
+	char cmd[HW_PATH_MAX + 256];
+
+	fprintf(out, "\nVerify with llama-bench (pp%d at depth 0 is the prefill, tg128 at depth %d the decode):\n",
+		d->set->prompt_tokens, d->set->prompt_tokens);
+	for (int i = 0; i < d->quant_count; i++)
+		fprintf(out, "  %-7s %s\n", ftype_name(d->quants[i].ftype),
+			cell_llama_bench_command(&d->quants[i], d->set, d->hw, cmd, sizeof(cmd)));
 }
 
 static void prefill_and_load(FILE *out, const struct detail *d, const struct fit *f)
@@ -203,4 +218,5 @@ void detail_write(FILE *out, const struct detail *d)
 	header(out, d);
 	quant_table(out, d);
 	detail_explain(out, d);
+	verify(out, d);
 }
