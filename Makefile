@@ -37,7 +37,7 @@ TESTS    := $(TEST_SRCS:tests/%.c=%)
 # Two builds: plain in build/, sanitized (ASan+UBSan) in build/asan/.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all run check test test-asan valgrind bench deps install uninstall clean fuzz FORCE
+.PHONY: all run check test test-asan valgrind bench calibrate deps install uninstall clean fuzz FORCE
 # Keep the objects make would otherwise treat as intermediate.
 .SECONDARY:
 all: canirun
@@ -100,10 +100,10 @@ run: deps
 	@$(MAKE) --no-print-directory canirun
 	./canirun $(ARGS)
 
-test: canirun $(TESTS:%=build/%) $(FAKE_NVML)
+test: canirun $(TESTS:%=build/%) $(FAKE_NVML) build/calibrate
 	@tests/run-suites build ./canirun
 
-test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML)
+test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML) build/calibrate
 	@tests/run-suites build/asan build/asan/canirun
 
 # libFuzzer on the GGUF reader (needs clang): FUZZ_SECONDS of new inputs,
@@ -126,13 +126,25 @@ check: deps
 	@$(MAKE) --no-print-directory test-asan
 	@$(MAKE) --no-print-directory valgrind
 
-# Speed goals and accuracy are figures to read, not pass/fail tests.
-build/accuracy: build/tests/accuracy.o build/lib.a
+# The estimator's fitted GPU constants: tools/calibrate.c fits them to the
+# calibration data and writes src/estimate/fitted.h (committed; a make check
+# suite fails when it differs from the fit). Run after changing the data,
+# data/gpus.json, data/models.json or the formulas.
+CALIBRATION := data/calibration/llama-tg.csv
+build/tools/%.o: tools/%.c | build
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+-include $(wildcard build/tools/*.d)
+build/calibrate: build/tools/calibrate.o build/lib.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+calibrate: build/calibrate
+	build/calibrate data $(CALIBRATION) > build/fitted.h.new
+	mv build/fitted.h.new src/estimate/fitted.h
 
-bench: canirun build/accuracy
+# Speed goals and accuracy are figures to read, not pass/fail tests.
+bench: canirun build/calibrate
 	@tests/bench.sh ./canirun
-	@build/accuracy data tests/fixtures/calibration-tg.csv
+	@build/calibrate --report data $(CALIBRATION)
 
 install: canirun
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)

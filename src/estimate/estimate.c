@@ -525,46 +525,68 @@ static int place_experts(const struct placer *p, const struct budgets *b, struct
 
 /* ---- decode ---- */
 
-/* Fitted to shared/reference/calibration-tg.csv (94 GPU rows: llama.cpp tg128
- * and tg512 on 13 GPUs, CUDA, Metal and Vulkan): least squares on log error
- * of t = bytes / (bandwidth x efficiency) + layers x overhead, one overhead
- * per backend and one efficiency per backend and weight class. `make bench`
- * (build/accuracy) prints the error per row and per backend against this
- * size model; the bands below are about its 90th percentiles. */
+/* The GPU constants are fitted by tools/calibrate.c (`make calibrate`) to
+ * data/calibration/llama-tg.csv (published llama.cpp tg and pp runs): least
+ * squares on the log error of t = bytes / (bandwidth x efficiency) + layers x
+ * overhead + (GPUs - 1) x hop, one overhead per backend and one efficiency per
+ * backend and weight class; the band is the 90th percentile of the
+ * leave-one-GPU-out error; the prefill efficiency is the geometric mean of
+ * measured pp over FP16 tensor peak. fitted.h says how many rows fed each. */
 struct backend_fit {
-	const char *name;
-	double efficiency[3];     /* float, legacy (Q4_0, Q8_0...), k-quant/IQ */
+	double efficiency[WEIGHT_CLASS_COUNT]; /* share of spec bandwidth reached */
 	double layer_overhead_s;
 	double band;              /* relative half-width of low/high */
 	double prefill_efficiency;/* share of FP16 tensor peak reached at pp512 */
 };
 
-static const struct backend_fit backend_fits[] = {
-	/* legacy > 1 on CUDA: the Q4_0 rows come from newer llama.cpp builds
-	 * (CUDA graphs) whose per-layer overhead is lower than the fit's. */
-	{ "cuda",   { 0.895, 1.045, 0.865 }, 0.084e-3, 0.12, 0.33 },
-	{ "metal",  { 0.905, 0.955, 0.695 }, 0.188e-3, 0.18, 0.60 },
-	{ "vulkan", { 0.870, 0.870, 0.920 }, 0.030e-3, 0.15, 0.40 },
+#include "estimate/fitted.h"
+
+static const char *const backend_names[BACKEND_COUNT] = { "cuda", "metal", "vulkan" };
+
+static const struct backend_fit backend_fits[BACKEND_COUNT] = {
+	[BACKEND_CUDA] = FIT_CUDA, [BACKEND_METAL] = FIT_METAL, [BACKEND_VULKAN] = FIT_VULKAN,
 };
 
 #define CPU_BAND 0.25  /* bench-to-model transfer and memory-bandwidth swings */
 
-/* Each further GPU in a layer split adds a hand-over per token: llama3:8b
- * on 1, 2, 4, 6 RTX 3090s ran 8.66, 8.95, 9.20, 9.60 ms a token
- * (calibration-tg.csv), about 0.2 ms per added GPU. */
-#define GPU_HOP_S 0.2e-3
+/* Each further GPU in a layer split adds a hand-over per token (fitted on the
+ * 2-8 GPU rows of the calibration data). */
+#define GPU_HOP_S FIT_GPU_HOP_S
+
+const char *gpu_backend_name(enum gpu_backend b)
+{
+	return backend_names[b];
+}
+
+int gpu_backend_parse(const char *name, enum gpu_backend *out)
+{
+	for (int i = 0; i < BACKEND_COUNT; i++)
+		if (strcasecmp(name, backend_names[i]) == 0) {
+			*out = (enum gpu_backend)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *weight_class_name(enum weight_class c)
+{
+	static const char *const names[WEIGHT_CLASS_COUNT] = { "float", "legacy", "kquant" };
+	return names[c];
+}
+
+static enum gpu_backend backend_of(const struct gpu_info *g)
+{
+	if (g->vendor == GPU_VENDOR_NVIDIA)
+		return BACKEND_CUDA;
+	return g->vendor == GPU_VENDOR_APPLE ? BACKEND_METAL : BACKEND_VULKAN;
+}
 
 static const struct backend_fit *backend_for(const struct gpu_info *g)
 {
-	if (g->vendor == GPU_VENDOR_NVIDIA)
-		return &backend_fits[0];
-	if (g->vendor == GPU_VENDOR_APPLE)
-		return &backend_fits[1];
-	return &backend_fits[2];
+	return &backend_fits[backend_of(g)];
 }
 
-/* 0 float, 1 legacy block types (and MXFP4), 2 k-quants and IQ: by the
- * type holding the most bytes. */
+/* The type holding the most bytes. */
 static int dominant_type(const struct size_model *s)
 {
 	int best = 0;
@@ -575,16 +597,16 @@ static int dominant_type(const struct size_model *s)
 	return best;
 }
 
-static int weight_class(const struct size_model *s)
+enum weight_class estimate_weight_class(const struct size_model *s)
 {
 	switch (dominant_type(s)) {
 	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
-		return 0;
+		return WEIGHT_FLOAT;
 	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
 	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1: case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
-		return 1;
+		return WEIGHT_LEGACY;
 	default:
-		return 2;
+		return WEIGHT_KQUANT;
 	}
 }
 
@@ -678,43 +700,65 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 	return mixed_rate(s, &hw->cpu, set->threads, cpu_decode_gbps);
 }
 
-/* Fills f's decode figures; unknown when a rate it needs is unknown. */
-static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+/* The GPUs' part of decode, each GPU at its own backend's constants: fills
+ * t's GPU terms (over GPUs of several backends, backend "mixed" and the
+ * effective bandwidth and efficiency, those that give the GPUs' memory time
+ * together), sets *band to the GPUs' bands weighed by their time and returns
+ * the seconds a token, hand-overs included. *known turns false when a GPU's
+ * bandwidth is unknown. */
+static double gpu_decode_seconds(const struct hardware *hw, const struct placer *p, struct fit *f,
+				 double *band, bool *known)
 {
 	struct decode_terms *t = &f->terms;
-	int cls = weight_class(p->s);
-	double gpu_s = 0, cpu_s = 0, gpu_band = 0;
-	bool known = true;
+	double device_s = 0, band_s = 0, unit_s = 0, memory_s = 0;
 
-	memset(t, 0, sizeof(*t));
-	t->gpu_bandwidth_gbps = -1;
 	for (int g = 0; g < hw->gpu_count; g++) {
 		const struct device_load *d = &f->gpu[g];
 		const struct backend_fit *b = backend_for(&hw->gpus[g]);
-		double bytes;
+		const char *name = gpu_backend_name(backend_of(&hw->gpus[g]));
+		double bytes, bandwidth = hw->gpus[g].bandwidth_gbps * 1e9, memory, seconds;
 		bool holds_output = f->output_on_gpu && f->output_gpu == g;
 
 		if (d->layers == 0 && d->expert_layers == 0 && !holds_output)
 			continue;
 		bytes = gpu_read_bytes(p, f, d, holds_output);
 		t->gpu_bytes_per_token += bytes;
-		t->gpu_backend = b->name;
-		t->gpu_efficiency = b->efficiency[cls];
-		if (hw->gpus[g].bandwidth_gbps <= 0) {
-			known = false;
+		t->gpu_backend = !t->gpu_backend || strcmp(t->gpu_backend, name) == 0 ? name : "mixed";
+		if (bandwidth <= 0) {
+			*known = false;
 			continue;
 		}
-		if (t->gpu_bandwidth_gbps < 0 || hw->gpus[g].bandwidth_gbps < t->gpu_bandwidth_gbps)
-			t->gpu_bandwidth_gbps = hw->gpus[g].bandwidth_gbps;
-		gpu_s += bytes / (hw->gpus[g].bandwidth_gbps * 1e9 * b->efficiency[cls]) +
-			 d->layers * b->layer_overhead_s;
+		memory = bytes / (bandwidth * b->efficiency[t->weight_class]);
+		seconds = memory + d->layers * b->layer_overhead_s;
+		unit_s += bytes / bandwidth;
+		memory_s += memory;
+		device_s += seconds;
+		band_s += seconds * b->band;
 		t->overhead_seconds += d->layers * b->layer_overhead_s;
-		gpu_band = b->band;
 	}
+	if (*known && unit_s > 0) {
+		t->gpu_bandwidth_gbps = t->gpu_bytes_per_token / unit_s / 1e9;
+		t->gpu_efficiency = unit_s / memory_s;
+	}
+	*band = device_s > 0 ? band_s / device_s : 0;
 	if (f->gpus_used > 1) {
-		gpu_s += (f->gpus_used - 1) * GPU_HOP_S;
+		device_s += (f->gpus_used - 1) * GPU_HOP_S;
 		t->overhead_seconds += (f->gpus_used - 1) * GPU_HOP_S;
 	}
+	return device_s;
+}
+
+/* Fills f's decode figures; unknown when a rate it needs is unknown. */
+static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	struct decode_terms *t = &f->terms;
+	double gpu_s, cpu_s = 0, gpu_band;
+	bool known = true;
+
+	memset(t, 0, sizeof(*t));
+	t->gpu_bandwidth_gbps = -1;
+	t->weight_class = estimate_weight_class(p->s);
+	gpu_s = gpu_decode_seconds(hw, p, f, &gpu_band, &known);
 	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
 	t->cpu_gbps = cpu_rate_gbps(hw, p->s, p->set);
 	if (t->cpu_bytes_per_token > 0) {
@@ -737,27 +781,28 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 /* ---- prefill ---- */
 
 /* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
- * split between GPUs (FP16 tensor peak x a backend efficiency fitted on the
- * pp512 column of calibration-tg.csv) and the CPU (batched bench rate). */
+ * split between GPUs by their layers (FP16 tensor peak x a backend
+ * efficiency fitted on the pp512 column of the calibration data) and the
+ * CPU (batched bench rate). Unknown when a GPU holding layers has no known
+ * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
 	double gpu_share = (double)f->gpu_layers / p->s->n_layers, seconds = 0;
 
 	f->prefill_tok_s = f->ttft_s = -1;
+	f->prefill_flops_per_token = flops;
 	if (f->offload == OFFLOAD_EXPERTS)
 		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
-	if (gpu_share > 0) {
-		double tflops = -1;
+	/* Layers run one after another: each GPU its share at its own rate. */
+	for (int g = 0; g < hw->gpu_count && gpu_share > 0; g++) {
+		double tflops = hw->gpus[g].fp16_tflops * backend_for(&hw->gpus[g])->prefill_efficiency;
 
-		for (int g = 0; g < hw->gpu_count; g++)
-			if (f->gpu[g].layers > 0 && hw->gpus[g].fp16_tflops > 0 &&
-			    (tflops < 0 || hw->gpus[g].fp16_tflops < tflops))
-				tflops = hw->gpus[g].fp16_tflops *
-					 backend_for(&hw->gpus[g])->prefill_efficiency;
-		if (tflops <= 0)
+		if (f->gpu[g].layers == 0)
+			continue;
+		if (hw->gpus[g].fp16_tflops <= 0 || tflops <= 0)
 			return;
-		seconds += flops * gpu_share / (tflops * 1e12);
+		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
 		double gflops = mixed_rate(p->s, &hw->cpu, p->set->threads, cpu_prefill_gflops);
