@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "util/sysfile.h"
+#include "util/numparse.h"
 #include "util/units.h"
 
 static const char *const command_names[] = {

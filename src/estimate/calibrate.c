@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/sysfile.h"
+#include "util/numparse.h"
 
 #define FIELD_MAX 64
 #define LINE_MAX_CHARS 4096

@@ -6,6 +6,8 @@
  *            V being a view of K) x tokens x bytes per element, where tokens is
  *            the context padded to 256, or for sliding-window layers
  *            pad256(window + ubatch) (llama.cpp llama-kv-cache-iswa.cpp);
+ *            a hybrid model's recurrent layers keep instead a fixed F32
+ *            state (arch_recurrent_state_elems), its FFN-only layers none;
  *   compute  the graph allocator's peak for one micro-batch of U = min(512,
  *            ctx) tokens (see compute_bytes_for); it depends on context and
  *            flash attention;
@@ -32,6 +34,7 @@
 #include <strings.h>
 
 #include "hw/cpurate.h"
+#include "model/arch.h"
 #include "util/units.h"
 
 #define UBATCH 512                      /* llama.cpp default n_ubatch */
@@ -215,6 +218,16 @@ static int64_t kv_elems_per_token(const struct model *m)
 	return 2 * (int64_t)m->kv_heads * m->head_dim;
 }
 
+/* Layers of the first n that hold a KV cache. */
+static int attention_layers(const struct model *m, int n)
+{
+	int count = 0;
+
+	for (int i = 0; i < n; i++)
+		count += model_layer_kind(m, i) == LAYER_ATTENTION;
+	return count;
+}
+
 /* Tokens layer holds at context ctx (allocated = true: the cache's size;
  * false: what a token at position ctx reads). */
 static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bool allocated)
@@ -230,9 +243,18 @@ static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bo
 	return tokens;
 }
 
+/* Bytes of F32, the type of llama.cpp's recurrent state. */
+#define STATE_ELEM_BYTES 4
+
 static int64_t layer_kv_bytes(const struct model *m, int layer, int64_t ctx,
 			      enum kv_type kv, bool allocated)
 {
+	enum layer_kind kind = model_layer_kind(m, layer);
+
+	if (kind == LAYER_RECURRENT)
+		return arch_recurrent_state_elems(m) * STATE_ELEM_BYTES;
+	if (kind == LAYER_FFN_ONLY)
+		return 0;
 	return (int64_t)llround((double)kv_elems_per_token(m) *
 				layer_kv_tokens(m, layer, ctx, allocated) * kv_elem_bytes(kv));
 }
@@ -975,7 +997,8 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 	e->kv_bytes = 0;
 	for (int i = 0; i < p->s->n_layers; i++)
 		e->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
-	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) * p->s->n_layers *
+	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) *
+						 attention_layers(p->m, p->s->n_layers) *
 						 kv_elem_bytes(p->set->kv));
 	e->compute_bytes = compute_bytes_for(p->m, &p->compute, true);
 	e->overhead_bytes = PROCESS_BYTES;
