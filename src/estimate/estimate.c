@@ -49,12 +49,16 @@ const enum ftype estimate_default_ftypes[] = {
 const int estimate_default_ftype_count =
 	(int)(sizeof(estimate_default_ftypes) / sizeof(estimate_default_ftypes[0]));
 
+/* The one KV type name table: --kv-type is checked with it, JSON and text
+ * print it. */
+static const char *const kv_type_names[] = {
+	[KV_F16] = "f16", [KV_Q8_0] = "q8_0", [KV_Q4_0] = "q4_0",
+};
+
 int kv_type_parse(const char *name, enum kv_type *out)
 {
-	static const char *const names[] = { "f16", "q8_0", "q4_0" };
-
-	for (int i = 0; i < 3; i++)
-		if (strcasecmp(name, names[i]) == 0) {
+	for (int i = 0; i < (int)(sizeof(kv_type_names) / sizeof(kv_type_names[0])); i++)
+		if (strcasecmp(name, kv_type_names[i]) == 0) {
 			*out = (enum kv_type)i;
 			return 0;
 		}
@@ -63,7 +67,7 @@ int kv_type_parse(const char *name, enum kv_type *out)
 
 const char *kv_type_name(enum kv_type kv)
 {
-	return kv == KV_Q8_0 ? "q8_0" : kv == KV_Q4_0 ? "q4_0" : "f16";
+	return kv >= KV_F16 && kv <= KV_Q4_0 ? kv_type_names[kv] : "f16";
 }
 
 const char *placement_name(enum placement p)
@@ -719,7 +723,10 @@ static double mixed_rate(const struct size_model *s, const struct cpu_info *cpu,
 static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	return mixed_rate(s, &hw->cpu, set->threads, cpu_decode_gbps);
+	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
+	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : set->threads;
+
+	return mixed_rate(s, &hw->cpu, threads, cpu_decode_gbps);
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -827,7 +834,8 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
-		double gflops = mixed_rate(p->s, &hw->cpu, p->set->threads, cpu_prefill_gflops);
+		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
+		double gflops = mixed_rate(p->s, &hw->cpu, threads, cpu_prefill_gflops);
 
 		if (gflops <= 0)
 			return;
@@ -936,20 +944,6 @@ static void place(const struct hardware *hw, const struct placer *p, bool now, s
 
 /* ---- load (swap) time ---- */
 
-/* Sequential read rates by disk kind when `canirun bench` has not measured
- * the disk, GB/s: conservative typical figures (PCIe 3/4 NVMe 2-7, SATA SSD
- * ~0.55, 7200 rpm HDD ~0.15-0.25; a virtual disk's backing is unknown). */
-static double default_disk_gbps(enum disk_kind kind)
-{
-	switch (kind) {
-	case DISK_NVME: return 3.0;
-	case DISK_SSD: return 0.5;
-	case DISK_HDD: return 0.15;
-	case DISK_VIRTUAL: return 1.0;
-	default: return 0.5;
-	}
-}
-
 /* Host-to-device copy: PCIe per-lane GB/s by generation (2.5, 5, 8, 16, 32,
  * 64 GT/s with 8b/10b then 128b/130b coding) x width x 0.8 for protocol
  * overhead; unified-memory parts copy at ~5 GB/s (fits the Strix Halo warm
@@ -974,7 +968,7 @@ static void load_times(const struct hardware *hw, const struct fit *f, struct es
 {
 	double upload_s = 0;
 
-	e->disk_gbps = hw->disk.read_gbps > 0 ? hw->disk.read_gbps : default_disk_gbps(hw->disk.kind);
+	e->disk_gbps = hw->disk.read_gbps > 0 ? hw->disk.read_gbps : disk_kind_default_gbps(hw->disk.kind);
 	e->disk_source = hw->disk.read_gbps > 0 ? hw->disk.read_source : SRC_ESTIMATED;
 	e->pcie_gbps = -1;
 	for (int g = 0; g < hw->gpu_count; g++) {
