@@ -3,6 +3,8 @@
  * tables, so the two directions cannot drift apart. */
 #include "hw/hwjson.h"
 
+#include "hw/cpurate.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,7 +42,11 @@ static const struct field cpu_fields[] = {
 	DBL(struct cpu_info, q4_gbps), SRC(struct cpu_info, q4_source, "q4_source"),
 	DBL(struct cpu_info, q4_k_gbps), DBL(struct cpu_info, q6_k_gbps),
 	DBL(struct cpu_info, q8_0_gbps),
-	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, prefill_gflops),
+	DBL(struct cpu_info, q4_core_gbps), DBL(struct cpu_info, q4_k_core_gbps),
+	DBL(struct cpu_info, q6_k_core_gbps), DBL(struct cpu_info, q8_0_core_gbps),
+	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, mem_read_core_gbps),
+	DBL(struct cpu_info, prefill_gflops), DBL(struct cpu_info, prefill_q4_k_gflops),
+	DBL(struct cpu_info, prefill_q6_k_gflops), DBL(struct cpu_info, prefill_q8_0_gflops),
 	SRC(struct cpu_info, source, "source"), INT(struct cpu_info, performance_cores),
 	STR(struct cpu_info, memory_type), INT(struct cpu_info, memory_channels),
 	INT(struct cpu_info, memory_mts), DBL(struct cpu_info, memory_bandwidth_gbps),
@@ -184,10 +190,31 @@ cJSON *hw_to_json(const struct hardware *hw)
 	write_fields(cJSON_AddObjectToObject(obj, "disk"), disk_fields, &hw->disk);
 	cJSON_AddStringToObject(cJSON_GetObjectItem(obj, "disk"), "kind",
 				disk_kind_name(hw->disk.kind));
+	cJSON_AddItemToObject(obj, "calibration", calibrations_to_json(hw));
 	warnings = cJSON_AddArrayToObject(obj, "warnings");
 	for (int i = 0; i < hw->warnings.count; i++)
 		cJSON_AddItemToArray(warnings, cJSON_CreateString(hw->warnings.msg[i]));
 	return obj;
+}
+
+cJSON *calibrations_to_json(const struct hardware *hw)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (int i = 0; i < hw->calibration_count; i++) {
+		const struct calibration *c = &hw->calibrations[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "device", c->device == CAL_GPU ? "gpu" : "cpu");
+		cJSON_AddStringToObject(o, "weight", cpu_weight_name((enum cpu_weight)c->weight));
+		cJSON_AddNumberToObject(o, "threads", c->threads);
+		add_number_or_null(o, "decode_factor", c->decode_factor, c->decode_factor > 0);
+		cJSON_AddNumberToObject(o, "decode_runs", c->decode_runs);
+		add_number_or_null(o, "prefill_factor", c->prefill_factor, c->prefill_factor > 0);
+		cJSON_AddNumberToObject(o, "prefill_runs", c->prefill_runs);
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
 }
 
 /* ---- reading ---- */
@@ -452,7 +479,70 @@ int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
 		hw->gpus[hw->gpu_count].index = hw->gpu_count;
 		hw->gpu_count++;
 	}
+	if (calibrations_from_json(cJSON_GetObjectItemCaseSensitive(hwobj, "calibration"), file, hw, err) < 0)
+		return -1;
 	mark_profile(hw);
+	return 0;
+}
+
+static int read_factor(const cJSON *o, const char *name, double *factor, int *runs)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, name);
+	char runs_name[32];
+	const cJSON *n;
+
+	snprintf(runs_name, sizeof(runs_name), "%.*s_runs", (int)(strlen(name) - 7), name);
+	n = cJSON_GetObjectItemCaseSensitive(o, runs_name);
+	*factor = -1;
+	*runs = 0;
+	if (!f || cJSON_IsNull(f))
+		return 0;
+	if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble) || f->valuedouble <= 0 ||
+	    f->valuedouble > 100 || !cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble > 1e6)
+		return -1;
+	*factor = f->valuedouble;
+	*runs = (int)n->valuedouble;
+	return 0;
+}
+
+int calibrations_from_json(const cJSON *array, const char *file, struct hardware *hw,
+			   struct error *err)
+{
+	const cJSON *o;
+	int i = 0;
+
+	hw->calibration_count = 0;
+	if (!array || cJSON_IsNull(array))
+		return 0;
+	if (!cJSON_IsArray(array))
+		return error_set(err, "%s: calibration: must be an array", file);
+	cJSON_ArrayForEach(o, array) {
+		struct calibration *c = &hw->calibrations[i];
+		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(o, "device");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "weight");
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "threads");
+		enum cpu_weight weight;
+
+		if (i == HW_MAX_CALIBRATIONS)
+			return error_set(err, "%s: calibration: more than %d entries", file, HW_MAX_CALIBRATIONS);
+		if (!cJSON_IsString(dev) || (strcmp(dev->valuestring, "cpu") != 0 &&
+					     strcmp(dev->valuestring, "gpu") != 0))
+			return error_set(err, "%s: calibration[%d].device: must be \"cpu\" or \"gpu\"", file, i);
+		if (!cJSON_IsString(w) || cpu_weight_parse(w->valuestring, &weight) < 0)
+			return error_set(err, "%s: calibration[%d].weight: must be Q4_0, Q4_K, Q6_K or Q8_0",
+					 file, i);
+		if (!cJSON_IsNumber(t) || t->valuedouble < 0 || t->valuedouble > 4096)
+			return error_set(err, "%s: calibration[%d].threads: must be 0 to 4096", file, i);
+		c->device = strcmp(dev->valuestring, "gpu") == 0 ? CAL_GPU : CAL_CPU;
+		c->weight = weight;
+		c->threads = (int)t->valuedouble;
+		if (read_factor(o, "decode_factor", &c->decode_factor, &c->decode_runs) < 0 ||
+		    read_factor(o, "prefill_factor", &c->prefill_factor, &c->prefill_runs) < 0)
+			return error_set(err, "%s: calibration[%d]: a factor must be a number from 0 to 100 "
+					 "with its runs (1 or more), or null", file, i);
+		i++;
+	}
+	hw->calibration_count = i;
 	return 0;
 }
 
