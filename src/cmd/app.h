@@ -34,6 +34,13 @@ int cmd_show(struct app *app, struct error *err);
 int cmd_browse(struct app *app, struct error *err);   /* `canirun` on a terminal */
 int cmd_bench(struct app *app, struct error *err);
 int cmd_add(struct app *app, struct error *err);     /* writes to app->models_dir */
+int cmd_calibrate(struct app *app, struct error *err);
+
+/* Where this machine's bench result and calibrations are cached, and the
+ * machine key they are stored under; path[0] is '\0' when there is no
+ * cache directory. */
+void bench_cache_location(const struct app *app, char *path, size_t path_size,
+			  char *key, size_t key_size);
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
  * they are unknown: from the bench cache, else (when may_run) by a quick
