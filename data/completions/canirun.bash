@@ -28,8 +28,8 @@ _canirun()
 	local -a words
 	read -r -a words <<<"$before"
 
-	local commands="report show hw bench gguf local"
-	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all
+	local commands="report show hw bench gguf local plan"
+	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all --users
 		--gpu --cpu-only --ram --vram --threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --help --version"
 	local quants="Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q5_1 Q4_K_M Q4_K_S Q4_0 Q4_1 IQ4_XS
@@ -41,15 +41,15 @@ _canirun()
 	--quant) list=$quants ;;
 	--kv-type) list="f16 q8_0 q4_0" ;;
 	--sort) list="fit speed size params name" ;;
-	--task) list="chat code reasoning embedding vision tools" ;;
+	--task) list="chat writing code reasoning embedding vision tools" ;;
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
 	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--data-dir|--sysroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--gpu|--ram|--vram|--threads|--prompt|--min-tps) COMPREPLY=(); return ;;
+	--gpu|--ram|--vram|--threads|--prompt|--min-tps|--users) COMPREPLY=(); return ;;
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in
-			report|show|hw|bench|gguf|local) command=$w; break ;;
+			report|show|hw|bench|gguf|local|plan) command=$w; break ;;
 			esac
 		done
 		if [[ $cur == -* ]]; then
@@ -57,7 +57,7 @@ _canirun()
 		else
 			case $command in
 			gguf) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-			hw|bench|local) COMPREPLY=(); return ;;
+			hw|bench|local|plan) COMPREPLY=(); return ;;
 			'') list="$commands $(_canirun_models)" ;;
 			*) list=$(_canirun_models) ;;
 			esac

@@ -7,6 +7,7 @@
 #include <limits.h>
 
 #include "model/catalog.h"
+#include "model/scores.h"
 #include "cmd/cli.h"
 #include "util/errors.h"
 #include "estimate/estimate.h"
@@ -18,6 +19,7 @@ struct app {
 	char data_dir[PATH_MAX];
 	struct gpu_table gpu_table;
 	struct catalog catalog;
+	struct score_table scores;      /* loaded for the commands that rank models */
 	struct hardware hw;
 	struct estimate_settings settings;
 };
@@ -28,6 +30,7 @@ int cmd_report(struct app *app, struct error *err);   /* also `canirun` when pip
 int cmd_show(struct app *app, struct error *err);
 int cmd_browse(struct app *app, struct error *err);   /* `canirun` on a terminal */
 int cmd_bench(struct app *app, struct error *err);
+int cmd_plan(struct app *app, struct error *err);
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
  * they are unknown: from the bench cache, else (when may_run) by a quick

@@ -5,13 +5,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decide/plan.h"
 #include "util/sysfile.h"
 #include "util/units.h"
 
 static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
-	[CMD_LOCAL] = "local",
+	[CMD_LOCAL] = "local", [CMD_PLAN] = "plan",
 };
 
 #define COMMON_OPTIONS \
@@ -55,7 +56,8 @@ static const char usage_overview[] =
 "  hw             the hardware found, and where each fact came from\n"
 "  bench          run the CPU microbenchmark (and disk read test), store the result\n"
 "  gguf FILE...   estimates for local GGUF files, read from their headers\n"
-"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n\n"
+"  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n"
+"  plan           the stack to serve here, task by task: picks, residency, settings\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -93,13 +95,23 @@ static const char usage_local[] =
 "cache and LM Studio, each read from its GGUF header, with estimates.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
 
+static const char usage_plan[] =
+"Usage: canirun plan [--task T,...] [--users N] [--ctx N] [OPTIONS]\n"
+"What this machine should serve: for each task the most capable model that runs\n"
+"at reading speed for every user, which picks stay loaded together and which swap\n"
+"in (and how long that takes), and the Ollama and llama-server settings.\n\n"
+"      --task T,...     chat, writing, code, reasoning, tools, embedding, vision\n"
+"                       (default: all but vision)\n"
+"      --users N        people served at once (default 1)\n"
+ESTIMATE_OPTIONS COMMON_OPTIONS;
+
 const char *cli_usage(enum command command)
 {
 	static const char *const texts[] = {
 		[CMD_DEFAULT] = usage_overview, [CMD_REPORT] = usage_report,
 		[CMD_SHOW] = usage_show,        [CMD_HW] = usage_hw,
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
-		[CMD_LOCAL] = usage_local,
+		[CMD_LOCAL] = usage_local,     [CMD_PLAN] = usage_plan,
 	};
 	return texts[command];
 }
@@ -113,7 +125,7 @@ enum {
 	OPT_CTX = 256, OPT_QUANT, OPT_KV, OPT_GPU, OPT_CPU_ONLY, OPT_RAM, OPT_VRAM,
 	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
-	OPT_PROMPT,
+	OPT_PROMPT, OPT_USERS,
 };
 
 static const struct option long_options[] = {
@@ -138,6 +150,7 @@ static const struct option long_options[] = {
 	{ "task", required_argument, NULL, OPT_TASK },
 	{ "min-tps", required_argument, NULL, OPT_MIN_TPS },
 	{ "prompt", required_argument, NULL, OPT_PROMPT },
+	{ "users", required_argument, NULL, OPT_USERS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -164,8 +177,6 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 {
 	static const char *const kv_types[] = { "f16", "q8_0", "q4_0", NULL };
 	static const char *const sorts[] = { "fit", "speed", "size", "params", "name", NULL };
-	static const char *const tasks[] = { "chat", "code", "reasoning", "embedding",
-					     "vision", "tools", NULL };
 
 	switch (c) {
 	case OPT_JSON: cli->json = true; return 0;
@@ -183,7 +194,11 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_PCI_DUMP: cli->pci_dump = arg; return 0;
 	case OPT_KV: return parse_choice("kv-type", arg, kv_types, &cli->kv_type, err);
 	case OPT_SORT: return parse_choice("sort", arg, sorts, &cli->sort, err);
-	case OPT_TASK: return parse_choice("task", arg, tasks, &cli->task, err);
+	case OPT_TASK: cli->task = arg; return 0;  /* checked once the command is known */
+	case OPT_USERS:
+		if (parse_int(arg, 1, 100000, &cli->users) < 0)
+			return error_set(err, "--users: '%s': give a number of people from 1 to 100000", arg);
+		return 0;
 	case OPT_CTX:
 		if (strcasecmp(arg, "max") == 0) {
 			cli->ctx = CLI_CTX_MAX;
@@ -228,6 +243,7 @@ static void set_defaults(struct cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	cli->ctx = 4096;
 	cli->prompt_tokens = 1024;
+	cli->users = 1;
 	cli->kv_type = "f16";
 	cli->color = !(no_color && *no_color);
 	cli->data_dir = getenv("CANIRUN_DATA_DIR");
@@ -240,7 +256,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_LOCAL; c++)
+		for (int c = CMD_REPORT; c <= CMD_PLAN; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -255,16 +271,35 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	return 0;
 }
 
+/* --task: one listing task, or for plan a list (plan.h checks its names). */
+static int check_task(const struct cli *cli, struct error *err)
+{
+	static const char *const tasks[] = { "chat", "code", "reasoning", "embedding",
+					     "vision", "tools", NULL };
+
+	unsigned plan_tasks;
+
+	if (!cli->task)
+		return 0;
+	if (cli->command == CMD_PLAN)
+		return plan_tasks_parse(cli->task, &plan_tasks, err);
+	if (!one_of(cli->task, tasks))
+		return error_set(err, "--task: unknown value '%s'", cli->task);
+	return 0;
+}
+
 static int check_arguments(struct cli *cli, struct error *err)
 {
 	if (cli->help || cli->version)
 		return 0;
+	if (check_task(cli, err) < 0)
+		return -1;
 	if (cli->command == CMD_SHOW && cli->arg_count != 1)
 		return error_set(err, "show: name exactly one MODEL (see 'canirun show --help')");
 	if (cli->command == CMD_GGUF && cli->arg_count == 0)
 		return error_set(err, "gguf: name at least one FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
-	     cli->command == CMD_LOCAL) && cli->arg_count > 0)
+	     cli->command == CMD_LOCAL || cli->command == CMD_PLAN) && cli->arg_count > 0)
 		return error_set(err, "%s: unexpected argument '%s'",
 				 command_names[cli->command], cli->args[0]);
 	if (cli->hw_file && (cli->sysroot || cli->pci_dump))

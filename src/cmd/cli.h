@@ -12,7 +12,7 @@
 
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
-	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL,
+	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_PLAN,
 };
 
 #define CANIRUN_VERSION "0.1.0"
@@ -29,7 +29,8 @@ struct cli {
 	const char *quant;       /* NULL: each model's best that fits */
 	const char *kv_type;     /* "f16", "q8_0", "q4_0" */
 	const char *sort;        /* NULL: default order */
-	const char *task;        /* NULL: every task */
+	const char *task;        /* NULL: every task; plan: a comma-separated list */
+	int users;               /* plan --users: people served at once */
 	const char *hw_file, *data_dir, *sysroot, *pci_dump;
 	struct whatif whatif;
 	int arg_count;           /* MODEL... or FILE... */

@@ -74,6 +74,20 @@ static int load_catalog(struct app *app, struct error *err)
 	return catalog_load(path, &app->catalog, err);
 }
 
+/* Commands that rank models by capability read the published scores. */
+static bool needs_scores(enum command c)
+{
+	return c == CMD_PLAN;
+}
+
+static int load_scores(struct app *app, struct error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/scores.json", app->data_dir);
+	return scores_load(path, &app->catalog, &app->scores, err);
+}
+
 static void make_settings(struct app *app)
 {
 	struct estimate_settings *set = &app->settings;
@@ -124,6 +138,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_report(app, err);
 	case CMD_SHOW:
 		return cmd_show(app, err);
+	case CMD_PLAN:
+		return cmd_plan(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);
@@ -153,6 +169,7 @@ int main(int argc, char **argv)
 	resolve_data_dir(app.cli.data_dir, app.data_dir, sizeof(app.data_dir));
 	rc = load_gpu_table(&app, &err) < 0 ||
 	     (needs_catalog(app.cli.command) && load_catalog(&app, &err) < 0) ||
+	     (needs_scores(app.cli.command) && load_scores(&app, &err) < 0) ||
 	     build_hardware(&app, &err) < 0 ? -1 : 0;
 	make_settings(&app);
 	if (rc == 0 && app.cli.command != CMD_BENCH)
@@ -163,6 +180,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "canirun: %s\n", err.msg);
 	gpu_table_release(&app.gpu_table);
+	scores_release(&app.scores);
 	catalog_release(&app.catalog);
 	return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
