@@ -4,12 +4,14 @@
 #ifndef CANIRUN_APP_H
 #define CANIRUN_APP_H
 
+#include <cjson/cJSON.h>
 #include <limits.h>
 
 #include "model/catalog.h"
 #include "model/scores.h"
 #include "cmd/cli.h"
 #include "util/errors.h"
+#include "bench/bench.h"
 #include "estimate/estimate.h"
 #include "hw/gputable.h"
 #include "hw/hw.h"
@@ -36,5 +38,9 @@ int cmd_plan(struct app *app, struct error *err);
  * they are unknown: from the bench cache, else (when may_run) by a quick
  * bench now, announced on stderr. 0, or -1 with err. */
 int bench_ensure(struct app *app, bool may_run, struct error *err);
+
+/* `canirun bench --json`'s document for the result r; the caller owns it
+ * (tests check it against SPEC.schema.json without a bench run). */
+cJSON *bench_document(const struct app *app, const struct bench_result *r);
 
 #endif
