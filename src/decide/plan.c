@@ -177,18 +177,34 @@ static bool serves(const struct builder *b, enum plan_task t, const struct plan_
 	return c->per_user_tok_s >= task_info[t].floor_tok_s;
 }
 
+/* Bytes the weights take at least: Q4_K_M is Q4_K (144 bytes a 256-weight
+ * block, 4.5 bits) or larger types, F16 16 bits (ggml block sizes). A
+ * model above the budget by this bound is not sized at all. */
+static int64_t weights_floor_bytes(const struct builder *b, const struct model *m)
+{
+	if (b->have_quant)
+		return 0;
+	return (int64_t)((double)m->params * (is_embedding(m) ? 16.0 : 4.5) / 8);
+}
+
 static int try_candidate(struct builder *b, const struct ranked *r,
 			 int parallel, struct plan_choice *c, struct error *err)
 {
-	const struct size_model *s = size_of(b, r->catalog_index, err);
+	const struct size_model *s;
 	int slots;
 
 	memset(c, 0, sizeof(*c));
-	if (!s)
-		return -1;
 	c->model = r->model;
 	c->score = r->score;
 	c->basis = r->score ? BASIS_SCORE : BASIS_RULE;
+	if (weights_floor_bytes(b, r->model) > b->budget) {
+		c->est.model = r->model;
+		c->est.now.placement = PLACE_NONE; /* cannot fit: no estimate needed */
+		return 0;
+	}
+	s = size_of(b, r->catalog_index, err);
+	if (!s)
+		return -1;
 	slots = ollama_parallel(is_embedding(r->model), parallel);
 	estimate_at(b, b->hw, r->model, s, parallel, &c->est);
 	c->per_user_tok_s = batch_per_user_tok_s(&c->est, decoding(b->req->users, slots));
