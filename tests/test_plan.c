@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide/order.h"
 #include "decide/plan.h"
 #include "decide/residency.h"
 #include "estimate/serving.h"
@@ -239,6 +240,63 @@ static void task_names(void)
 	CHECK_INT(PLAN_DEFAULT_TASKS & (1u << PLAN_VISION), 0);
 }
 
+/* The default listing order on hand-made estimates: picks (task order),
+ * usable by capability (score order merged with size), slow, embedding,
+ * no-fit. */
+static void useful_order(void)
+{
+	static struct model m[8];
+	static struct estimate e[8];
+	static struct plan p;
+	static struct score sc[2] = { { 70.0, "https://example.org/a" }, { 60.0, "https://example.org/b" } };
+	static struct score_table t;
+	/* id, params B, tasks, placement, verdict */
+	const struct { const char *id; double b; unsigned tasks; enum placement pl; enum verdict v; } rows[8] = {
+		{ "big-unscored:70b", 70, TASK_CHAT, PLACE_PARTIAL, VERDICT_USABLE },
+		{ "scored-a:14b", 14, TASK_CHAT, PLACE_GPU, VERDICT_FAST },     /* 70.0 */
+		{ "scored-b:32b", 32, TASK_CHAT, PLACE_GPU, VERDICT_FAST },     /* 60.0 */
+		{ "mid-unscored:20b", 20, TASK_CHAT, PLACE_GPU, VERDICT_FAST },
+		{ "slow:8b", 8, TASK_CHAT, PLACE_CPU, VERDICT_SLOW },
+		{ "embed:137m", 0.137, TASK_EMBEDDING, PLACE_GPU, VERDICT_FAST },
+		{ "huge:671b", 671, TASK_CHAT, PLACE_NONE, VERDICT_NO_FIT },
+		{ "picked:7b", 7, TASK_CODE, PLACE_GPU, VERDICT_FAST },
+	};
+	int rank[8];
+
+	memset(&t, 0, sizeof(t));
+	snprintf(t.benchmarks[0].name, SCORES_NAME_MAX, "MMLU-Pro");
+	snprintf(t.benchmarks[0].tasks[0], SCORES_NAME_MAX, "chat");
+	t.benchmarks[0].task_count = t.bench_count = 1;
+	t.models = (struct model_scores[2]){ { 0 } };
+	t.count = 2;
+	for (int i = 0; i < 8; i++) {
+		snprintf(m[i].id, sizeof(m[i].id), "%s", rows[i].id);
+		m[i].params = (int64_t)(rows[i].b * 1e9);
+		m[i].tasks = rows[i].tasks;
+		e[i].model = &m[i];
+		e[i].now.placement = rows[i].pl;
+		e[i].now.verdict = rows[i].v;
+	}
+	t.models[0] = (struct model_scores){ .model = &m[1], .known = { true }, .by_bench = { sc[0] } };
+	t.models[1] = (struct model_scores){ .model = &m[2], .known = { true }, .by_bench = { sc[1] } };
+	memset(&p, 0, sizeof(p));
+	p.pick_count = 1;
+	p.picks[0].pick.model = &m[7];
+	CHECK_INT(useful_ranks(e, 8, &p, &t, rank), 0);
+	CHECK_INT(rank[7], 0);  /* the plan's pick */
+	/* usable: scored a (70.0, 14B) before b (60.0, 32B); the unscored
+	 * 70B and 20B are larger than a, the head of the scored list, so they
+	 * go first: 70B, 20B, a, b */
+	CHECK_INT(rank[0], 1);
+	CHECK_INT(rank[3], 2);
+	CHECK_INT(rank[1], 3);
+	CHECK_INT(rank[2], 4);
+	CHECK_INT(rank[4], 5);  /* slow */
+	CHECK_INT(rank[5], 6);  /* embedding group */
+	CHECK_INT(rank[6], 7);  /* no fit */
+	CHECK_INT(useful_group(&e[5], NULL), GROUP_EMBEDDING);
+}
+
 static void release_data(void)
 {
 	scores_release(&scores);
@@ -248,4 +306,4 @@ static void release_data(void)
 
 TESTS(T(parallel_rules), T(eighty_percent_rule), T(eviction_order), T(swap_evicts_until_it_fits),
       T(default_context), T(kv_grows_with_parallel), T(embedding_keeps_one_slot),
-      T(residents_fit_the_budget), T(batched_decode_formula), T(task_names), T(release_data));
+      T(residents_fit_the_budget), T(batched_decode_formula), T(task_names), T(useful_order), T(release_data));

@@ -32,7 +32,7 @@ static void setup(void)
 
 	if (screen) {
 		tui_close_detail(&t);
-		rows.sort = SORT_FIT;
+		rows.sort = SORT_USEFUL;
 		rows.filter = (struct rows_filter){ 0 };
 		rows_apply(&rows);
 		rows_go(&rows, 0);
@@ -198,10 +198,12 @@ static void help_and_too_small(void)
 static void keys_change_state(void)
 {
 	setup();
+	CHECK_INT(rows.sort, SORT_USEFUL);
+	type("s");
 	CHECK_INT(rows.sort, SORT_FIT);
 	type("s");
 	CHECK_INT(rows.sort, SORT_SPEED);
-	type("ssss");
+	type("sssss");
 	CHECK_INT(rows.sort, SORT_FIT);
 	type("f");
 	CHECK(rows.filter.fits_only);

@@ -40,7 +40,7 @@ _canirun()
 	case $prev in
 	--quant) list=$quants ;;
 	--kv-type) list="f16 q8_0 q4_0" ;;
-	--sort) list="fit speed size params name" ;;
+	--sort) list="useful fit speed size params name" ;;
 	--task) list="chat writing code reasoning embedding vision tools" ;;
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
 	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -40,7 +40,8 @@ static const char *const command_names[] = {
 
 #define LIST_OPTIONS \
 "Listing:\n" \
-"      --sort KEY       fit (default), speed, size, params, name\n" \
+"      --sort KEY       useful (default: plan picks, usable by capability, slow,\n" \
+"                       embedding, no-fit), fit, speed, size, params, name\n" \
 "      --fits           hide models that do not fit\n" \
 "      --task TASK      chat, code, reasoning, embedding, vision, tools\n" \
 "      --min-tps N      hide models slower than N tokens/s\n" \
@@ -176,7 +177,7 @@ static int parse_choice(const char *opt, const char *value,
 static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
 {
 	static const char *const kv_types[] = { "f16", "q8_0", "q4_0", NULL };
-	static const char *const sorts[] = { "fit", "speed", "size", "params", "name", NULL };
+	static const char *const sorts[] = { "useful", "fit", "speed", "size", "params", "name", NULL };
 
 	switch (c) {
 	case OPT_JSON: cli->json = true; return 0;

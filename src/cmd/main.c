@@ -85,10 +85,11 @@ static int load_catalog(struct app *app, struct error *err)
 	return catalog_load(path, &app->catalog, err);
 }
 
-/* Commands that rank models by capability read the published scores. */
+/* Commands that rank models by capability (plan, and the listings' default
+ * order) read the published scores. */
 static bool needs_scores(enum command c)
 {
-	return c == CMD_PLAN;
+	return needs_catalog(c) && c != CMD_SHOW;
 }
 
 static int load_scores(struct app *app, struct error *err)

@@ -256,7 +256,7 @@ static void draw_detail(WINDOW *w, struct tui *t, int lines, int cols)
 static const char *const help_lines[] = {
 	"Up/Down, j/k     move",           "PgUp/PgDn, g/G   page, first, last",
 	"/                search id, name, aliases (Enter keeps, Esc clears)",
-	"s                sort: fit, speed, size, params, name",
+	"s                sort: useful, fit, speed, size, params, name",
 	"f                only models that fit",
 	"t                task: chat, code, reasoning, embedding, vision, tools",
 	"[ ]              the selected model at the previous/next quantization",
