@@ -60,7 +60,9 @@ static void write_header(FILE *out, const struct plan *p, const struct hardware 
 		format_bytes(resident, sizeof(resident), p->resident_bytes));
 	fprintf(out, "%d request%s decode at once per model (OLLAMA_NUM_PARALLEL=%d)", p->decoding,
 		p->decoding == 1 ? "" : "s", p->parallel);
-	if (p->users > p->decoding)
+	if (p->users - p->decoding == 1)
+		fprintf(out, "; the other user's requests queue");
+	else if (p->users > p->decoding)
 		fprintf(out, "; the other %d users' requests queue", p->users - p->decoding);
 	fprintf(out, ".\n\n");
 }
