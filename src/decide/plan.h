@@ -11,7 +11,8 @@
  *
  * plan_build reads estimates only (it never prints); struct plan owns no
  * heap memory and points into the catalogue and score table, which must
- * outlive it.
+ * outlive it, and into itself (models[].est), so it is filled in place and
+ * never copied.
  */
 #ifndef CANIRUN_PLAN_H
 #define CANIRUN_PLAN_H
