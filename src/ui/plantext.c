@@ -170,13 +170,16 @@ static void write_router(FILE *out, const struct plan *p)
 {
 	fprintf(out, "# llama-server router equivalent (llama.cpp router mode; it evicts by count, "
 		"least recently used):\n#   llama-server --models-preset canirun.ini --models-max %d\n"
-		"#   canirun.ini, a section per model (model = the GGUF file):\n", p->max_loaded);
+		"#   canirun.ini, a section per model (model = the GGUF file), alone as\n"
+		"#   llama-server -m FILE -c CTX -np PARALLEL -ngl LAYERS:\n", p->max_loaded);
 	for (int i = 0; i < p->model_count; i++) {
 		const struct plan_model *pm = &p->models[i];
+		int ngl = pm->on_cpu_instance || !p->on_gpus ? 0 : 999;
+		long long ctx = (long long)p->ctx * pm->parallel;
 
-		fprintf(out, "#     [%s]\n#     c = %lld\n#     parallel = %d\n#     n-gpu-layers = %d\n",
-			pm->model->id, (long long)p->ctx * pm->parallel, pm->parallel,
-			pm->on_cpu_instance || !p->on_gpus ? 0 : 999);
+		fprintf(out, "#     [%s]   (-c %lld -np %d -ngl %d)\n#     c = %lld\n#     parallel = %d\n"
+			"#     n-gpu-layers = %d\n", pm->model->id, ctx, pm->parallel, ngl, ctx,
+			pm->parallel, ngl);
 	}
 }
 
