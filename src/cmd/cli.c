@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "decide/plan.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 #include "util/units.h"
 
 static const char *const command_names[] = {

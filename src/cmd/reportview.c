@@ -1,6 +1,5 @@
 #include "cmd/reportview.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,16 +28,14 @@ static int files_named(const struct cli *cli, bool *files, struct error *err)
 }
 
 static int build(const struct app *app, const struct estimate_settings *set,
-		 struct lineup *lineup, struct error *err)
+		 struct lineup *lineup, struct warnings *w, struct error *err)
 {
 	const struct cli *cli = &app->cli;
 	struct lineup_request req = {
 		.names = cli->args, .name_count = cli->arg_count,
 		.quant = cli->quant, .every_quant = cli->all,
 	};
-	struct warnings w = { 0 };
 	bool files;
-	int rc;
 
 	if (files_named(cli, &files, err) < 0)
 		return -1;
@@ -46,10 +43,7 @@ static int build(const struct app *app, const struct estimate_settings *set,
 		return lineup_from_files(&app->hw, set, cli->args, cli->arg_count, lineup, err);
 	if (cli->command != CMD_LOCAL)
 		return lineup_build(&app->hw, &app->catalog, set, &req, lineup, err);
-	rc = lineup_from_local(&app->hw, &app->catalog, set, lineup, &w, err);
-	for (int i = 0; i < w.count; i++)
-		fprintf(stderr, "canirun: warning: %s\n", w.msg[i]);
-	return rc;
+	return lineup_from_local(&app->hw, &app->catalog, set, lineup, w, err);
 }
 
 /* The default order (decide/order.h) needs the plan's picks; at --ctx max
@@ -79,12 +73,13 @@ static int useful_order(const struct app *app, const struct estimate_settings *s
 }
 
 int listing_build(const struct app *app, const struct estimate_settings *set,
-		  struct lineup *lineup, struct rows *rows, struct error *err)
+		  struct lineup *lineup, struct rows *rows, struct warnings *w,
+		  struct error *err)
 {
 	const struct cli *cli = &app->cli;
 
 	memset(rows, 0, sizeof(*rows));
-	if (build(app, set, lineup, err) < 0)
+	if (build(app, set, lineup, w, err) < 0)
 		return -1;
 	if (rows_init(rows, lineup->items, lineup->count) < 0) {
 		lineup_release(lineup);
@@ -107,7 +102,7 @@ int listing_rebuild(const struct app *app, const struct estimate_settings *set,
 {
 	struct lineup next;
 
-	if (build(app, set, &next, err) < 0)
+	if (build(app, set, &next, NULL, err) < 0)
 		return -1;
 	if (rows_set_items(rows, next.items, next.count) < 0) {
 		lineup_release(&next);

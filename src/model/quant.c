@@ -1,5 +1,7 @@
 #include "model/quant.h"
 
+#include "model/arch.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,8 +143,7 @@ bool quant_is_attn_v(const char *name)
 void quant_begin(struct quant_state *qs, const struct quant_model *m,
 		 enum ftype ft, int n_attention_wv, bool tied, bool imatrix)
 {
-	bool llama_like = strcmp(m->arch, "llama") == 0 ||
-			  strcmp(m->arch, "qwen2") == 0;
+	const struct arch_info *arch = arch_find(m->arch);
 
 	memset(qs, 0, sizeof(*qs));
 	qs->m = *m;
@@ -150,9 +151,8 @@ void quant_begin(struct quant_state *qs, const struct quant_model *m,
 	qs->tied = tied;
 	qs->imatrix = imatrix;
 	qs->token_embd_type = -1;
-	/* llama-model.cpp names 80-layer llama and qwen2 models LLM_TYPE_70B */
-	qs->is_70b = llama_like && m->n_layer == 80;
-	qs->is_falcon = strcmp(m->arch, "falcon") == 0;
+	qs->is_70b = arch->quant_70b_at_80_layers && m->n_layer == 80;
+	qs->is_falcon = arch->quant_falcon;
 	qs->n_attention_wv = n_attention_wv;
 }
 
