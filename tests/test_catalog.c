@@ -180,6 +180,7 @@ static size_t append_entry(char *json, size_t size, size_t len,
 		{ "moe", "null" }, { "swa", "null" }, { "mla", "null" },
 		{ "tasks", "[\"chat\"]" }, { "license", "\"mit\"" },
 		{ "source", "\"test\"" },
+		{ "ssm", NULL }, { "published_params", NULL },   /* optional: absent */
 	};
 	const char *sep = "{";
 
@@ -279,6 +280,10 @@ static void broken_catalogues(void)
 		{ "swa", "{\"window\": 4096}", "swa.global_every: missing" },
 		{ "tasks", "[\"dancing\"]", "tasks: unknown task" },
 		{ "aliases", "[\"\"]", "aliases: must not be empty" },
+		{ "ssm", "{\"layers\": \"AR\"}", "ssm: arch has no recurrent layers" },
+		{ "ssm", "3", "ssm: must be an object or null" },
+		{ "published_params", "1000000", "published_params_source: must be given exactly with published_params" },
+		{ "published_params", "0", "published_params: must be between 1 and" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

@@ -52,6 +52,34 @@ static void local_warnings_go_to_the_caller(void)
 	catalog_release(&app.catalog);
 }
 
+/* --task and --sort as typed ("CODE", "Speed": the command line accepts any
+ * case) reach the rows; they used to be dropped silently. */
+static void task_and_sort_names_any_case(void)
+{
+	struct estimate_settings set = { .ctx = 4096, .kv = KV_F16, .threads = 16,
+					 .prompt_tokens = 1024 };
+	struct error err = { "" };
+	struct lineup lineup;
+	struct rows rows;
+	char models[600];
+
+	snprintf(models, sizeof(models), "%s/../data/models.json", test_path("."));
+	CHECK_INT(catalog_load(models, &app.catalog, &err), 0);
+	CHECK_INT(hw_load_profile(test_path("fixtures/profiles/desktop-3090.json"), &app.hw, &err), 0);
+	memset(&app.cli, 0, sizeof(app.cli));
+	app.cli.command = CMD_REPORT;
+	app.cli.task = "CODE";
+	app.cli.sort = "Speed";
+	CHECK_INT(listing_build(&app, &set, &lineup, &rows, NULL, &err), 0);
+	CHECK_INT(rows.sort, SORT_SPEED);
+	CHECK_INT(rows.filter.task, TASK_CODE);
+	CHECK(rows.count > 0 && rows.count < lineup.count);
+	for (int i = 0; i < rows.count; i++)
+		CHECK(rows.items[rows.order[i]].model->tasks & TASK_CODE);
+	listing_release(&lineup, &rows);
+	catalog_release(&app.catalog);
+}
+
 static void warnings_print_lines(void)
 {
 	struct warnings w = { 0 };
@@ -71,4 +99,5 @@ static void warnings_print_lines(void)
 		  "canirun: warning: 3 more warnings not shown\n");
 }
 
-TESTS(T(local_warnings_go_to_the_caller), T(warnings_print_lines));
+TESTS(T(local_warnings_go_to_the_caller), T(task_and_sort_names_any_case),
+      T(warnings_print_lines));

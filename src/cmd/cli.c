@@ -6,6 +6,9 @@
 #include <strings.h>
 
 #include "decide/plan.h"
+#include "estimate/estimate.h"
+#include "model/catalog.h"
+#include "ui/table.h"
 #include "util/numparse.h"
 #include "util/units.h"
 
@@ -157,18 +160,11 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool one_of(const char *value, const char *const *choices)
+/* value, already checked against its enum's one name table (known). */
+static int parse_choice(const char *opt, const char *value, bool known,
+			const char **out, struct error *err)
 {
-	for (; *choices; choices++)
-		if (strcasecmp(value, *choices) == 0)
-			return true;
-	return false;
-}
-
-static int parse_choice(const char *opt, const char *value,
-			const char *const *choices, const char **out, struct error *err)
-{
-	if (!one_of(value, choices))
+	if (!known)
 		return error_set(err, "--%s: unknown value '%s'", opt, value);
 	*out = value;
 	return 0;
@@ -176,8 +172,8 @@ static int parse_choice(const char *opt, const char *value,
 
 static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
 {
-	static const char *const kv_types[] = { "f16", "q8_0", "q4_0", NULL };
-	static const char *const sorts[] = { "useful", "fit", "speed", "size", "params", "name", NULL };
+	enum kv_type kv;
+	enum sort_key sort;
 
 	switch (c) {
 	case OPT_JSON: cli->json = true; return 0;
@@ -193,8 +189,10 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_DATA_DIR: cli->data_dir = arg; return 0;
 	case OPT_SYSROOT: cli->sysroot = arg; return 0;
 	case OPT_PCI_DUMP: cli->pci_dump = arg; return 0;
-	case OPT_KV: return parse_choice("kv-type", arg, kv_types, &cli->kv_type, err);
-	case OPT_SORT: return parse_choice("sort", arg, sorts, &cli->sort, err);
+	case OPT_KV:
+		return parse_choice("kv-type", arg, kv_type_parse(arg, &kv) == 0, &cli->kv_type, err);
+	case OPT_SORT:
+		return parse_choice("sort", arg, sort_key_parse(arg, &sort) == 0, &cli->sort, err);
 	case OPT_TASK: cli->task = arg; return 0;  /* checked once the command is known */
 	case OPT_USERS:
 		if (parse_int(arg, 1, 100000, &cli->users) < 0)
@@ -273,20 +271,15 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 }
 
 /* --task: one listing task, or for plan a list (plan.h checks its names). */
-static int check_task(const struct cli *cli, struct error *err)
+static int check_task(struct cli *cli, struct error *err)
 {
-	static const char *const tasks[] = { "chat", "code", "reasoning", "embedding",
-					     "vision", "tools", NULL };
-
 	unsigned plan_tasks;
 
 	if (!cli->task)
 		return 0;
 	if (cli->command == CMD_PLAN)
 		return plan_tasks_parse(cli->task, &plan_tasks, err);
-	if (!one_of(cli->task, tasks))
-		return error_set(err, "--task: unknown value '%s'", cli->task);
-	return 0;
+	return parse_choice("task", cli->task, model_task_parse(cli->task) != 0, &cli->task, err);
 }
 
 static int check_arguments(struct cli *cli, struct error *err)

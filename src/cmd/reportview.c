@@ -88,7 +88,7 @@ int listing_build(const struct app *app, const struct estimate_settings *set,
 	if (cli->sort)
 		sort_key_parse(cli->sort, &rows->sort); /* cli_parse checked the name */
 	rows->filter.fits_only = cli->fits_only;
-	rows->filter.task = cli->task ? rows_task_parse(cli->task) : 0;
+	rows->filter.task = cli->task ? model_task_parse(cli->task) : 0;
 	rows->filter.min_tok_s = cli->min_tok_per_s;
 	if (useful_order(app, set, lineup, rows, err) < 0) {
 		listing_release(lineup, rows);

@@ -48,12 +48,16 @@ const enum ftype estimate_default_ftypes[] = {
 const int estimate_default_ftype_count =
 	(int)(sizeof(estimate_default_ftypes) / sizeof(estimate_default_ftypes[0]));
 
+/* The one KV type name table: --kv-type is checked with it, JSON and text
+ * print it. */
+static const char *const kv_type_names[] = {
+	[KV_F16] = "f16", [KV_Q8_0] = "q8_0", [KV_Q4_0] = "q4_0",
+};
+
 int kv_type_parse(const char *name, enum kv_type *out)
 {
-	static const char *const names[] = { "f16", "q8_0", "q4_0" };
-
-	for (int i = 0; i < 3; i++)
-		if (strcasecmp(name, names[i]) == 0) {
+	for (int i = 0; i < (int)(sizeof(kv_type_names) / sizeof(kv_type_names[0])); i++)
+		if (strcasecmp(name, kv_type_names[i]) == 0) {
 			*out = (enum kv_type)i;
 			return 0;
 		}
@@ -62,7 +66,7 @@ int kv_type_parse(const char *name, enum kv_type *out)
 
 const char *kv_type_name(enum kv_type kv)
 {
-	return kv == KV_Q8_0 ? "q8_0" : kv == KV_Q4_0 ? "q4_0" : "f16";
+	return kv >= KV_F16 && kv <= KV_Q4_0 ? kv_type_names[kv] : "f16";
 }
 
 const char *placement_name(enum placement p)

@@ -9,7 +9,8 @@
  * qwen3next.cpp (gated delta net) and lfm2.cpp (short convolution); the
  * quantizer's cases from llama-quant.cpp and llama-model.cpp's type names;
  * glm4 (models/glm4.cpp): ffn_up holds gate and up, post-attention and
- * post-FFN norms.
+ * post-FFN norms; gemma-embedding (models/gemma-embedding.cpp): the gemma3
+ * layout, bidirectional.
  */
 #include "model/arch.h"
 
@@ -26,6 +27,7 @@ static const struct arch_info arch_table[] = {
 	{ "gemma", ARCH_SPM_VOCAB, RECURRENT_NONE, 0, false, false },
 	{ "gemma2", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 2, false, false },
 	{ "gemma3", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 6, false, false },
+	{ "gemma-embedding", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 6, false, false },
 	{ "gpt-oss", ARCH_ATTN_BIAS | ARCH_OPENAI_MOE, RECURRENT_NONE, 2, false, false },
 	{ "qwen2moe", ARCH_SHEXP_GATE, RECURRENT_NONE, 0, false, false },
 	{ "bert", ARCH_ENCODER | ARCH_POS_EMBD | ARCH_NORM_BIAS | ARCH_ATTN_BIAS |

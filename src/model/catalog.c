@@ -140,6 +140,14 @@ const char *model_task_name(unsigned task)
 	return NULL;
 }
 
+unsigned model_task_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(task_names) / sizeof(task_names[0]); i++)
+		if (strcasecmp(name, task_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
 static int get_tasks(const struct entry_ctx *c, const cJSON *obj,
 		     unsigned *out)
 {
@@ -150,16 +158,12 @@ static int get_tasks(const struct entry_ctx *c, const cJSON *obj,
 		return entry_error(c, "tasks", "must be an array of task names");
 	*out = 0;
 	cJSON_ArrayForEach(v, arr) {
-		size_t i, n = sizeof(task_names) / sizeof(task_names[0]);
+		unsigned bit = cJSON_IsString(v) ? model_task_parse(v->valuestring) : 0;
 
-		for (i = 0; i < n; i++)
-			if (cJSON_IsString(v) &&
-			    strcmp(v->valuestring, task_names[i]) == 0)
-				break;
-		if (i == n)
+		if (!bit)
 			return entry_error(c, "tasks", "unknown task (chat, code, "
 					   "reasoning, vision, tools, embedding)");
-		*out |= 1u << i;
+		*out |= bit;
 	}
 	return 0;
 }

@@ -44,6 +44,9 @@ enum model_task {
 
 /* "chat", "code", ...; NULL for a value that is not one task bit. */
 const char *model_task_name(unsigned task);
+/* The task bit for a name (case-insensitive), or 0 when it names none. The
+ * one task name table: the catalogue, --task and the JSON all use it. */
+unsigned model_task_parse(const char *name);
 
 enum ffn_kind {
 	FFN_GATED = 0,  /* gate, up, down: SwiGLU/GeGLU ("swiglu", "geglu") */

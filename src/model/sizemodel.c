@@ -477,8 +477,9 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		opt = &defaults;
 	l.tied = m->tied_embeddings && !opt->untied_output;
 	memset(out, 0, sizeof(*out));
-	if (!ftype_name(ft))
-		return error_set(err, "%s: file type %d: unknown", m->id, (int)ft);
+	if (!ftype_is_sized(ft))
+		return error_set(err, "%s: file type %s: not one the quantizer rules size",
+				 m->id, ftype_name(ft) ? ftype_name(ft) : "unknown");
 	if (check_shape(m, err) < 0)
 		return -1;
 	out->ftype = ft;
