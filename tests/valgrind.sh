@@ -40,10 +40,13 @@ check 0 report --json --all --hw $fx/profiles/cpu-16core.json --task code
 check 0 show llama3.1:70b --hw $p
 check 0 show deepseek-r1:671b --json --hw $p --gpu "8x H100 SXM"
 check 0 gguf $fx/gguf-seeds/llama-v3.gguf --hw $p
-check 1 gguf $fx/gguf-broken/bad-magic.gguf
+check 1 gguf $fx/gguf-broken/bad-magic.gguf --hw $p  # --hw: no CPU bench under valgrind
 check 0 plan --hw $p --users 10
 check 0 plan --json --hw $fx/profiles/cpu-16core.json --ram 1G --task code,embedding
 check 2 plan --task poetry
 check 1 show nosuchmodel:7b --hw $p
+check 0 show gpt-oss:120b --hw $p --cpu "Ryzen 9 7950X" --ram 64G --disk nvme
+check 0 report --json --hw $p --cpu-only --ram-gbps 70 --ram 64G llama3.1:8b
+check 1 hw --hw $p --cpu "Ryzen 9"
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -30,7 +30,8 @@ _canirun()
 
 	local commands="report show hw bench gguf local plan"
 	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all --users
-		--gpu --cpu-only --ram --vram --threads --hw --sysroot --pci-dump --json
+		--gpu --cpu-only --ram --vram --cpu --ram-gbps --ram-speed --ram-channels --disk
+		--threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --help --version"
 	local quants="Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q5_1 Q4_K_M Q4_K_S Q4_0 Q4_1 IQ4_XS
 		IQ4_NL Q3_K_L Q3_K_M Q3_K_S IQ3_M IQ3_S IQ3_XS IQ3_XXS Q2_K Q2_K_S IQ2_M
@@ -45,7 +46,9 @@ _canirun()
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
 	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--data-dir|--sysroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--gpu|--ram|--vram|--threads|--prompt|--min-tps|--users) COMPREPLY=(); return ;;
+	--disk) list="nvme ssd hdd" ;;
+	--gpu|--cpu|--ram|--vram|--ram-gbps|--ram-speed|--ram-channels|--threads|--prompt|--min-tps|--users)
+		COMPREPLY=(); return ;;
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in
