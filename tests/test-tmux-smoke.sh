@@ -68,7 +68,7 @@ t send-keys -t smoke / q w e n
 step search_typed wait_for "/qwen_"
 t send-keys -t smoke Enter
 step search_kept wait_for "| search qwen"
-step search_rows wait_for "qwen2.5-coder:0.5b"
+step search_rows wait_for "qwen2.5-coder:32b"
 t resize-window -t smoke -x 60 -y 20
 step resized_narrow wait_for "GPU0 GeForce RTX 3090 24.0 GiB/24.0 GiB free, RAM 58.0 GiB/~"
 t resize-window -t smoke -x 20 -y 5
@@ -77,6 +77,10 @@ t resize-window -t smoke -x 100 -y 30
 step recovered wait_for "| search qwen"
 t send-keys -t smoke +
 step context_doubled wait_for "context 8192 tokens"
+t send-keys -t smoke p
+step plan_pane wait_for "decoding at once, context 8192"
+t send-keys -t smoke p
+step plan_closed wait_for "Enter details  p plan"
 t send-keys -t smoke q
 step quit wait_for "canirun-exited-0"
 

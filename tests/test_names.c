@@ -88,11 +88,11 @@ static void kv_types(void)
 
 static void sort_keys(void)
 {
-	const char *const names[] = { "fit", "speed", "size", "params", "name" };
+	const char *const names[] = { "useful", "fit", "speed", "size", "params", "name" };
 	enum sort_key k;
 
-	CHECK_INT(SORT_COUNT, 5);
-	for (int i = 0; i < 5; i++) {
+	CHECK_INT(SORT_COUNT, 6);
+	for (int i = 0; i < 6; i++) {
 		CHECK_INT(sort_key_parse(names[i], &k), 0);
 		CHECK_STR(sort_key_name(k), names[i]);
 	}

@@ -73,8 +73,10 @@ static void report_table_on_desktop(void)
 	CHECK_CONTAINS(out, "MODEL");
 	CHECK_CONTAINS(out, "TTFT");
 	CHECK_CONTAINS(out, "LOAD");
-	CHECK(strstr(out, "llama3.1:8b") < strstr(out, "qwen2.5-coder:32b"));
-	CHECK(strstr(out, "qwen2.5-coder:32b") < strstr(out, "llama3.1:405b"));
+	/* most useful first: plan picks in task order (code, then tools), no-fit last */
+	CHECK_CONTAINS(out, "sorted by useful");
+	CHECK(strstr(out, "qwen2.5-coder:32b") < strstr(out, "llama3.1:8b"));
+	CHECK(strstr(out, "llama3.1:8b") < strstr(out, "llama3.1:405b"));
 	CHECK_CONTAINS(strstr(out, "llama3.1:405b"), "none");
 	CHECK_CONTAINS(strstr(out, "llama3.1:405b"), "no-fit");
 	CHECK(strchr(out, '\033') == NULL);     /* piped: no escapes */

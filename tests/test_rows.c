@@ -96,7 +96,16 @@ static void other_sort_keys(void)
 	CHECK_STR(id_at(&r, 0), "llama3.1:8b");
 	CHECK_STR(id_at(&r, 2), "qwen2.5-coder:32b");
 	CHECK_INT(sort_key_parse("fast", &k), -1);
-	CHECK_INT(rows_next_sort(SORT_NAME), SORT_FIT);
+	CHECK_INT(rows_next_sort(SORT_NAME), SORT_USEFUL);
+	CHECK_INT(rows_next_sort(SORT_USEFUL), SORT_FIT);
+	CHECK_STR(sort_key_name(SORT_USEFUL), "useful");
+	/* useful: the ranks given, else the fit order */
+	r.sort = SORT_USEFUL;
+	CHECK_INT(rows_set_rank(&r, (const int[]){ 4, 3, 2, 1, 0 }), 0);
+	CHECK_STR(id_at(&r, 0), "mistral:7b");
+	CHECK_STR(id_at(&r, 4), "llama3.1:8b");
+	CHECK_INT(rows_set_rank(&r, NULL), 0);
+	CHECK_STR(id_at(&r, 0), "llama3.1:8b");
 	CHECK_STR(sort_key_name(SORT_PARAMS), "params");
 	rows_release(&r);
 }

@@ -245,6 +245,14 @@ static void gguf_and_local_outputs(void)
 }
 
 /* `canirun` with no command, stdout a pipe: the report. */
+static void plan_outputs(void)
+{
+	output_valid((const char *[]){ "plan", "--json", "--hw", profile, "--users", "10", NULL }, NULL);
+	output_valid((const char *[]){ "plan", "--json", "--hw", cpu_profile, "--ram", "1G", NULL }, NULL);
+	output_valid((const char *[]){ "plan", "--json", "--hw", profile, "--gpu", "RTX 3090",
+				       "--task", "code,embedding,vision", NULL }, NULL);
+}
+
 static void default_command_piped(void)
 {
 	output_valid((const char *[]){ "--json", "--hw", profile, "llama3.1:8b", NULL }, NULL);
@@ -317,5 +325,5 @@ static void enums_hold_every_name(void)
 
 TESTS(T(checker_types_and_unions), T(checker_objects), T(checker_values_items_refs),
       T(checker_refuses_what_it_cannot_check), T(checker_names_the_path),
-      T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs),
+      T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs), T(plan_outputs),
       T(default_command_piped), T(bench_document_valid), T(enums_hold_every_name));

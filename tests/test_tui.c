@@ -13,6 +13,7 @@
 #include "hw/hwjson.h"
 #include "estimate/estimate.h"
 #include "testlib.h"
+#include "decide/plan.h"
 #include "ui/screen.h"
 #include "util/units.h"
 
@@ -166,7 +167,7 @@ static void setup(void)
 
 	if (screen) {
 		tui_close_detail(&t);
-		rows.sort = SORT_FIT;
+		rows.sort = SORT_USEFUL;
 		rows.filter = (struct rows_filter){ 0 };
 		rows_apply(&rows);
 		rows_go(&rows, 0);
@@ -328,10 +329,12 @@ static void help_and_too_small(void)
 static void keys_change_state(void)
 {
 	setup();
+	CHECK_INT(rows.sort, SORT_USEFUL);
+	type("s");
 	CHECK_INT(rows.sort, SORT_FIT);
 	type("s");
 	CHECK_INT(rows.sort, SORT_SPEED);
-	type("ssss");
+	type("sssss");
 	CHECK_INT(rows.sort, SORT_FIT);
 	type("f");
 	CHECK(rows.filter.fits_only);
@@ -360,5 +363,26 @@ static void keys_change_state(void)
 	tui_key(&t, 27, 24);
 }
 
+/* 'p' asks for the plan; the pane shows the budget bar split by resident
+ * model and the plan text; 'p' again closes it. No scores: every pick by
+ * the rule. */
+static void plan_pane_80x24(void)
+{
+	static struct plan plan;
+	struct score_table none = { 0 };
+	struct plan_request req = { .users = 4 };
+	struct error err = { "" };
+
+	setup();
+	CHECK_INT(tui_key(&t, 'p', 24), TUI_OPEN_PLAN);
+	CHECK_INT(plan_build(&hw, &cat, &none, &req, &set, &plan, &err), 0);
+	CHECK_INT(tui_open_plan(&t, &plan), 0);
+	CHECK_INT(t.mode, TUI_PLAN);
+	check_screen(24, 80, "plan-80x24.txt");
+	CHECK_INT(tui_key(&t, 'p', 24), TUI_NONE);
+	CHECK_INT(t.mode, TUI_TABLE);
+	CHECK(t.plan == NULL);
+}
+
 TESTS(T(table_80x24), T(search_and_move_120x40), T(detail_pane_80x24), T(help_and_too_small),
-      T(keys_change_state));
+      T(keys_change_state), T(plan_pane_80x24));

@@ -44,6 +44,9 @@ check 0 show llama3.1:70b --hw $p
 check 0 show deepseek-r1:671b --json --hw $p --gpu "8x H100 SXM"
 check 0 gguf $fx/gguf-seeds/llama-v3.gguf --hw $p
 check 1 gguf $fx/gguf-broken/bad-magic.gguf --hw $p  # --hw: no CPU bench under valgrind
+check 0 plan --hw $p --users 10
+check 0 plan --json --hw $fx/profiles/cpu-16core.json --ram 1G --task code,embedding
+check 2 plan --task poetry
 check 1 show nosuchmodel:7b --hw $p
 check 0 report --hw $p qwen2.5 llama3.1:8b-instruct-q8_0 hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M
 check 0 hw --gpu "M1 Max 64GB"

@@ -31,8 +31,8 @@ _canirun()
 	local -a words
 	read -r -a words <<<"$before"
 
-	local commands="report show hw bench gguf local add calibrate"
-	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all
+	local commands="report show hw bench gguf local add calibrate plan"
+	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all --users
 		--gpu --cpu-only --ram --vram --cpu --ram-gbps --ram-speed --ram-channels --disk
 		--threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --id --help --version"
@@ -46,18 +46,18 @@ _canirun()
 	--kv-type) list="f16 q8_0 q4_0" ;;
 	--runtime) list="ollama llama.cpp" ;;
 	--flash-attn) list="on off" ;;
-	--sort) list="fit speed size params name" ;;
-	--task) list="chat code reasoning embedding vision tools" ;;
+	--sort) list="useful fit speed size params name" ;;
+	--task) list="chat writing code reasoning embedding vision tools" ;;
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
 	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--data-dir|--sysroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--disk) list="nvme ssd hdd" ;;
-	--gpu|--cpu|--ram|--vram|--ram-gbps|--ram-speed|--ram-channels|--threads|--prompt|--min-tps|--id)
+	--gpu|--cpu|--ram|--vram|--ram-gbps|--ram-speed|--ram-channels|--threads|--prompt|--min-tps|--id|--users)
 		COMPREPLY=(); return ;;
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in
-			report|show|hw|bench|gguf|local|add) command=$w; break ;;
+			report|show|hw|bench|gguf|local|add|plan) command=$w; break ;;
 			esac
 		done
 		if [[ $cur == -* ]]; then
@@ -65,7 +65,7 @@ _canirun()
 		else
 			case $command in
 			gguf|add) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-			hw|bench|local) COMPREPLY=(); return ;;
+			hw|bench|local|plan) COMPREPLY=(); return ;;
 			'') list="$commands $(_canirun_models)" ;;
 			*) list=$(_canirun_models) ;;
 			esac

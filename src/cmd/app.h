@@ -8,6 +8,7 @@
 #include <limits.h>
 
 #include "model/catalog.h"
+#include "model/scores.h"
 #include "cmd/cli.h"
 #include "util/errors.h"
 #include "bench/bench.h"
@@ -23,6 +24,7 @@ struct app {
 	struct gpu_table gpu_table;
 	struct cpu_table cpu_table;   /* loaded only for --cpu */
 	struct catalog catalog;
+	struct score_table scores;      /* loaded for the commands that rank models */
 	struct hardware hw;
 	struct estimate_settings settings;
 };
@@ -41,6 +43,7 @@ int cmd_calibrate(struct app *app, struct error *err);
  * cache directory. */
 void bench_cache_location(const struct app *app, char *path, size_t path_size,
 			  char *key, size_t key_size);
+int cmd_plan(struct app *app, struct error *err);
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
  * they are unknown: from the bench cache, else (when may_run) by a quick

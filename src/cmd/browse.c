@@ -146,9 +146,25 @@ static void open_detail(struct app *app, struct tui *t, const struct estimate_se
 	}
 }
 
+/* The plan at the browser's settings (its context), for the plan pane. */
+static void open_plan(struct app *app, struct tui *t, const struct estimate_settings *set,
+		      struct plan *plan)
+{
+	struct plan_request req = { .users = app->cli.users, .quant = app->cli.quant };
+	struct error err = { "" };
+
+	if (set->ctx <= 0)
+		snprintf(t->message, sizeof(t->message), "plan: --ctx max differs per model; give a count");
+	else if (plan_build(&app->hw, &app->catalog, &app->scores, &req, set, plan, &err) < 0)
+		snprintf(t->message, sizeof(t->message), "plan: %s", err.msg);
+	else if (tui_open_plan(t, plan) < 0)
+		snprintf(t->message, sizeof(t->message), "out of memory");
+}
+
 static void run(struct app *app, struct tui *t, struct estimate_settings *set,
 		struct lineup *lineup)
 {
+	static struct plan plan;
 	struct lineup quants = { 0 };
 
 	for (;;) {
@@ -164,6 +180,8 @@ static void run(struct app *app, struct tui *t, struct estimate_settings *set,
 			requant(app, t, set, lineup, a == TUI_QUANT_PREV ? -1 : 1);
 		else if (a == TUI_CTX_UP || a == TUI_CTX_DOWN)
 			change_context(app, t, set, lineup, a == TUI_CTX_UP);
+		if (a == TUI_OPEN_PLAN || (t->mode == TUI_PLAN && (a == TUI_CTX_UP || a == TUI_CTX_DOWN)))
+			open_plan(app, t, set, &plan);
 		/* the pane explains what is selected now, at the current width */
 		if (a == TUI_OPEN_DETAIL || (t->mode == TUI_DETAIL && (a != TUI_NONE || key == KEY_RESIZE)))
 			open_detail(app, t, set, &quants);

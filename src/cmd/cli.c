@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decide/plan.h"
 #include "estimate/estimate.h"
 #include "model/catalog.h"
 #include "ui/table.h"
@@ -14,7 +15,7 @@
 static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
-	[CMD_LOCAL] = "local", [CMD_ADD] = "add", [CMD_CALIBRATE] = "calibrate",
+	[CMD_LOCAL] = "local", [CMD_ADD] = "add", [CMD_CALIBRATE] = "calibrate", [CMD_PLAN] = "plan",
 };
 
 #define COMMON_OPTIONS \
@@ -50,7 +51,8 @@ static const char *const command_names[] = {
 
 #define LIST_OPTIONS \
 "Listing:\n" \
-"      --sort KEY       fit (default), speed, size, params, name\n" \
+"      --sort KEY       useful (default: plan picks, usable by capability, slow,\n" \
+"                       embedding, no-fit), fit, speed, size, params, name\n" \
 "      --fits           hide models that do not fit\n" \
 "      --task TASK      chat, code, reasoning, embedding, vision, tools\n" \
 "      --min-tps N      hide models slower than N tokens/s\n" \
@@ -68,7 +70,8 @@ static const char usage_overview[] =
 "  gguf FILE...   estimates for local GGUF files, read from their headers\n"
 "  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n"
 "  add FILE       add a model the catalogue lacks, from a GGUF file or a config.json\n"
-"  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n\n"
+"  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n"
+"  plan           the stack to serve here, task by task: picks, residency, settings\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -123,6 +126,15 @@ static const char usage_calibrate[] =
 "device, weight type and threads with the bench cache: later estimates of that\n"
 "kind say \"source\": \"calibrated\". Runs that do not name their file (markdown,\n"
 "Ollama) are taken as runs of the MODEL.gguf given.\n\n" COMMON_OPTIONS;
+static const char usage_plan[] =
+"Usage: canirun plan [--task T,...] [--users N] [--ctx N] [OPTIONS]\n"
+"What this machine should serve: for each task the most capable model that runs\n"
+"at reading speed for every user, which picks stay loaded together and which swap\n"
+"in (and how long that takes), and the Ollama and llama-server settings.\n\n"
+"      --task T,...     chat, writing, code, reasoning, tools, embedding, vision\n"
+"                       (default: all but vision)\n"
+"      --users N        people served at once (default 1)\n"
+ESTIMATE_OPTIONS COMMON_OPTIONS;
 
 const char *cli_usage(enum command command)
 {
@@ -131,7 +143,7 @@ const char *cli_usage(enum command command)
 		[CMD_SHOW] = usage_show,        [CMD_HW] = usage_hw,
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
 		[CMD_LOCAL] = usage_local,      [CMD_ADD] = usage_add,
-		[CMD_CALIBRATE] = usage_calibrate,
+		[CMD_CALIBRATE] = usage_calibrate, [CMD_PLAN] = usage_plan,
 	};
 	return texts[command];
 }
@@ -146,7 +158,7 @@ enum {
 	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
 	OPT_PROMPT, OPT_ID, OPT_CPU, OPT_RAM_GBPS, OPT_RAM_SPEED, OPT_RAM_CHANNELS, OPT_DISK,
-	OPT_RUNTIME, OPT_FLASH_ATTN,
+	OPT_RUNTIME, OPT_FLASH_ATTN, OPT_USERS,
 };
 
 static const struct option long_options[] = {
@@ -174,6 +186,7 @@ static const struct option long_options[] = {
 	{ "min-tps", required_argument, NULL, OPT_MIN_TPS },
 	{ "prompt", required_argument, NULL, OPT_PROMPT },
 	{ "id", required_argument, NULL, OPT_ID },
+	{ "users", required_argument, NULL, OPT_USERS },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "ram-gbps", required_argument, NULL, OPT_RAM_GBPS },
 	{ "ram-speed", required_argument, NULL, OPT_RAM_SPEED },
@@ -260,13 +273,16 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 		return parse_choice("kv-type", arg, kv_type_parse(arg, &kv) == 0, &cli->kv_type, err);
 	case OPT_SORT:
 		return parse_choice("sort", arg, sort_key_parse(arg, &sort) == 0, &cli->sort, err);
-	case OPT_TASK:
-		return parse_choice("task", arg, model_task_parse(arg) != 0, &cli->task, err);
+	case OPT_TASK: cli->task = arg; return 0;  /* checked once the command is known */
 	case OPT_RUNTIME:
 		return parse_choice("runtime", arg, runtime_parse(arg, &runtime) == 0, &cli->runtime, err);
 	case OPT_FLASH_ATTN:
 		return parse_choice("flash-attn", arg, strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0,
 				    &cli->flash_attn, err);
+	case OPT_USERS:
+		if (parse_int(arg, 1, 100000, &cli->users) < 0)
+			return error_set(err, "--users: '%s': give a number of people from 1 to 100000", arg);
+		return 0;
 	case OPT_CTX:
 		if (strcasecmp(arg, "max") == 0) {
 			cli->ctx = CLI_CTX_MAX;
@@ -319,6 +335,7 @@ static void set_defaults(struct cli *cli)
 	cli->ctx = CLI_CTX_RUNTIME;
 	cli->runtime = "ollama";
 	cli->prompt_tokens = 1024;
+	cli->users = 1;
 	cli->kv_type = "f16";
 	cli->color = !(no_color && *no_color);
 	cli->data_dir = getenv("CANIRUN_DATA_DIR");
@@ -333,7 +350,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_CALIBRATE; c++)
+		for (int c = CMD_REPORT; c <= CMD_PLAN; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -348,10 +365,24 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	return 0;
 }
 
+/* --task: one listing task, or for plan a list (plan.h checks its names). */
+static int check_task(struct cli *cli, struct error *err)
+{
+	unsigned plan_tasks;
+
+	if (!cli->task)
+		return 0;
+	if (cli->command == CMD_PLAN)
+		return plan_tasks_parse(cli->task, &plan_tasks, err);
+	return parse_choice("task", cli->task, model_task_parse(cli->task) != 0, &cli->task, err);
+}
+
 static int check_arguments(struct cli *cli, struct error *err)
 {
 	if (cli->help || cli->version)
 		return 0;
+	if (check_task(cli, err) < 0)
+		return -1;
 	if (cli->command == CMD_SHOW && cli->arg_count != 1)
 		return error_set(err, "show: name exactly one MODEL (see 'canirun show --help')");
 	if (cli->command == CMD_GGUF && cli->arg_count == 0)
@@ -363,7 +394,7 @@ static int check_arguments(struct cli *cli, struct error *err)
 	if (cli->command == CMD_CALIBRATE && cli->arg_count == 0)
 		return error_set(err, "calibrate: name at least one llama-bench or Ollama output FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
-	     cli->command == CMD_LOCAL) && cli->arg_count > 0)
+	     cli->command == CMD_LOCAL || cli->command == CMD_PLAN) && cli->arg_count > 0)
 		return error_set(err, "%s: unexpected argument '%s'",
 				 command_names[cli->command], cli->args[0]);
 	if (cli->hw_file && (cli->sysroot || cli->pci_dump))

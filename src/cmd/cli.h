@@ -12,7 +12,7 @@
 
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
-	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_ADD, CMD_CALIBRATE,
+	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_ADD, CMD_CALIBRATE, CMD_PLAN,
 };
 
 #define CANIRUN_VERSION "0.1.0"
@@ -32,7 +32,8 @@ struct cli {
 	const char *runtime;     /* "ollama" (default), "llama.cpp" */
 	const char *flash_attn;  /* "on", "off"; NULL: the runtime's rule */
 	const char *sort;        /* NULL: default order */
-	const char *task;        /* NULL: every task */
+	const char *task;        /* NULL: every task; plan: a comma-separated list */
+	int users;               /* plan --users: people served at once */
 	const char *hw_file, *data_dir, *sysroot, *pci_dump;
 	const char *id;          /* add --id: the new entry's id; NULL: from the file */
 	struct whatif whatif;

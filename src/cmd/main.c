@@ -123,6 +123,21 @@ static int load_catalog(struct app *app, struct error *err)
 	return catalog_load_latest(path, &app->catalog, err);
 }
 
+/* Commands that rank models by capability (plan, and the listings' default
+ * order) read the published scores. */
+static bool needs_scores(enum command c)
+{
+	return needs_catalog(c) && c != CMD_SHOW;
+}
+
+static int load_scores(struct app *app, struct error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/scores.json", app->data_dir);
+	return scores_load(path, &app->catalog, &app->scores, err);
+}
+
 static void make_settings(struct app *app)
 {
 	struct estimate_settings *set = &app->settings;
@@ -191,6 +206,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_add(app, err);
 	case CMD_CALIBRATE:
 		return cmd_calibrate(app, err);
+	case CMD_PLAN:
+		return cmd_plan(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);
@@ -220,6 +237,7 @@ int main(int argc, char **argv)
 	resolve_data_dir(app.cli.data_dir, app.data_dir, sizeof(app.data_dir));
 	rc = load_gpu_table(&app, &err) < 0 || load_cpu_table(&app, &err) < 0 ||
 	     (needs_catalog(app.cli.command) && load_catalog(&app, &err) < 0) ||
+	     (needs_scores(app.cli.command) && load_scores(&app, &err) < 0) ||
 	     build_hardware(&app, &err) < 0 ? -1 : 0;
 	make_settings(&app);
 	if (rc == 0 && app.cli.command != CMD_BENCH && app.cli.command != CMD_ADD)
@@ -232,6 +250,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "canirun: %s\n", err.msg);
 	gpu_table_release(&app.gpu_table);
+	scores_release(&app.scores);
 	cpu_table_release(&app.cpu_table);
 	catalog_release(&app.catalog);
 	size_model_cache_release();

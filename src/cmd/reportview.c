@@ -1,6 +1,10 @@
 #include "cmd/reportview.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "decide/order.h"
+#include "decide/plan.h"
 
 static bool is_gguf_path(const char *arg)
 {
@@ -42,6 +46,32 @@ static int build(const struct app *app, const struct estimate_settings *set,
 	return lineup_from_local(&app->hw, &app->catalog, set, lineup, w, err);
 }
 
+/* The default order (decide/order.h) needs the plan's picks; at --ctx max
+ * there is no single context to plan at, and rows keep the fit order. */
+static int useful_order(const struct app *app, const struct estimate_settings *set,
+			const struct lineup *lineup, struct rows *rows, struct error *err)
+{
+	struct plan_request req = { .users = app->cli.users, .quant = app->cli.quant };
+	struct plan *plan;
+	int *rank;
+	int rc = 0;
+
+	if (set->ctx <= 0)
+		return rows_set_rank(rows, NULL);
+	plan = malloc(sizeof(*plan));
+	rank = malloc(((size_t)lineup->count + 1) * sizeof(*rank));
+	if (!plan || !rank)
+		rc = error_set(err, "out of memory");
+	else if (plan_build(&app->hw, &app->catalog, &app->scores, &req, set, plan, err) < 0)
+		rc = -1;
+	else if (useful_ranks(lineup->items, lineup->count, plan, &app->scores, rank) < 0 ||
+		 rows_set_rank(rows, rank) < 0)
+		rc = error_set(err, "out of memory");
+	free(plan);
+	free(rank);
+	return rc;
+}
+
 int listing_build(const struct app *app, const struct estimate_settings *set,
 		  struct lineup *lineup, struct rows *rows, struct warnings *w,
 		  struct error *err)
@@ -60,7 +90,10 @@ int listing_build(const struct app *app, const struct estimate_settings *set,
 	rows->filter.fits_only = cli->fits_only;
 	rows->filter.task = cli->task ? model_task_parse(cli->task) : 0;
 	rows->filter.min_tok_s = cli->min_tok_per_s;
-	rows_apply(rows);
+	if (useful_order(app, set, lineup, rows, err) < 0) {
+		listing_release(lineup, rows);
+		return -1;
+	}
 	return 0;
 }
 
@@ -77,7 +110,7 @@ int listing_rebuild(const struct app *app, const struct estimate_settings *set,
 	}
 	lineup_release(lineup);
 	*lineup = next;
-	return 0;
+	return useful_order(app, set, lineup, rows, err);
 }
 
 void listing_release(struct lineup *lineup, struct rows *rows)

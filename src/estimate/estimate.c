@@ -377,6 +377,21 @@ static void make_budgets(const struct hardware *hw, bool now, struct budgets *b)
 		b->ram = hw->ram.total_bytes >= 0 ? hw->ram.total_bytes - OS_RESERVE_BYTES : -1;
 }
 
+int64_t estimate_memory_budget(const struct hardware *hw, bool *on_gpus)
+{
+	struct budgets b;
+	int64_t sum = 0;
+
+	make_budgets(hw, true, &b);
+	*on_gpus = false;
+	for (int i = 0; i < b.gpu_count; i++)
+		if (b.gpu[i] > 0) {
+			sum += b.gpu[i];
+			*on_gpus = true;
+		}
+	return *on_gpus ? sum : b.ram;
+}
+
 struct placer {
 	const struct model *m;
 	const struct size_model *s;
@@ -1008,6 +1023,9 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) *
 						 attention_layers(p->m, p->s->n_layers) *
 						 kv_elem_bytes(p->set->kv));
+	e->kv_read_bytes = 0;
+	for (int i = 0; i < p->s->n_layers; i++)
+		e->kv_read_bytes += layer_kv_bytes(p->m, i, p->read_ctx, p->set->kv, false);
 	e->compute_bytes = compute_bytes_for(p->m, &p->compute, true);
 	e->overhead_bytes = PROCESS_BYTES;
 	e->total_bytes = e->weights_bytes + e->kv_bytes + e->compute_bytes + e->overhead_bytes;

@@ -131,6 +131,7 @@ struct estimate {
 	const char *ctx_why;            /* why that context (static text) */
 	bool flash_attn;                /* assumed on */
 	const char *flash_attn_why;     /* why (static text) */
+	int64_t kv_read_bytes;          /* KV one generated token reads at the prompt's context */
 	struct fit now;                 /* with free VRAM and MemAvailable */
 	struct fit idle;                /* with total VRAM and RAM less an OS reserve */
 	double load_cold_s, load_warm_s;/* for the `now` placement (idle if none); < 0 unknown */
@@ -145,6 +146,12 @@ struct estimate {
 void estimate_model(const struct hardware *hw, const struct model *m,
 		    const struct size_model *s, const struct estimate_settings *set,
 		    struct estimate *out);
+
+/* Bytes a model may use to run entirely on the GPUs now (their free
+ * memory less Ollama's reserve, summed), or in RAM (MemAvailable, else the
+ * total less an OS reserve) when there are none; *on_gpus says which. The
+ * same budgets the `now` placement fills; < 0 unknown. */
+int64_t estimate_memory_budget(const struct hardware *hw, bool *on_gpus);
 
 /* The context a setting means for m on hw: ctx; the trained context for
  * 0 ("--ctx max"); for ESTIMATE_CTX_RUNTIME the runtime's default: Ollama

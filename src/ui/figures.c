@@ -179,7 +179,15 @@ const char *cell_text(const struct estimate *e, enum column c, char *buf, size_t
 	case COL_FILE: return format_bytes(buf, size, e->file_bytes);
 	case COL_MEMORY: return memory_text(f, buf, size);
 	case COL_PLACE: return cell_placement(e, f, buf, size);
-	case COL_DECODE: return decode_text(f, buf, size);
+	case COL_DECODE:
+		/* an embedding model's throughput is prompt tokens it reads */
+		if ((e->model->tasks & TASK_EMBEDDING) && !none && f->prefill_tok_s >= 0) {
+			char n[24];
+
+			snprintf(buf, size, "%s prompt", cell_tok_s(f->prefill_tok_s, n, sizeof(n)));
+			return buf;
+		}
+		return decode_text(f, buf, size);
 	case COL_TTFT: return none ? dash(buf, size) : cell_seconds(f->ttft_s, buf, size);
 	case COL_LOAD: return none ? dash(buf, size) : cell_seconds(e->load_cold_s, buf, size);
 	case COL_VERDICT: snprintf(buf, size, "%s", verdict_name(f->verdict)); return buf;

@@ -7,6 +7,7 @@
 
 #include "ui/figures.h"
 #include "ui/explain.h"
+#include "ui/plantext.h"
 #include "model/quant.h"
 #include "util/units.h"
 
@@ -131,9 +132,11 @@ static void draw_status(WINDOW *w, struct tui *t, int lines, int cols)
 		snprintf(text, sizeof(text), "%s", t->message);
 	else if (t->mode == TUI_DETAIL)
 		snprintf(text, sizeof(text), "Up/Down PgUp/PgDn scroll  [ ] quant  Esc close  q quit");
+	else if (t->mode == TUI_PLAN)
+		snprintf(text, sizeof(text), "Up/Down PgUp/PgDn scroll  p or Esc close  q quit");
 	else
 		snprintf(text, sizeof(text), "q quit  / search  s sort  f fits  t task  [ ] quant"
-			 "  + - context  Enter details  ? help");
+			 "  + - context  Enter details  p plan  ? help");
 	wattron(w, A_REVERSE);
 	mvwhline(w, lines - 1, 0, ' ', cols);
 	put_text(w, lines - 1, 0, cols, text);
@@ -218,6 +221,47 @@ static void draw_memory_bar(WINDOW *w, const struct tui *t, int y, int x, int wi
 	legend_entry(w, t, y + 1, x, width, &at, " ", 0, text);
 }
 
+/* The budget as a bar: each resident model of the main runtime as its
+ * weights (and the rest of what it holds) then its KV cache, then free;
+ * a legend line below names them. */
+static void draw_plan_bar(WINDOW *w, const struct tui *t, int y, int x, int width)
+{
+	static const char *const glyphs[2][3] = { { "#", "=", "-" }, { "\u2588", "\u2592", "\u00b7" } };
+	const char *const *g = glyphs[t->utf8];
+	const struct plan *p = t->plan;
+	int64_t scale = p->budget_bytes > p->resident_bytes ? p->budget_bytes : p->resident_bytes;
+	int at = 0, legend = 0;
+	char text[96], a[32], b[32];
+
+	for (int i = 0; i < p->model_count && scale > 0; i++) {
+		const struct plan_model *pm = &p->models[i];
+		int64_t parts[2] = { pm->bytes - pm->est->kv_bytes, pm->est->kv_bytes };
+
+		if (!pm->resident || pm->on_cpu_instance)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			int n = (int)lround((double)parts[k] / (double)scale * width);
+
+			if (t->color)
+				wattron(w, COLOR_PAIR(i % 2 ? PAIR_COMPUTE + k : PAIR_WEIGHTS + k));
+			for (int c = 0; c < n && at < width; c++, at++)
+				mvwaddstr(w, y, x + at, g[k]);
+			if (t->color)
+				wattroff(w, COLOR_PAIR(i % 2 ? PAIR_COMPUTE + k : PAIR_WEIGHTS + k));
+		}
+		snprintf(text, sizeof(text), " %s %s (KV %s)  ", pm->model->id,
+			 format_bytes(a, sizeof(a), pm->bytes), format_bytes(b, sizeof(b), parts[1]));
+		if (!legend_entry(w, t, y + 1, x, width, &legend, g[0], i % 2 ? PAIR_COMPUTE : PAIR_WEIGHTS,
+				  text))
+			return;
+	}
+	for (; at < width; at++)
+		mvwaddstr(w, y, x + at, g[2]);
+	snprintf(text, sizeof(text), " free %s of %s",
+		 format_bytes(a, sizeof(a), scale - p->resident_bytes), format_bytes(b, sizeof(b), scale));
+	legend_entry(w, t, y + 1, x, width, &legend, g[2], 0, text);
+}
+
 static int line_count(const char *text)
 {
 	int n = 0;
@@ -233,10 +277,17 @@ static void draw_detail(WINDOW *w, struct tui *t, int lines, int cols)
 	int y0 = 1, height = lines - 2, body = height - 5, max_top;
 	char title[160];
 
-	snprintf(title, sizeof(title), " %s at %s ", t->detail_of->model->id,
-		 ftype_name(t->detail_of->ftype));
-	draw_box(w, y0, 0, height, cols, title);
-	draw_memory_bar(w, t, y0 + 1, 2, cols - 4);
+	if (t->mode == TUI_PLAN) {
+		snprintf(title, sizeof(title), " plan: %d user%s, %d decoding at once, context %d ",
+			 t->plan->users, t->plan->users == 1 ? "" : "s", t->plan->decoding, t->plan->ctx);
+		draw_box(w, y0, 0, height, cols, title);
+		draw_plan_bar(w, t, y0 + 1, 2, cols - 4);
+	} else {
+		snprintf(title, sizeof(title), " %s at %s ", t->detail_of->model->id,
+			 ftype_name(t->detail_of->ftype));
+		draw_box(w, y0, 0, height, cols, title);
+		draw_memory_bar(w, t, y0 + 1, 2, cols - 4);
+	}
 	max_top = line_count(t->detail) - body;
 	if (t->detail_top > max_top)
 		t->detail_top = max_top > 0 ? max_top : 0;
@@ -256,12 +307,13 @@ static void draw_detail(WINDOW *w, struct tui *t, int lines, int cols)
 static const char *const help_lines[] = {
 	"Up/Down, j/k     move",           "PgUp/PgDn, g/G   page, first, last",
 	"/                search id, name, aliases (Enter keeps, Esc clears)",
-	"s                sort: fit, speed, size, params, name",
+	"s                sort: useful, fit, speed, size, params, name",
 	"f                only models that fit",
 	"t                task: chat, code, reasoning, embedding, vision, tools",
 	"[ ]              the selected model at the previous/next quantization",
 	"+ -              double / halve the context and estimate again",
 	"Enter            details: memory, placement, every quant, formulas",
+	"p                the plan: picks, memory by model and KV, swaps, settings",
 	"mouse            wheel scrolls, a click selects",
 	"Esc              close a pane;  ?  this help;  q  quit",
 };
@@ -295,7 +347,7 @@ void tui_draw(WINDOW *w, struct tui *t)
 	}
 	draw_header(w, t, cols);
 	draw_table(w, t, lines, cols);
-	if (t->mode == TUI_DETAIL && t->detail)
+	if ((t->mode == TUI_DETAIL || t->mode == TUI_PLAN) && t->detail)
 		draw_detail(w, t, lines, cols);
 	else if (t->mode == TUI_HELP)
 		draw_help(w, lines, cols);
@@ -328,7 +380,7 @@ static void search_key(struct tui *t, int key)
 /* Scroll or move by delta lines, whichever the mode means. */
 static void move_by(struct tui *t, int delta)
 {
-	if (t->mode == TUI_DETAIL) {
+	if (t->mode == TUI_DETAIL || t->mode == TUI_PLAN) {
 		t->detail_top += delta;
 		if (t->detail_top < 0)
 			t->detail_top = 0;
@@ -389,8 +441,14 @@ enum tui_action tui_key(struct tui *t, int key, int lines)
 	case KEY_DOWN: case 'j': move_by(t, 1); break;
 	case KEY_PPAGE: move_by(t, -page); break;
 	case KEY_NPAGE: case ' ': move_by(t, page); break;
-	case KEY_HOME: case 'g': t->mode == TUI_DETAIL ? (void)(t->detail_top = 0) : rows_go(t->rows, 0); break;
-	case KEY_END: case 'G': t->mode == TUI_DETAIL ? (void)(t->detail_top = 1 << 20) : rows_go(t->rows, -1); break;
+	case KEY_HOME: case 'g': t->detail ? (void)(t->detail_top = 0) : rows_go(t->rows, 0); break;
+	case KEY_END: case 'G': t->detail ? (void)(t->detail_top = 1 << 20) : rows_go(t->rows, -1); break;
+	case 'p':
+		if (t->mode == TUI_PLAN) {
+			tui_close_detail(t);
+			break;
+		}
+		return TUI_OPEN_PLAN;
 	case '[': return TUI_QUANT_PREV;
 	case ']': return TUI_QUANT_NEXT;
 	case '+': case '=': return TUI_CTX_UP;
@@ -398,7 +456,8 @@ enum tui_action tui_key(struct tui *t, int key, int lines)
 	case '?': t->mode = TUI_HELP; break;
 	case 27: tui_close_detail(t); break;
 	case '\n': case '\r': case KEY_ENTER:
-		return t->mode == TUI_DETAIL ? (tui_close_detail(t), TUI_NONE) : TUI_OPEN_DETAIL;
+		return t->mode == TUI_DETAIL || t->mode == TUI_PLAN ? (tui_close_detail(t), TUI_NONE) :
+		       TUI_OPEN_DETAIL;
 	case KEY_MOUSE: mouse_event(t, lines); break;
 	default:
 		if (t->mode == TUI_TABLE)
@@ -429,11 +488,34 @@ int tui_open_detail(struct tui *t, const struct estimate *e, const struct estima
 	return 0;
 }
 
+int tui_open_plan(struct tui *t, const struct plan *p)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out)
+		return -1;
+	plan_write(out, p, t->hw);
+	if (fclose(out) != 0) {
+		free(text);
+		return -1;
+	}
+	free(t->detail);
+	t->detail = text;
+	t->detail_of = NULL;
+	t->detail_top = 0;
+	t->plan = p;
+	t->mode = TUI_PLAN;
+	return 0;
+}
+
 void tui_close_detail(struct tui *t)
 {
 	free(t->detail);
 	t->detail = NULL;
 	t->detail_of = NULL;
+	t->plan = NULL;
 	t->detail_top = 0;
 	t->mode = TUI_TABLE;
 }

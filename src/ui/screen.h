@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <curses.h>
 
+#include "decide/plan.h"
 #include "estimate/estimate.h"
 #include "hw/hw.h"
 #include "ui/table.h"
@@ -21,13 +22,14 @@
 #define TUI_MIN_COLS 40
 #define TUI_MIN_LINES 8
 
-enum tui_mode { TUI_TABLE, TUI_SEARCH, TUI_DETAIL, TUI_HELP };
+enum tui_mode { TUI_TABLE, TUI_SEARCH, TUI_DETAIL, TUI_HELP, TUI_PLAN };
 
 enum tui_action {
 	TUI_NONE, TUI_QUIT,
 	TUI_QUANT_PREV, TUI_QUANT_NEXT,     /* [ ]: the selected model at another type */
 	TUI_CTX_UP, TUI_CTX_DOWN,           /* + -: double / halve the context */
 	TUI_OPEN_DETAIL,                    /* Enter: cmd_browse calls tui_open_detail */
+	TUI_OPEN_PLAN,                      /* p: cmd_browse builds the plan, tui_open_plan */
 };
 
 struct tui {
@@ -36,7 +38,8 @@ struct tui {
 	const struct estimate_settings *set;/* borrowed */
 	enum tui_mode mode;
 	bool utf8, color;
-	char *detail;                       /* owned: the detail pane's text */
+	char *detail;                       /* owned: the detail (or plan) pane's text */
+	const struct plan *plan;            /* borrowed: the plan pane's plan */
 	const struct estimate *detail_of;   /* the estimate it explains */
 	int detail_top;                     /* first line shown */
 	char message[160];                  /* shown in the status line once */
@@ -57,6 +60,11 @@ enum tui_action tui_key(struct tui *t, int key, int lines);
  * -1 out of memory. */
 int tui_open_detail(struct tui *t, const struct estimate *e, const struct estimate *quants,
 		    int quant_count, int cols);
-void tui_close_detail(struct tui *t);
+void tui_close_detail(struct tui *t);   /* also closes the plan pane */
+
+/* Opens the plan pane on p (kept borrowed until closed): the stack, a bar
+ * of the memory budget split by resident model into weights and KV, and
+ * the plan's text (swaps, reasons, settings). 0, or -1 out of memory. */
+int tui_open_plan(struct tui *t, const struct plan *p);
 
 #endif

@@ -7,7 +7,8 @@
 
 #include "model/catalog.h"
 
-static const char *const sort_names[SORT_COUNT] = { "fit", "speed", "size", "params", "name" };
+static const char *const sort_names[SORT_COUNT] = { "useful", "fit", "speed", "size", "params",
+						     "name" };
 
 const char *sort_key_name(enum sort_key k)
 {
@@ -44,15 +45,30 @@ unsigned rows_next_task(unsigned task)
 int rows_init(struct rows *r, const struct estimate *items, int count)
 {
 	memset(r, 0, sizeof(*r));
-	r->sort = SORT_FIT;
+	r->sort = SORT_USEFUL;
 	return rows_set_items(r, items, count);
 }
 
 void rows_release(struct rows *r)
 {
 	free(r->order);
-	r->order = NULL;
+	free(r->rank);
+	r->order = r->rank = NULL;
 	r->count = r->item_count = 0;
+}
+
+int rows_set_rank(struct rows *r, const int *rank)
+{
+	free(r->rank);
+	r->rank = NULL;
+	if (rank) {
+		r->rank = malloc(((size_t)r->item_count + 1) * sizeof(*r->rank));
+		if (!r->rank)
+			return -1;
+		memcpy(r->rank, rank, (size_t)r->item_count * sizeof(*r->rank));
+	}
+	rows_apply(r);
+	return 0;
 }
 
 int rows_set_items(struct rows *r, const struct estimate *items, int count)
@@ -64,6 +80,8 @@ int rows_set_items(struct rows *r, const struct estimate *items, int count)
 	if (!order)
 		return -1;
 	free(r->order);
+	free(r->rank);          /* ranks were for the old items */
+	r->rank = NULL;
 	r->order = order;
 	r->items = items;
 	r->item_count = count;
@@ -135,6 +153,9 @@ static int compare(const void *pa, const void *pb, void *ctx)
 	int c = 0;
 
 	switch (r->sort) {
+	case SORT_USEFUL:
+		c = r->rank ? r->rank[*(const int *)pa] - r->rank[*(const int *)pb] : by_fit(a, b);
+		break;
 	case SORT_FIT: c = by_fit(a, b); break;
 	case SORT_SPEED: c = by_speed(a, b); break;
 	case SORT_SIZE: c = by_size(a, b); break;

@@ -16,10 +16,13 @@
 #include "ui/figures.h"
 #include "estimate/estimate.h"
 
-enum sort_key { SORT_FIT, SORT_SPEED, SORT_SIZE, SORT_PARAMS, SORT_NAME, SORT_COUNT };
+/* SORT_USEFUL: the ranks set by rows_set_rank (decide/order.h: plan picks,
+ * usable by capability, slow, embedding, no-fit); SORT_FIT without them. */
+enum sort_key { SORT_USEFUL, SORT_FIT, SORT_SPEED, SORT_SIZE, SORT_PARAMS, SORT_NAME, SORT_COUNT };
 
-/* "fit", "speed", "size", "params", "name" (the one sort name table: --sort
- * is checked with it); parse is case-insensitive: 0, or -1 if unknown. */
+/* "useful", "fit", "speed", "size", "params", "name" (the one sort name
+ * table: --sort is checked with it); parse is case-insensitive: 0, or -1
+ * if unknown. */
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *name, enum sort_key *out);
 
@@ -36,6 +39,7 @@ struct rows {
 	const struct estimate *items;   /* borrowed */
 	int item_count;
 	int *order;                     /* visible items' indices, sorted; owned */
+	int *rank;                      /* SORT_USEFUL position by item index; owned, NULL: none */
 	int count;                      /* visible */
 	enum sort_key sort;
 	struct rows_filter filter;
@@ -43,7 +47,7 @@ struct rows {
 	int top;                        /* first visible row on screen */
 };
 
-/* Starts with every item visible in SORT_FIT order. 0, or -1 out of memory. */
+/* Starts with every item visible in SORT_USEFUL order. 0, or -1 out of memory. */
 int rows_init(struct rows *r, const struct estimate *items, int count);
 void rows_release(struct rows *r);
 
@@ -51,6 +55,10 @@ void rows_release(struct rows *r);
  * and, when its model is still visible, the selected model. 0, or -1 out
  * of memory (r keeps its old items then). */
 int rows_set_items(struct rows *r, const struct estimate *items, int count);
+
+/* Copies rank (by item index, item_count entries; NULL: none) for
+ * SORT_USEFUL and re-sorts. 0, or -1 out of memory (no ranks then). */
+int rows_set_rank(struct rows *r, const int *rank);
 
 /* Recomputes the visible order after the filter, the sort or the items
  * changed; the selected item stays selected when still visible. */
