@@ -58,7 +58,7 @@ if ! command -v tmux >/dev/null; then
 	fail=1
 	finish
 fi
-cmd="$bin --gpu 'RTX 3090' --hw '$tests/fixtures/profiles/desktop-3090.json'; echo canirun-exited-\$?; sleep 60"
+cmd="$bin --ctx 4096 --gpu 'RTX 3090' --hw '$tests/fixtures/profiles/desktop-3090.json'; echo canirun-exited-\$?; sleep 60"
 t -f /dev/null new-session -d -s smoke -x 100 -y 30 \
 	"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c \"$cmd\""
 

@@ -114,7 +114,8 @@ static void rtx3090(void)
 static int build(unsigned tasks, int users)
 {
 	struct plan_request req = { .tasks = tasks, .users = users };
-	struct estimate_settings set = { 4096, KV_F16, 16, 1024 };
+	struct estimate_settings set = { .ctx = 4096, .kv = KV_F16, .threads = 16, .prompt_tokens = 1024,
+					 .runtime = RUNTIME_OLLAMA, .flash_attn = FA_RUNTIME };
 	struct error err;
 
 	load_data();

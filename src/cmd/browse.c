@@ -153,7 +153,7 @@ static void open_plan(struct app *app, struct tui *t, const struct estimate_sett
 	struct plan_request req = { .users = app->cli.users, .quant = app->cli.quant };
 	struct error err = { "" };
 
-	if (set->ctx <= 0)
+	if (set->ctx == 0)
 		snprintf(t->message, sizeof(t->message), "plan: --ctx max differs per model; give a count");
 	else if (plan_build(&app->hw, &app->catalog, &app->scores, &req, set, plan, &err) < 0)
 		snprintf(t->message, sizeof(t->message), "plan: %s", err.msg);

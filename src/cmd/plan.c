@@ -16,8 +16,7 @@ int cmd_plan(struct app *app, struct error *err)
 
 	struct estimate_settings set = app->settings;
 
-	/* The plan sets OLLAMA_CONTEXT_LENGTH itself, so without --ctx it serves
-	 * every model at the context the estimates have always defaulted to. */
+	/* Without --ctx plan_build serves at PLAN_DEFAULT_CTX. */
 	if (set.ctx == ESTIMATE_CTX_RUNTIME)
 		set.ctx = PLAN_DEFAULT_CTX;
 	if (set.ctx <= 0)

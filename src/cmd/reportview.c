@@ -56,7 +56,7 @@ static int useful_order(const struct app *app, const struct estimate_settings *s
 	int *rank;
 	int rc = 0;
 
-	if (set->ctx <= 0)
+	if (set->ctx == 0)      /* --ctx max: no one context to plan at */
 		return rows_set_rank(rows, NULL);
 	plan = malloc(sizeof(*plan));
 	rank = malloc(((size_t)lineup->count + 1) * sizeof(*rank));

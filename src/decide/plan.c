@@ -128,6 +128,8 @@ static enum ftype plan_ftype(const struct builder *b, const struct model *m)
 {
 	if (b->have_quant)
 		return b->quant;
+	if (m->has_default_quant)       /* what `ollama pull` gives (MXFP4 for gpt-oss) */
+		return m->default_quant;
 	return is_embedding(m) ? FTYPE_F16 : FTYPE_Q4_K_M;
 }
 
@@ -538,11 +540,15 @@ int plan_build(const struct hardware *hw, const struct catalog *cat,
 	       const struct estimate_settings *set, struct plan *out, struct error *err)
 {
 	struct plan_request req = *req_in;
+	struct estimate_settings served = *set;
 	struct builder b;
 	struct plan *scratch = calloc(1, sizeof(*scratch));
 	const char *why;
 	int rc;
 
+	if (served.ctx == ESTIMATE_CTX_RUNTIME)
+		served.ctx = PLAN_DEFAULT_CTX;
+	set = &served;
 	if (req.tasks == 0)
 		req.tasks = PLAN_DEFAULT_TASKS;
 	if (req.users < 1)
