@@ -87,7 +87,13 @@ static int load(struct app *app, const char *data, const char *profile, struct e
 		return -1;
 	if (hw_load_profile(profile, &app->hw, err) < 0)
 		return -1;
-	app->settings = (struct estimate_settings){ 4096, KV_F16, app->hw.cpu.cores, 1024 };
+	/* canirun's defaults: --ctx 4096, f16 cache, every core, a 1024-token
+	 * prompt, Ollama's runtime and its flash-attention choice */
+	app->settings = (struct estimate_settings){ .ctx = 4096, .kv = KV_F16,
+						    .threads = app->hw.cpu.cores,
+						    .prompt_tokens = 1024,
+						    .runtime = RUNTIME_OLLAMA,
+						    .flash_attn = FA_RUNTIME };
 	return 0;
 }
 
@@ -98,6 +104,7 @@ static int time_keys(struct app *app, double *ms, double *cpu_ms, int n, struct 
 	struct lineup lineup;
 	struct rows rows;
 	struct tui t;
+	struct warnings warnings = { 0 };
 	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
 	SCREEN *screen = out && in ? newterm("xterm", out, in) : NULL;
 	int rc = 0;
@@ -105,7 +112,7 @@ static int time_keys(struct app *app, double *ms, double *cpu_ms, int n, struct 
 	if (!screen)
 		return error_set(err, "newterm(xterm) failed");
 	resizeterm(40, 120);
-	if (listing_build(app, &app->settings, &lineup, &rows, err) < 0) {
+	if (listing_build(app, &app->settings, &lineup, &rows, &warnings, err) < 0) {
 		rc = -1;
 	} else {
 		t = (struct tui){ .rows = &rows, .hw = &app->hw, .set = &app->settings };
