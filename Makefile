@@ -115,7 +115,7 @@ build/fuzz_gguf: tests/fuzz_gguf.c src/model/arch.c src/model/gguf.c src/model/g
 
 # The other parsers (tests/fuzz_inputs.c, one binary each by FUZZ_TARGET):
 # the library built again with clang for libFuzzer in build/fuzz/.
-FUZZ_INPUTS := profile:1 catalog:2 benchcache:3 manifest:4 lspci:5 proc:6
+FUZZ_INPUTS := profile:1 catalog:2 benchcache:3 manifest:4 lspci:5 proc:6 llamabench:7
 FUZZ_NAMES  := $(foreach t,$(FUZZ_INPUTS),$(firstword $(subst :, ,$(t))))
 FUZZ_SAN    := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 fuzz_id      = $(lastword $(subst :, ,$(filter $(1):%,$(FUZZ_INPUTS))))

@@ -6,7 +6,7 @@
  * Each input is written to a file the parser reads through its public entry
  * point, exactly as canirun reads a file a user hands it: a --hw profile,
  * a catalogue, a bench cache, an Ollama manifest, an `lspci -xxxx` dump,
- * and /proc files (meminfo, cpuinfo, mountinfo, cgroup limits) below a
+ * llama-bench or `ollama --verbose` output (`canirun calibrate`), and /proc files (meminfo, cpuinfo, mountinfo, cgroup limits) below a
  * sysroot. The parsers must return (0 or -1 with a message), never crash,
  * hang, leak or read out of bounds; a result they accept must hold no
  * impossible value. Not named test_*.c: it is not a suite.
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "bench/benchcache.h"
+#include "estimate/calibrate.h"
 #include "hw/hwjson.h"
 #include "model/catalog.h"
 #include "model/localstore.h"
@@ -32,6 +33,7 @@
 #define FUZZ_MANIFEST 4
 #define FUZZ_LSPCI 5
 #define FUZZ_PROC 6
+#define FUZZ_LLAMABENCH 7
 
 #ifndef FUZZ_TARGET
 #error "build with -DFUZZ_TARGET=<1..6>"
@@ -51,7 +53,7 @@ static void check(int ok, const char *what)
 }
 
 /* Writes data to root/rel, making its parent directories. */
-static void put(const char *rel, const uint8_t *data, size_t size)
+static __attribute__((unused)) void put(const char *rel, const uint8_t *data, size_t size)
 {
 	char path[256];
 	FILE *f;
@@ -67,7 +69,7 @@ static void put(const char *rel, const uint8_t *data, size_t size)
 	check(fclose(f) == 0, "input file closes");
 }
 
-static const char *at(const char *rel)
+static __attribute__((unused)) const char *at(const char *rel)
 {
 	static char path[256];
 
@@ -183,6 +185,24 @@ static void run(const uint8_t *data, size_t size)
 	probe_disk(root, root, &hw);
 	check_hardware(&hw);
 	check(hw.ram.total_bytes == HW_UNKNOWN || hw.ram.total_bytes >= 0, "RAM unknown or positive");
+}
+#elif FUZZ_TARGET == FUZZ_LLAMABENCH
+/* The text as `canirun calibrate` reads a file: NUL-terminated. Runs it
+ * accepts are measurements, so positive and finite. */
+static void run(const uint8_t *data, size_t size)
+{
+	struct measured_runs runs = { 0 };
+	struct error err;
+	char *text = malloc(size + 1);
+
+	check(text != NULL, "memory");
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (measured_runs_parse(text, "fuzz", &runs, &err) == 0)
+		for (int i = 0; i < runs.count; i++)
+			check(runs.items[i].tok_s > 0 && runs.items[i].tok_s < 1e7, "tok/s positive and finite");
+	measured_runs_release(&runs);
+	free(text);
 }
 #else
 #error "unknown FUZZ_TARGET"
