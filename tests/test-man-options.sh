@@ -10,7 +10,7 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL man-options: $*" >&2; }
 
-options=$(for c in "" report show hw bench gguf local; do $bin $c --help; done |
+options=$(for c in "" report show hw bench gguf local cost; do $bin $c --help; done |
 	grep -o -- '--[a-z][a-z-]*' | sort -u)
 [ -n "$options" ] && ok || bad "no options found in '$bin --help'"
 for opt in $options; do
@@ -19,7 +19,7 @@ for opt in $options; do
 	grep -q -- "$opt\b" "$bash_comp" && ok || bad "$opt not in $bash_comp"
 	grep -q -- "'\*\?$opt[=\[]\|\"$opt[=\[]\|{-[a-zA-Z],$opt}" "$zsh_comp" && ok || bad "$opt not in $zsh_comp"
 done
-for cmd in report show hw bench gguf local; do
+for cmd in report show hw bench gguf local cost; do
 	grep -q "^\.Cm $cmd" "$man" && ok || bad "command $cmd not in $man"
 done
 if command -v mandoc >/dev/null; then

@@ -124,6 +124,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_report(app, err);
 	case CMD_SHOW:
 		return cmd_show(app, err);
+	case CMD_COST:
+		return cmd_cost(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);
@@ -155,6 +157,14 @@ int main(int argc, char **argv)
 	     (needs_catalog(app.cli.command) && load_catalog(&app, &err) < 0) ||
 	     build_hardware(&app, &err) < 0 ? -1 : 0;
 	make_settings(&app);
+	if (rc == 0 && (app.cli.cost || app.cli.command == CMD_HW))
+		rc = cost_load_tables(&app, &err);
+	if (rc == 0 && app.cli.cost && cost_resolve(&app, &err) < 0) {
+		fprintf(stderr, "canirun: %s\n", err.msg);
+		gpu_table_release(&app.gpu_table);
+		catalog_release(&app.catalog);
+		return EXIT_USAGE;
+	}
 	if (rc == 0 && app.cli.command != CMD_BENCH)
 		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
 	print_warnings(&app.hw.warnings);
