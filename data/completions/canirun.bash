@@ -28,10 +28,12 @@ _canirun()
 	local -a words
 	read -r -a words <<<"$before"
 
-	local commands="report show hw bench gguf local"
+	local commands="report show hw bench gguf local cost"
 	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all
 		--gpu --cpu-only --ram --vram --threads --hw --sysroot --pci-dump --json
-		--no-color --data-dir --full --help --version"
+		--no-color --data-dir --full --help --version --cost --watts --kwh-price
+		--hw-cost --months --api --api-price --seat --seat-price --tokens-per-day
+		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency"
 	local quants="Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q5_1 Q4_K_M Q4_K_S Q4_0 Q4_1 IQ4_XS
 		IQ4_NL Q3_K_L Q3_K_M Q3_K_S IQ3_M IQ3_S IQ3_XS IQ3_XXS Q2_K Q2_K_S IQ2_M
 		IQ2_S IQ2_XS IQ2_XXS IQ1_M IQ1_S TQ1_0 TQ2_0 MXFP4 F16 BF16 F32"
@@ -45,11 +47,15 @@ _canirun()
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
 	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--data-dir|--sysroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--gpu|--ram|--vram|--threads|--prompt|--min-tps) COMPREPLY=(); return ;;
+	--api) list="gpt-4o gpt-4o-mini claude-sonnet-4.5 deepseek-v3" ;;
+	--seat) list="chatgpt-team" ;;
+	--gpu|--ram|--vram|--threads|--prompt|--min-tps|--watts|--kwh-price|--hw-cost|--months|\
+	--api-price|--seat-price|--tokens-per-day|--input-per-day|--users|--prompts-per-day|\
+	--tokens-per-prompt|--currency) COMPREPLY=(); return ;;
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in
-			report|show|hw|bench|gguf|local) command=$w; break ;;
+			report|show|hw|bench|gguf|local|cost) command=$w; break ;;
 			esac
 		done
 		if [[ $cur == -* ]]; then
