@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/jsonfile.h"
+#include "util/namematch.h"
 
 /* data/gpus.json is ~100 KiB; anything far larger is not our file. */
 #define TABLE_MAX_BYTES (8u << 20)
@@ -423,254 +425,21 @@ const struct gpu_spec *gpu_table_find_pci(const struct gpu_table *t,
 
 /* ---- lookup by name ------------------------------------------------ */
 
-#define NAME_WORDS_MAX 16
-#define WORD_MAX 32
-
-/* A name as lower-case words, vendor words dropped. */
-struct words {
-	int count;
-	char w[NAME_WORDS_MAX][WORD_MAX];
-};
-
 /* Words that name a maker or brand rather than a GPU; "Arc" stays because
  * it separates Intel's Arc cards from other Intel GPUs. */
-static bool is_vendor_word(const char *w)
-{
-	static const char *const list[] = { "nvidia", "geforce", "amd",
-		"radeon", "intel", "apple", "tesla", NULL };
-
-	for (int i = 0; list[i]; i++)
-		if (strcmp(w, list[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Splits on blanks, parentheses, commas and slashes; "38-core", "4.0"
- * stay one word. Words beyond the limits are cut, which only loosens a
- * match on absurdly long names. */
-static void split_words(const char *s, struct words *out)
-{
-	out->count = 0;
-	while (*s) {
-		char w[WORD_MAX];
-		size_t n = 0;
-
-		while (*s && strchr(" \t()/,", *s))
-			s++;
-		while (*s && !strchr(" \t()/,", *s)) {
-			if (n + 1 < sizeof(w))
-				w[n++] = (char)tolower((unsigned char)*s);
-			s++;
-		}
-		w[n] = '\0';
-		if (n && !is_vendor_word(w) && out->count < NAME_WORDS_MAX)
-			memcpy(out->w[out->count++], w, n + 1);
-	}
-}
-
-static bool only_digits(const char *s)
-{
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
-/* Letters, and hyphens as in "-core". */
-static bool only_letters(const char *s)
-{
-	for (; *s; s++)
-		if (!isalpha((unsigned char)*s) && *s != '-')
-			return false;
-	return true;
-}
-
-/* 2: the words are equal. 1: the name word extends the query word by a
- * suffix of another kind: digits after letters ("sxm" -> "sxm5"), or
- * letters after digits ("80" -> "80gb", "38" -> "38-core"). 0: no match. */
-static int word_match(const char *q, const char *n)
-{
-	size_t len = strlen(q);
-	const char *rest = n + len;
-
-	if (strncmp(q, n, len) != 0)
-		return 0;
-	if (!*rest)
-		return 2;
-	if (isalpha((unsigned char)q[len - 1]))
-		return only_digits(rest);
-	return isdigit((unsigned char)q[len - 1]) && only_letters(rest);
-}
-
-/* Match level of a name for a query: 3 its words equal the query's,
- * 2 every query word equals a name word, 1 every query word at least
- * extends to one, 0 otherwise. */
-static int name_level(const struct words *q, const struct words *n)
-{
-	int level = 2;
-
-	for (int i = 0; i < q->count; i++) {
-		int best = 0;
-
-		for (int j = 0; j < n->count; j++)
-			if (word_match(q->w[i], n->w[j]) > best)
-				best = word_match(q->w[i], n->w[j]);
-		if (best < level)
-			level = best;
-	}
-	return level == 2 && q->count == n->count ? 3 : level;
-}
-
-/* Levenshtein distance, for suggesting names close to an unknown one. */
-static int edit_distance(const char *a, const char *b)
-{
-	int row[NAME_WORDS_MAX * WORD_MAX + 1];
-	size_t la = strlen(a), lb = strlen(b);
-
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		int diag = row[0];
-
-		row[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
-static void join_words(const struct words *w, char *out, size_t size)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < w->count; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%s",
-					i ? " " : "", w->w[i]);
-}
-
-/* Closeness of a name to a query: query words it matches first, then
- * (negated) edit distance; larger is closer. */
-static long closeness(const struct words *q, const char *q_joined,
-		      const struct words *n)
-{
-	char n_joined[NAME_WORDS_MAX * WORD_MAX];
-	long shared = 0;
-
-	for (int i = 0; i < q->count; i++)
-		for (int j = 0; j < n->count; j++)
-			if (word_match(q->w[i], n->w[j])) {
-				shared++;
-				break;
-			}
-	join_words(n, n_joined, sizeof(n_joined));
-	return shared * 10000 - edit_distance(q_joined, n_joined);
-}
-
-/* Appends to a bounded message; truncates quietly. */
-static void append(char *buf, size_t size, const char *s)
-{
-	size_t len = strlen(buf);
-
-	snprintf(buf + len, size - len, "%s", s);
-}
-
-#define SUGGEST_MAX 3
-#define CANDIDATES_MAX 8
-
-static int unknown_name(const struct gpu_table *t, const char *query,
-			const struct words *q, struct error *err)
-{
-	char q_joined[NAME_WORDS_MAX * WORD_MAX], msg[ERROR_MSG_MAX];
-	int pick[SUGGEST_MAX], picked = 0;
-	long score[SUGGEST_MAX];
-
-	join_words(q, q_joined, sizeof(q_joined));
-	for (int i = 0; i < t->count && q->count; i++) {
-		struct words n;
-		long s;
-		int k;
-
-		split_words(t->specs[i].name, &n);
-		s = closeness(q, q_joined, &n);
-		/* insertion into the sorted top list */
-		for (k = picked; k > 0 && score[k - 1] < s; k--)
-			if (k < SUGGEST_MAX) {
-				pick[k] = pick[k - 1];
-				score[k] = score[k - 1];
-			}
-		if (k < SUGGEST_MAX) {
-			pick[k] = i;
-			score[k] = s;
-			picked += picked < SUGGEST_MAX;
-		}
-	}
-	snprintf(msg, sizeof(msg), "unknown GPU '%s'", query);
-	for (int k = 0; k < picked; k++) {
-		append(msg, sizeof(msg), k ? ", " : "; closest: ");
-		append(msg, sizeof(msg), t->specs[pick[k]].name);
-	}
-	return error_set(err, "%s", msg);
-}
-
-static int ambiguous_name(const struct gpu_table *t, const char *query,
-			  const struct words *q, int level, int matches,
-			  struct error *err)
-{
-	char msg[ERROR_MSG_MAX];
-	int listed = 0;
-
-	snprintf(msg, sizeof(msg), "ambiguous GPU '%s': candidates: ", query);
-	for (int i = 0; i < t->count && listed < CANDIDATES_MAX; i++) {
-		struct words n;
-
-		split_words(t->specs[i].name, &n);
-		if (name_level(q, &n) != level)
-			continue;
-		append(msg, sizeof(msg), listed++ ? ", " : "");
-		append(msg, sizeof(msg), t->specs[i].name);
-	}
-	if (matches > listed) {
-		char more[32];
-
-		snprintf(more, sizeof(more), " (%d in all)", matches);
-		append(msg, sizeof(msg), more);
-	}
-	return error_set(err, "%s", msg);
-}
+static const char *const gpu_vendor_words[] = { "nvidia", "geforce", "amd",
+	"radeon", "intel", "apple", "tesla", NULL };
 
 int gpu_table_find_name(const struct gpu_table *t, const char *query,
 			const struct gpu_spec **out, struct error *err)
 {
-	struct words q;
-	int best_level = 0, matches = 0;
+	struct name_list names = { "GPU", t->specs, sizeof(*t->specs),
+				   offsetof(struct gpu_spec, name), t->count,
+				   gpu_vendor_words, NULL };
+	int index;
 
-	split_words(query, &q);
-	for (int i = 0; i < t->count && q.count; i++) {
-		struct words n;
-		int level;
-
-		split_words(t->specs[i].name, &n);
-		level = name_level(&q, &n);
-		if (level > best_level) {
-			best_level = level;
-			matches = 0;
-		}
-		if (level == best_level && level > 0 && matches++ == 0)
-			*out = &t->specs[i];
-	}
-	if (matches == 0)
-		return unknown_name(t, query, &q, err);
-	if (matches > 1)
-		return ambiguous_name(t, query, &q, best_level, matches, err);
+	if (name_list_find(&names, query, &index, err) < 0)
+		return -1;
+	*out = &t->specs[index];
 	return 0;
 }

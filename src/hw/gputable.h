@@ -71,16 +71,10 @@ const struct gpu_spec *gpu_table_find_pci(const struct gpu_table *t,
 					  int revision);
 
 /* Resolves a --gpu name ("RTX 4090", "nvidia a100 80gb sxm", "M2 Max
- * 38-core"). Names and query are compared as lower-case words split on
- * blanks, parentheses, commas and slashes, with the vendor words nvidia,
- * geforce, amd, radeon, intel, apple and tesla dropped ("arc" is kept).
- * Levels, best first: 3 the name's words equal the query's; 2 every query
- * word equals a name word; 1 every query word equals or extends to a name
- * word (digits after letters: "sxm" -> "sxm5"; letters or '-' after
- * digits: "80" -> "80gb", "38" -> "38-core"). Exactly one name at the best
- * level: returns 0 and *out. Several: -1, "ambiguous GPU 'X': candidates:
- * A, B, C" (at most 8, then "(N in all)"). None: -1, "unknown GPU 'X';
- * closest: A, B, C" (by query words matched, then edit distance). */
+ * 38-core") by name_list_find (util/namematch.h), with the vendor words
+ * nvidia, geforce, amd, radeon, intel, apple and tesla dropped ("arc" is
+ * kept). Returns 0 and *out, or -1 with err: "ambiguous GPU 'X':
+ * candidates: ..." or "unknown GPU 'X'; closest: ...". */
 int gpu_table_find_name(const struct gpu_table *t, const char *query,
 			const struct gpu_spec **out, struct error *err);
 

@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "util/jsonfile.h"
+#include "util/namematch.h"
 
 #define CATALOG_FILE_MAX (16 * 1024 * 1024)
 
@@ -433,33 +434,6 @@ const struct model *catalog_find(const struct catalog *cat, const char *name)
 		if (model_has_name(&cat->models[i], name))
 			return &cat->models[i];
 	return NULL;
-}
-
-/* Case-insensitive Levenshtein distance, with two rows of at most
- * MODEL_TEXT_MAX + 1 cells (longer strings are compared on their start). */
-static int edit_distance(const char *a, const char *b)
-{
-	int prev[MODEL_TEXT_MAX + 1], cur[MODEL_TEXT_MAX + 1];
-	size_t la = strnlen(a, MODEL_TEXT_MAX), lb = strnlen(b, MODEL_TEXT_MAX);
-
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int same = tolower((unsigned char)a[i - 1]) ==
-				   tolower((unsigned char)b[j - 1]);
-			int best = prev[j - 1] + !same;
-
-			if (prev[j] + 1 < best)
-				best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			cur[j] = best;
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(int));
-	}
-	return prev[lb];
 }
 
 /* Lower is closer. A candidate that starts with what was typed ("qwen2.5"
