@@ -184,20 +184,6 @@ __attribute__((constructor)) static void set_profile(void)
 	snprintf(profile, sizeof(profile), "%s", test_path("fixtures/profiles/desktop-3090.json"));
 }
 
-static cJSON *run_cost(const char *const argv[], int *status)
-{
-	char *out, *err;
-	cJSON *doc;
-
-	*status = run_canirun(argv, NULL, &out, &err);
-	doc = cJSON_Parse(out);
-	if (!doc)
-		fprintf(stderr, "stdout: %s\nstderr: %s\n", out, err);
-	free(out);
-	free(err);
-	return doc;
-}
-
 static double num(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItem(o, key);
@@ -219,7 +205,7 @@ static void team_on_rtx_3090_breaks_even_in_four_to_five_months(void)
 			       "--users", "10", "--prompts-per-day", "100", "--tokens-per-prompt",
 			       "500", "--seat-price", "30", "--hw-cost", "1200", "--json", NULL };
 	int status;
-	cJSON *doc = run_cost(argv, &status);
+	cJSON *doc = run_canirun_json(argv, NULL, &status);
 	const cJSON *e, *c = first_cost(doc, &e);
 
 	CHECK_INT(status, 0);
@@ -239,7 +225,7 @@ static void energy_per_mtok_from_the_json_fields(void)
 	const char *argv[] = { "cost", "qwen2.5:14b", "llama3.1:8b", "--hw", profile,
 			       "--tokens-per-day", "200000", "--kwh-price", "0.31", "--json", NULL };
 	int status, n = 0;
-	cJSON *doc = run_cost(argv, &status);
+	cJSON *doc = run_canirun_json(argv, NULL, &status);
 	const cJSON *e;
 
 	CHECK_INT(status, 0);
@@ -265,7 +251,7 @@ static void single_developer_finds_the_api_cheaper(void)
 			       "--gpu", "RTX 4090", "--users", "1", "--prompts-per-day", "500",
 			       "--tokens-per-prompt", "200", "--api-price", "0,5", "--json", NULL };
 	int status;
-	cJSON *doc = run_cost(argv, &status);
+	cJSON *doc = run_canirun_json(argv, NULL, &status);
 	const cJSON *e, *c = first_cost(doc, &e);
 
 	CHECK_INT(status, 0);
@@ -284,7 +270,7 @@ static void load_one_machine_cannot_serve(void)
 	const char *text_argv[] = { "cost", "qwen2.5:14b", "--hw", profile, "--tokens-per-day",
 				    "20000000", NULL };
 	int status;
-	cJSON *doc = run_cost(argv, &status);
+	cJSON *doc = run_canirun_json(argv, NULL, &status);
 	const cJSON *e, *c = first_cost(doc, &e);
 	char *out, *err;
 
