@@ -5,8 +5,18 @@
 #include <string.h>
 
 #include "estimate/estimate.h"
+#include "estimate/fitted.h"
 #include "testlib.h"
 #include "util/units.h"
+
+/* The fitted GPU constants (src/estimate/fitted.h, written by make
+ * calibrate) are inputs of the formulas checked here, so a refit leaves
+ * these tests alone: { efficiency by weight class, layer overhead s, band,
+ * prefill efficiency }. */
+static const struct {
+	double efficiency[WEIGHT_CLASS_COUNT], layer_overhead_s, band, prefill_efficiency;
+} cuda = FIT_CUDA;
+#define KQUANT_EFF cuda.efficiency[WEIGHT_KQUANT]
 
 /* 4 layers of 256 MiB, token_embd and output 64 MiB each, Q4_K, embd 1024,
  * FFN 4096, 8 heads of 128 with 2 KV heads, vocab 32000. */
@@ -123,14 +133,14 @@ static void whole_model_on_one_gpu(void)
 	/* RAM keeps token_embd only. */
 	CHECK_INT(e.now.cpu.weights_bytes, 64 * MIB);
 	/* Decode reads output + 4 x (256 MiB + KV of 1024 tokens = 1 MiB):
-	 * 1092 MiB / (1000 GB/s x 0.865) + 4 layers x 0.084 ms. */
-	double t = 1092.0 * MIB / (1000e9 * 0.865) + 4 * 0.084e-3;
+	 * 1092 MiB / (1000 GB/s x CUDA k-quant efficiency) + 4 layers x overhead. */
+	double t = 1092.0 * MIB / (1000e9 * KQUANT_EFF) + 4 * cuda.layer_overhead_s;
 	CHECK_NEAR(e.now.decode_tok_s, 1 / t, 1e-6);
-	CHECK_NEAR(e.now.decode_low_tok_s, 1 / t * 0.88, 1e-6);
+	CHECK_NEAR(e.now.decode_low_tok_s, 1 / t * (1 - cuda.band), 1e-6);
 	CHECK_STR(e.now.terms.gpu_backend, "cuda");
 	CHECK_STR(verdict_name(e.now.verdict), "fast");
-	/* Prefill: 2 x 1e9 FLOP a token over 100 TFLOPS x 0.33. */
-	CHECK_NEAR(e.now.prefill_tok_s, 100e12 * 0.33 / 2e9, 1e-6);
+	/* Prefill: 2 x 1e9 FLOP a token over 100 TFLOPS x the prefill efficiency. */
+	CHECK_NEAR(e.now.prefill_tok_s, 100e12 * cuda.prefill_efficiency / 2e9, 1e-6);
 	CHECK_NEAR(e.now.ttft_s, 1024 / e.now.prefill_tok_s + t, 1e-9);
 	/* Load: file over NVMe at 3 GB/s + 1088 MiB over PCIe 4.0 x16 x 0.8 + 0.5 s. */
 	double upload = 1088.0 * MIB / (1.969e9 * 16 * 0.8);
@@ -151,8 +161,8 @@ static void split_over_gpus(void)
 	CHECK_INT(e.now.gpu[2].layers, 1);
 	CHECK_INT(e.now.gpu[1].first_layer, 1);
 	/* Layers run one after another: the split adds no speed, and each
-	 * further GPU a 0.2 ms hand-over. */
-	double t = 1092.0 * MIB / (1000e9 * 0.865) + 4 * 0.084e-3 + 2 * 0.2e-3;
+	 * further GPU a hand-over. */
+	double t = 1092.0 * MIB / (1000e9 * KQUANT_EFF) + 4 * cuda.layer_overhead_s + 2 * FIT_GPU_HOP_S;
 	CHECK_NEAR(e.now.decode_tok_s, 1 / t, 1e-6);
 }
 
@@ -167,10 +177,11 @@ static void partial_offload(void)
 	CHECK_INT(e.now.cpu.weights_bytes, 64 * MIB + 3 * 256 * MIB);
 	CHECK_INT(e.now.cpu.kv_bytes, 12 * MIB);
 	/* GPU reads output + 1 layer; CPU 3 layers at 40 GB/s. */
-	double gpu = 321.0 * MIB / (1000e9 * 0.865) + 0.084e-3;
+	double gpu = 321.0 * MIB / (1000e9 * KQUANT_EFF) + cuda.layer_overhead_s;
 	double cpu = 771.0 * MIB / 40e9;
 	CHECK_NEAR(e.now.decode_tok_s, 1 / (gpu + cpu), 1e-6);
-	CHECK_NEAR(e.now.terms.band, (gpu * 0.12 + cpu * 0.25) / (gpu + cpu), 1e-9);
+	/* The band weighs the GPU's and the CPU's (25%) by their time. */
+	CHECK_NEAR(e.now.terms.band, (gpu * cuda.band + cpu * 0.25) / (gpu + cpu), 1e-9);
 	/* Fewer threads than cores scale the CPU rate down. */
 	struct estimate_settings four = set;
 	four.threads = 4;
@@ -251,7 +262,7 @@ static void moe_experts_stay_in_ram(void)
 	CHECK_INT(e.now.cpu.expert_layers, 4);
 	CHECK_INT(e.now.cpu.weights_bytes, 64 * MIB + 4 * 480 * MIB);
 	/* Per token: GPU output + 4 x (32 MiB + 1 MiB KV); CPU 4 x 480 x 2/16 MiB. */
-	double gpu = (64.0 + 4 * 33) * MIB / (1000e9 * 0.865) + 4 * 0.084e-3;
+	double gpu = (64.0 + 4 * 33) * MIB / (1000e9 * KQUANT_EFF) + 4 * cuda.layer_overhead_s;
 	double cpu = 4 * 60.0 * MIB / 40e9;
 	CHECK_NEAR(e.now.decode_tok_s, 1 / (gpu + cpu), 1e-6);
 }

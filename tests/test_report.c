@@ -6,6 +6,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "estimate/estimate.h"
+#include "estimate/fitted.h"
 #include "testlib.h"
 
 static char *profile_arg(const char *name)
@@ -218,8 +220,16 @@ static void show_explains_one_model(void)
 {
 	const char *argv[] = { "show", "qwen2.5-coder:32b", "--gpu", "RTX 3090", "--hw", DESKTOP,
 			       "--ctx", "16384", NULL };
+	/* The fitted CUDA constants, as show prints them. */
+	const struct {
+		double efficiency[WEIGHT_CLASS_COUNT], layer_overhead_s, band, prefill_efficiency;
+	} cuda = FIT_CUDA;
+	char efficiency[64], band[64];
 	char *out, *err;
 
+	snprintf(efficiency, sizeof(efficiency), "x %.3f cuda efficiency)",
+		 cuda.efficiency[WEIGHT_KQUANT]);
+	snprintf(band, sizeof(band), "band +-%.0f%% from calibration", cuda.band * 100);
 	CHECK_INT(run_canirun(argv, NULL, &out, &err), 0);
 	CHECK_CONTAINS(out, "qwen2.5-coder:32b  Qwen2.5 Coder 32B");
 	CHECK_CONTAINS(out, "> Q4_K_M");                 /* the best that fits, marked */
@@ -227,8 +237,8 @@ static void show_explains_one_model(void)
 	CHECK_CONTAINS(out, "Memory at Q4_K_M, context 16384 tokens, KV cache f16");
 	CHECK_CONTAINS(out, "KV cache     4.0 GiB  256 KiB a token");
 	CHECK_CONTAINS(out, "GPU0 GeForce RTX 3090");
-	CHECK_CONTAINS(out, "x 0.865 cuda efficiency)");
-	CHECK_CONTAINS(out, "band +-12% from calibration");
+	CHECK_CONTAINS(out, efficiency);
+	CHECK_CONTAINS(out, band);
 	CHECK_CONTAINS(out, "time to first token: 1024-token prompt");
 	CHECK_CONTAINS(out, "load, cold: warm + 18.5 GiB file read at 3.20 GB/s");
 	free(out);

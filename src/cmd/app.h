@@ -4,6 +4,7 @@
 #ifndef CANIRUN_APP_H
 #define CANIRUN_APP_H
 
+#include <cjson/cJSON.h>
 #include <limits.h>
 
 #include <cjson/cJSON.h>
@@ -11,6 +12,7 @@
 #include "model/catalog.h"
 #include "cmd/cli.h"
 #include "util/errors.h"
+#include "bench/bench.h"
 #include "estimate/estimate.h"
 #include "hw/gputable.h"
 #include "hw/hw.h"
@@ -54,5 +56,9 @@ cJSON *estimate_json_with_cost(const struct app *app, const struct estimate *e);
  * they are unknown: from the bench cache, else (when may_run) by a quick
  * bench now, announced on stderr. 0, or -1 with err. */
 int bench_ensure(struct app *app, bool may_run, struct error *err);
+
+/* `canirun bench --json`'s document for the result r; the caller owns it
+ * (tests check it against SPEC.schema.json without a bench run). */
+cJSON *bench_document(const struct app *app, const struct bench_result *r);
 
 #endif

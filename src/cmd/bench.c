@@ -111,6 +111,14 @@ static cJSON *result_json(const struct bench_result *r)
 	return obj;
 }
 
+cJSON *bench_document(const struct app *app, const struct bench_result *r)
+{
+	cJSON *doc = json_document(app);
+
+	cJSON_AddItemToObject(doc, "bench", result_json(r));
+	return doc;
+}
+
 static void print_rate(const char *label, double value, const char *unit)
 {
 	if (value >= 0)
@@ -122,17 +130,13 @@ static void print_rate(const char *label, double value, const char *unit)
 int cmd_bench(struct app *app, struct error *err)
 {
 	struct bench_result r;
-	cJSON *doc;
 
 	if (app->cli.hw_file || app->cli.sysroot)
 		return error_set(err, "bench measures this machine: drop --hw and --sysroot");
 	if (measure(app, app->cli.full, true, &r, err) < 0)
 		return -1;
-	if (app->cli.json) {
-		doc = json_document(app);
-		cJSON_AddItemToObject(doc, "bench", result_json(&r));
-		return json_print(doc, err);
-	}
+	if (app->cli.json)
+		return json_print(bench_document(app, &r), err);
 	printf("CPU benchmark: %s, %d threads, %s kernels, %.1f s\n", app->hw.cpu.model,
 	       r.threads, r.kernels, r.seconds);
 	print_rate("Q4_0 matvec", r.q4_0_gbps, "GB/s of weights");

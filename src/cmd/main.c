@@ -13,9 +13,10 @@
 #include "probe/probe.h"
 #include "hw/override.h"
 
-#ifndef CANIRUN_DATA_DIR
-#define CANIRUN_DATA_DIR "/usr/local/share/canirun"
-#endif
+/* build/cmd/config.h holds CANIRUN_DATA_DIR, the installed data directory
+ * ($(PREFIX)/share/canirun); the Makefile rewrites it when PREFIX changes,
+ * so main.o rebuilds with it. */
+#include "cmd/config.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -28,8 +29,19 @@ static bool has_file(const char *dir, const char *name)
 	       stat(path, &st) == 0;
 }
 
-/* --data-dir / CANIRUN_DATA_DIR, else the installed path, else data/ beside
- * the executable (running from a build tree). */
+/* Whether DIR/REL holds gpus.json; if so, out is that directory. */
+static bool try_data_dir(const char *dir, const char *rel, char *out, size_t size)
+{
+	return snprintf(out, size, "%s%s", dir, rel) < (int)size && has_file(out, "gpus.json");
+}
+
+/* Where the data is, first found wins: --data-dir or CANIRUN_DATA_DIR (cli
+ * gives the option precedence); data/ beside the executable, so a binary
+ * run from its build tree reads the tree's data and never a stale installed
+ * copy; the installed directory; <exe>/../share/canirun, for an install
+ * moved after the fact (a DESTDIR staging tree). If none has the data, the
+ * installed path, so the error names the file the install should have put
+ * there. */
 static void resolve_data_dir(const char *given, char *out, size_t size)
 {
 	char exe[PATH_MAX];
@@ -39,14 +51,13 @@ static void resolve_data_dir(const char *given, char *out, size_t size)
 		snprintf(out, size, "%s", given);
 		return;
 	}
-	snprintf(out, size, "%s", CANIRUN_DATA_DIR);
-	if (has_file(out, "gpus.json"))
-		return;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
 		*strrchr(exe, '/') = '\0';
-		if (snprintf(out, size, "%s/data", exe) < (int)size && has_file(out, "gpus.json"))
+		if (try_data_dir(exe, "/data", out, size) ||
+		    try_data_dir(CANIRUN_DATA_DIR, "", out, size) ||
+		    try_data_dir(exe, "/../share/canirun", out, size))
 			return;
 	}
 	snprintf(out, size, "%s", CANIRUN_DATA_DIR);

@@ -371,46 +371,68 @@ static int place_experts(const struct placer *p, const struct budgets *b, struct
 
 /* ---- decode ---- */
 
-/* Fitted to shared/reference/calibration-tg.csv (94 GPU rows: llama.cpp tg128
- * and tg512 on 13 GPUs, CUDA, Metal and Vulkan): least squares on log error
- * of t = bytes / (bandwidth x efficiency) + layers x overhead, one overhead
- * per backend and one efficiency per backend and weight class. `make bench`
- * (build/accuracy) prints the error per row and per backend against this
- * size model; the bands below are about its 90th percentiles. */
+/* The GPU constants are fitted by tools/calibrate.c (`make calibrate`) to
+ * data/calibration/llama-tg.csv (published llama.cpp tg and pp runs): least
+ * squares on the log error of t = bytes / (bandwidth x efficiency) + layers x
+ * overhead + (GPUs - 1) x hop, one overhead per backend and one efficiency per
+ * backend and weight class; the band is the 90th percentile of the
+ * leave-one-GPU-out error; the prefill efficiency is the geometric mean of
+ * measured pp over FP16 tensor peak. fitted.h says how many rows fed each. */
 struct backend_fit {
-	const char *name;
-	double efficiency[3];     /* float, legacy (Q4_0, Q8_0...), k-quant/IQ */
+	double efficiency[WEIGHT_CLASS_COUNT]; /* share of spec bandwidth reached */
 	double layer_overhead_s;
 	double band;              /* relative half-width of low/high */
 	double prefill_efficiency;/* share of FP16 tensor peak reached at pp512 */
 };
 
-static const struct backend_fit backend_fits[] = {
-	/* legacy > 1 on CUDA: the Q4_0 rows come from newer llama.cpp builds
-	 * (CUDA graphs) whose per-layer overhead is lower than the fit's. */
-	{ "cuda",   { 0.895, 1.045, 0.865 }, 0.084e-3, 0.12, 0.33 },
-	{ "metal",  { 0.905, 0.955, 0.695 }, 0.188e-3, 0.18, 0.60 },
-	{ "vulkan", { 0.870, 0.870, 0.920 }, 0.030e-3, 0.15, 0.40 },
+#include "estimate/fitted.h"
+
+static const char *const backend_names[BACKEND_COUNT] = { "cuda", "metal", "vulkan" };
+
+static const struct backend_fit backend_fits[BACKEND_COUNT] = {
+	[BACKEND_CUDA] = FIT_CUDA, [BACKEND_METAL] = FIT_METAL, [BACKEND_VULKAN] = FIT_VULKAN,
 };
 
 #define CPU_BAND 0.25  /* bench-to-model transfer and memory-bandwidth swings */
 
-/* Each further GPU in a layer split adds a hand-over per token: llama3:8b
- * on 1, 2, 4, 6 RTX 3090s ran 8.66, 8.95, 9.20, 9.60 ms a token
- * (calibration-tg.csv), about 0.2 ms per added GPU. */
-#define GPU_HOP_S 0.2e-3
+/* Each further GPU in a layer split adds a hand-over per token (fitted on the
+ * 2-8 GPU rows of the calibration data). */
+#define GPU_HOP_S FIT_GPU_HOP_S
+
+const char *gpu_backend_name(enum gpu_backend b)
+{
+	return backend_names[b];
+}
+
+int gpu_backend_parse(const char *name, enum gpu_backend *out)
+{
+	for (int i = 0; i < BACKEND_COUNT; i++)
+		if (strcasecmp(name, backend_names[i]) == 0) {
+			*out = (enum gpu_backend)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *weight_class_name(enum weight_class c)
+{
+	static const char *const names[WEIGHT_CLASS_COUNT] = { "float", "legacy", "kquant" };
+	return names[c];
+}
+
+static enum gpu_backend backend_of(const struct gpu_info *g)
+{
+	if (g->vendor == GPU_VENDOR_NVIDIA)
+		return BACKEND_CUDA;
+	return g->vendor == GPU_VENDOR_APPLE ? BACKEND_METAL : BACKEND_VULKAN;
+}
 
 static const struct backend_fit *backend_for(const struct gpu_info *g)
 {
-	if (g->vendor == GPU_VENDOR_NVIDIA)
-		return &backend_fits[0];
-	if (g->vendor == GPU_VENDOR_APPLE)
-		return &backend_fits[1];
-	return &backend_fits[2];
+	return &backend_fits[backend_of(g)];
 }
 
-/* 0 float, 1 legacy block types (and MXFP4), 2 k-quants and IQ: by the
- * type holding the most bytes. */
+/* The type holding the most bytes. */
 static int dominant_type(const struct size_model *s)
 {
 	int best = 0;
@@ -421,16 +443,16 @@ static int dominant_type(const struct size_model *s)
 	return best;
 }
 
-static int weight_class(const struct size_model *s)
+enum weight_class estimate_weight_class(const struct size_model *s)
 {
 	switch (dominant_type(s)) {
 	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
-		return 0;
+		return WEIGHT_FLOAT;
 	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
 	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1: case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
-		return 1;
+		return WEIGHT_LEGACY;
 	default:
-		return 2;
+		return WEIGHT_KQUANT;
 	}
 }
 
@@ -487,11 +509,11 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 {
 	const struct cpu_info *cpu = &hw->cpu;
 	double by_class[3] = { cpu->q8_0_gbps, cpu->q4_gbps, cpu->q4_k_gbps };
-	double rate = by_class[weight_class(s)];
+	double rate = by_class[estimate_weight_class(s)];
 
-	if (weight_class(s) == 2 && dominant_type(s) == GGML_TYPE_Q6_K)
+	if (estimate_weight_class(s) == WEIGHT_KQUANT && dominant_type(s) == GGML_TYPE_Q6_K)
 		rate = cpu->q6_k_gbps;
-	if (weight_class(s) == 1 && dominant_type(s) == GGML_TYPE_Q8_0)
+	if (estimate_weight_class(s) == WEIGHT_LEGACY && dominant_type(s) == GGML_TYPE_Q8_0)
 		rate = cpu->q8_0_gbps;
 	if (rate <= 0)
 		rate = cpu->q4_gbps;
@@ -506,12 +528,13 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	struct decode_terms *t = &f->terms;
-	int cls = weight_class(p->s);
+	enum weight_class cls = estimate_weight_class(p->s);
 	double gpu_s = 0, cpu_s = 0, gpu_band = 0;
 	bool known = true;
 
 	memset(t, 0, sizeof(*t));
 	t->gpu_bandwidth_gbps = -1;
+	t->weight_class = cls;
 	for (int g = 0; g < hw->gpu_count; g++) {
 		const struct device_load *d = &f->gpu[g];
 		const struct backend_fit *b = backend_for(&hw->gpus[g]);
@@ -523,7 +546,7 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 			continue;
 		bytes = gpu_read_bytes(p, f, d, holds_output);
 		t->gpu_bytes_per_token += bytes;
-		t->gpu_backend = b->name;
+		t->gpu_backend = gpu_backend_name(backend_of(&hw->gpus[g]));
 		t->gpu_efficiency = b->efficiency[cls];
 		if (hw->gpus[g].bandwidth_gbps <= 0) {
 			known = false;
@@ -563,13 +586,14 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 
 /* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
  * split between GPUs (FP16 tensor peak x a backend efficiency fitted on the
- * pp512 column of calibration-tg.csv) and the CPU (batched bench rate). */
+ * pp512 column of the calibration data) and the CPU (batched bench rate). */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
 	double gpu_share = (double)f->gpu_layers / p->s->n_layers, seconds = 0;
 
 	f->prefill_tok_s = f->ttft_s = -1;
+	f->prefill_flops_per_token = flops;
 	if (f->offload == OFFLOAD_EXPERTS)
 		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
 	if (gpu_share > 0) {

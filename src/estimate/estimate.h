@@ -53,6 +53,20 @@ struct device_load {
 	int64_t budget_bytes;   /* what it had to offer */
 };
 
+/* GPU backends, each with its constants fitted to the calibration data
+ * (src/estimate/fitted.h, written by `make calibrate`). The estimator picks
+ * one by vendor: CUDA for NVIDIA, Metal for Apple, Vulkan for the rest. */
+enum gpu_backend { BACKEND_CUDA, BACKEND_METAL, BACKEND_VULKAN, BACKEND_COUNT };
+const char *gpu_backend_name(enum gpu_backend b);           /* "cuda", "metal", "vulkan" */
+int gpu_backend_parse(const char *name, enum gpu_backend *out); /* 0, or -1 unknown */
+
+/* What the type holding most of a model's weight bytes is, for the GPU
+ * efficiencies fitted per class: a float type, a legacy block type (Q4_0,
+ * Q8_0, ..., MXFP4) or a k-quant/IQ type. */
+enum weight_class { WEIGHT_FLOAT, WEIGHT_LEGACY, WEIGHT_KQUANT, WEIGHT_CLASS_COUNT };
+const char *weight_class_name(enum weight_class c);         /* "float", "legacy", "kquant" */
+enum weight_class estimate_weight_class(const struct size_model *s);
+
 /* The inputs of the decode formula, kept for explanation. */
 struct decode_terms {
 	double gpu_bytes_per_token, cpu_bytes_per_token;
@@ -62,6 +76,7 @@ struct decode_terms {
 	double cpu_gbps;                /* CPU matvec rate used */
 	double overhead_seconds;        /* per-token launch overhead */
 	const char *gpu_backend;        /* "cuda", "metal", "vulkan" */
+	enum weight_class weight_class; /* which efficiency applied */
 	double band;                    /* relative half-width of the low/high band */
 };
 
@@ -77,6 +92,7 @@ struct fit {
 	struct decode_terms terms;
 	double decode_tok_s, decode_low_tok_s, decode_high_tok_s;   /* < 0 unknown */
 	double prefill_tok_s, ttft_s;   /* < 0 unknown */
+	double prefill_flops_per_token; /* 2 x active parameters */
 	enum verdict verdict;
 };
 
