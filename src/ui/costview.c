@@ -74,7 +74,8 @@ static void add_money(cJSON *o, const struct cost_case *c)
 	add_known(o, "break_even_tokens_per_day", r->break_even_tokens_per_day);
 	add_known(o, "three_year_local", r->three_year_local);
 	add_known(o, "three_year_alternative", r->three_year_alternative);
-	if (r->three_year_local >= 0 && r->three_year_alternative >= 0)
+	/* Which is cheaper only when the hardware is counted. */
+	if (r->hardware_included && r->three_year_local >= 0 && r->three_year_alternative >= 0)
 		cJSON_AddStringToObject(o, "cheaper", r->three_year_local < r->three_year_alternative ?
 					"local" : "alternative");
 	else
@@ -188,9 +189,13 @@ static void write_alternative(FILE *out, const struct cost_case *c, const struct
 		fprintf(out, "  api        %s: %.2f in / %.2f out %s per 1M tokens = %.2f %s a month\n",
 			cs->alternative_name, cs->api_input_per_mtok, cs->api_output_per_mtok, cur,
 			r->monthly_alternative, cur);
-	fprintf(out, "  3 years    local %.0f %s, alternative %.0f %s: %s is cheaper\n",
-		r->three_year_local, cur, r->three_year_alternative, cur,
-		r->three_year_local < r->three_year_alternative ? "local" : "the alternative");
+	if (r->hardware_included)
+		fprintf(out, "  3 years    local %.0f %s, alternative %.0f %s: %s is cheaper\n",
+			r->three_year_local, cur, r->three_year_alternative, cur,
+			r->three_year_local < r->three_year_alternative ? "local" : "the alternative");
+	else
+		fprintf(out, "  3 years    local %.0f %s of electricity alone, alternative %.0f %s\n",
+			r->three_year_local, cur, r->three_year_alternative, cur);
 	if (r->break_even_months >= 0)
 		fprintf(out, "  break-even after %.1f months\n", r->break_even_months);
 	else if (r->hardware_included)
