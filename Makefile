@@ -109,7 +109,7 @@ test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML) build/calibra
 # libFuzzer on the GGUF reader (needs clang): FUZZ_SECONDS of new inputs,
 # seeded from the committed good and broken files.
 FUZZ_SECONDS ?= 60
-build/fuzz_gguf: tests/fuzz_gguf.c src/model/gguf.c src/model/gguf_model.c src/model/ggml.c src/model/quant.c src/util/errors.c | build
+build/fuzz_gguf: tests/fuzz_gguf.c src/model/arch.c src/model/gguf.c src/model/gguf_model.c src/model/ggml.c src/model/quant.c src/util/errors.c | build
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-DGGUF_RD_BUF_BYTES=61 -Isrc $^ -o $@
 fuzz: build/fuzz_gguf

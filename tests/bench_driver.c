@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 
 /* one progress line on a terminal, rewritten when the percentage moves */
 static void progress(void *ctx, const char *phase, double fraction)

@@ -7,6 +7,7 @@
 bin=${CANIRUN_BIN:-./canirun}
 tests=${CANIRUN_TESTS_DIR:-tests}
 sock="canirun-smoke-$$"
+pane=smoke
 pass=0 fail=0
 
 t() { tmux -L "$sock" "$@"; }
@@ -15,15 +16,23 @@ t() { tmux -L "$sock" "$@"; }
 wait_for() {
 	limit=$(( ${2:-10} * 10 )) i=0
 	while [ "$i" -lt "$limit" ]; do
-		if t capture-pane -p -t smoke 2>/dev/null | grep -F -q -- "$1"; then
+		if t capture-pane -p -t "$pane" 2>/dev/null | grep -F -q -- "$1"; then
 			return 0
 		fi
 		sleep 0.1
 		i=$((i + 1))
 	done
 	echo "  timed out waiting for: $1" >&2
-	t capture-pane -p -t smoke >&2 2>/dev/null
+	t capture-pane -p -t "$pane" >&2 2>/dev/null
 	return 1
+}
+
+# lacks TEXT: the pane does not show TEXT now.
+lacks() {
+	if t capture-pane -p -t "$pane" 2>/dev/null | grep -F -q -- "$1"; then
+		echo "  the screen shows: $1" >&2
+		return 1
+	fi
 }
 
 step() {
@@ -70,4 +79,23 @@ t send-keys -t smoke +
 step context_doubled wait_for "context 8192 tokens"
 t send-keys -t smoke q
 step quit wait_for "canirun-exited-0"
+
+# The browser over a .gguf file: Enter explains the file (not "unknown
+# model": the catalogue does not know it), and [ ] keep the file's own
+# quantization instead of swapping in the catalogue's size model.
+pane=gguf
+cmd="$bin --hw '$tests/fixtures/profiles/desktop-3090.json' '$tests/fixtures/gguf-seeds/llama-v3.gguf'; echo canirun-exited-\$?; sleep 60"
+t new-session -d -s gguf -x 120 -y 30 \
+	"env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 sh -c \"$cmd\""
+step gguf_table wait_for "llama-v3      0M  F16"
+t send-keys -t gguf Enter
+step gguf_detail wait_for "llama-v3 at F16"
+step gguf_detail_known lacks "unknown model"
+step gguf_context_unknown wait_for "trained context unknown (not in the file)"
+t send-keys -t gguf ']'
+step gguf_quant_kept wait_for "a .gguf file has one quantization (F16)"
+t send-keys -t gguf Escape '['
+step gguf_row_kept wait_for "llama-v3      0M  F16    12.7 KiB"
+t send-keys -t gguf q
+step gguf_quit wait_for "canirun-exited-0"
 finish

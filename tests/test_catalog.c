@@ -18,27 +18,67 @@ static const char *data_catalog(void)
 	return path;
 }
 
-/* Every model's parameter count, summed over the tensor list the size
- * model derives, is within 2% of the catalogue's. */
-static void check_params(const struct catalog *cat)
+/* Within 2% of want (a published figure or the catalogue's count). */
+static bool near(int64_t have, int64_t want)
 {
+	double off = (double)(have - want) / (double)want;
+
+	return off < 0.02 && off > -0.02;
+}
+
+/* Every shipped entry names its config.json and its parameter count's
+ * origin by public URL. */
+static void check_sources(const struct catalog *cat)
+{
+	for (int i = 0; i < cat->count; i++) {
+		const struct model *m = &cat->models[i];
+
+		if (!CHECK(strstr(m->source, "https://") == m->source) ||
+		    !CHECK(strstr(m->params_source, "https://") != NULL))
+			fprintf(stderr, "  %s: source or params_source without a URL\n", m->id);
+	}
+}
+
+/* A published parameter count, where the entry carries one, is checked
+ * against the count of the tensor list (not against a count computed from
+ * the same config). */
+static void check_published(const struct model *m, const struct size_model *s)
+{
+	if (m->published_params <= 0)
+		return;
+	if (!CHECK(strstr(m->published_params_source, "https://") == m->published_params_source))
+		fprintf(stderr, "  %s: published_params_source is not a URL\n", m->id);
+	if (!CHECK(near(s->params, m->published_params)))
+		fprintf(stderr, "  %s: tensors hold %lld, published %lld (%s)\n", m->id,
+			(long long)s->params, (long long)m->published_params,
+			m->published_params_source);
+}
+
+/* Every model's parameter count, summed over the tensor list the size
+ * model derives, is within 2% of the catalogue's and of the published
+ * figure. */
+static int check_params(const struct catalog *cat)
+{
+	int published = 0;
+
 	for (int i = 0; i < cat->count; i++) {
 		const struct model *m = &cat->models[i];
 		struct size_model s;
 		struct error err;
-		double off;
 
 		if (!CHECK(gguf_size_compute(m, FTYPE_Q4_K_M, NULL, &s, &err) == 0)) {
 			fprintf(stderr, "  %s\n", err.msg);
 			continue;
 		}
-		off = (double)(s.params - m->params) / (double)m->params;
-		if (!CHECK(off < 0.02 && off > -0.02))
+		if (!CHECK(near(s.params, m->params)))
 			fprintf(stderr, "  %s: tensors hold %lld, catalogue says %lld\n",
 				m->id, (long long)s.params, (long long)m->params);
+		check_published(m, &s);
+		published += m->published_params > 0;
 		CHECK_INT(s.n_layers, m->layers);
 		size_model_release(&s);
 	}
+	return published;
 }
 
 static void shipped_catalogue(void)
@@ -51,7 +91,10 @@ static void shipped_catalogue(void)
 		return;
 	}
 	CHECK(cat.count >= 50);
-	check_params(&cat);
+	/* 65 entries carry a published count (HF safetensors totals, GGUF
+	 * parameter counts, model-card figures) */
+	CHECK(check_params(&cat) >= 65);
+	check_sources(&cat);
 	catalog_release(&cat);
 }
 
@@ -137,6 +180,7 @@ static size_t append_entry(char *json, size_t size, size_t len,
 		{ "moe", "null" }, { "swa", "null" }, { "mla", "null" },
 		{ "tasks", "[\"chat\"]" }, { "license", "\"mit\"" },
 		{ "source", "\"test\"" },
+		{ "ssm", NULL }, { "published_params", NULL },   /* optional: absent */
 	};
 	const char *sep = "{";
 
@@ -236,6 +280,10 @@ static void broken_catalogues(void)
 		{ "swa", "{\"window\": 4096}", "swa.global_every: missing" },
 		{ "tasks", "[\"dancing\"]", "tasks: unknown task" },
 		{ "aliases", "[\"\"]", "aliases: must not be empty" },
+		{ "ssm", "{\"layers\": \"AR\"}", "ssm: arch has no recurrent layers" },
+		{ "ssm", "3", "ssm: must be an object or null" },
+		{ "published_params", "1000000", "published_params_source: must be given exactly with published_params" },
+		{ "published_params", "0", "published_params: must be between 1 and" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)

@@ -2,6 +2,7 @@
  * second can be worked out on paper (the arithmetic is in the comments). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "estimate/estimate.h"
@@ -13,9 +14,10 @@
  * calibrate) are inputs of the formulas checked here, so a refit leaves
  * these tests alone: { efficiency by weight class, layer overhead s, band,
  * prefill efficiency }. */
-static const struct {
+struct fitted_backend {
 	double efficiency[WEIGHT_CLASS_COUNT], layer_overhead_s, band, prefill_efficiency;
-} cuda = FIT_CUDA;
+};
+static const struct fitted_backend cuda = FIT_CUDA, vulkan = FIT_VULKAN;
 #define KQUANT_EFF cuda.efficiency[WEIGHT_KQUANT]
 
 /* 4 layers of 256 MiB, token_embd and output 64 MiB each, Q4_K, embd 1024,
@@ -166,6 +168,59 @@ static void split_over_gpus(void)
 	CHECK_NEAR(e.now.decode_tok_s, 1 / t, 1e-6);
 }
 
+/* GPU0 an NVIDIA card (CUDA), GPUs 1 and 2 AMD (Vulkan) at half the
+ * bandwidth and 60 TFLOPS: the split_over_gpus layout, 1 + 2 + 1 layers. */
+static void mixed_machine(void)
+{
+	dense_model();
+	machine(3, GIB, 64 * GIB);
+	for (int i = 1; i < 3; i++) {
+		hw.gpus[i].vendor = GPU_VENDOR_AMD;
+		hw.gpus[i].bandwidth_gbps = 500;
+		hw.gpus[i].fp16_tflops = 60;
+	}
+	estimate_model(&hw, &model, &size, &set, &e);
+}
+
+static void mixed_gpus_decode_terms(void)
+{
+	mixed_machine();
+	CHECK_INT(e.now.gpu[0].layers, 1);
+	CHECK_INT(e.now.gpu[1].layers, 2);
+	CHECK_INT(e.now.gpu[2].layers, 1);
+	/* Each GPU at its own backend: GPU0 reads output + 1 layer (321 MiB),
+	 * GPUs 1 and 2 two and one layers of 257 MiB. */
+	double s0 = 321.0 * MIB / (1000e9 * KQUANT_EFF) + cuda.layer_overhead_s;
+	double s12 = 771.0 * MIB / (500e9 * vulkan.efficiency[WEIGHT_KQUANT]) +
+		     3 * vulkan.layer_overhead_s;
+	CHECK_NEAR(e.now.decode_tok_s, 1 / (s0 + s12 + 2 * FIT_GPU_HOP_S), 1e-6);
+	/* The band weighs each backend's by its GPUs' time, not the last GPU's. */
+	CHECK_NEAR(e.now.terms.band, (s0 * cuda.band + s12 * vulkan.band) / (s0 + s12), 1e-9);
+	CHECK_STR(e.now.terms.gpu_backend, "mixed");
+	/* Effective bandwidth and efficiency: bytes / (bandwidth x efficiency)
+	 * gives the memory time of all GPUs together. */
+	double unit = 321.0 * MIB / 1000e9 + 771.0 * MIB / 500e9;
+	double memory = 321.0 * MIB / (1000e9 * KQUANT_EFF) +
+			771.0 * MIB / (500e9 * vulkan.efficiency[WEIGHT_KQUANT]);
+	CHECK_NEAR(e.now.terms.gpu_bandwidth_gbps, 1092.0 * MIB / unit / 1e9, 1e-9);
+	CHECK_NEAR(e.now.terms.gpu_efficiency, unit / memory, 1e-12);
+}
+
+static void mixed_gpus_prefill(void)
+{
+	mixed_machine();
+	/* Layers run one after another: each GPU's share of the 2e9 FLOPs a
+	 * token at its own FP16 peak x its backend's prefill efficiency. */
+	double seconds = 2e9 * 0.25 / (100e12 * cuda.prefill_efficiency) +
+			 2e9 * 0.75 / (60e12 * vulkan.prefill_efficiency);
+	CHECK_NEAR(e.now.prefill_tok_s, 1 / seconds, 1e-6);
+	/* A GPU holding layers at an unknown peak leaves prefill unknown. */
+	hw.gpus[2].fp16_tflops = HW_UNKNOWN;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK(e.now.prefill_tok_s < 0);
+	CHECK(e.now.ttft_s < 0);
+}
+
 static void partial_offload(void)
 {
 	dense_model();
@@ -267,7 +322,7 @@ static void moe_experts_stay_in_ram(void)
 	CHECK_NEAR(e.now.decode_tok_s, 1 / (gpu + cpu), 1e-6);
 }
 
-static void best_quant_prefers_gpu_then_speed(void)
+static void default_quants_and_context(void)
 {
 	CHECK_STR(ftype_name(estimate_default_ftypes[0]), "Q8_0");
 	CHECK_INT(estimate_default_ftypes[estimate_default_ftype_count - 1], FTYPE_Q2_K);
@@ -275,7 +330,168 @@ static void best_quant_prefers_gpu_then_speed(void)
 	CHECK_INT(estimate_context(&model, 2048), 2048);
 }
 
+/* ---- estimate_best: its ranking on a catalogue model (the fixture's
+ * llama3.1:8b) and machines built around that model's needs, each need
+ * read from estimate_ftype at that quant. ---- */
+
+static struct catalog cat;
+
+static void release_catalog(void)
+{
+	catalog_release(&cat);
+}
+
+static const struct model *llama8b(void)
+{
+	struct error err;
+
+	if (cat.count == 0) {
+		if (catalog_load(test_path("fixtures/models-mini.json"), &cat, &err) < 0)
+			return fprintf(stderr, "  %s\n", err.msg), NULL;
+		atexit(release_catalog);
+	}
+	return catalog_find(&cat, "llama3.1:8b");
+}
+
+/* A machine with ram_bytes, CPU rates cpu_gbps for every weight type, and
+ * one NVIDIA GPU of vram_bytes (none when 0) at 1000 GB/s. */
+static void best_machine(int64_t vram_bytes, int64_t ram_bytes, double cpu_gbps)
+{
+	hw_init(&hw);
+	hw.ram.total_bytes = hw.ram.available_bytes = ram_bytes;
+	hw.cpu.cores = 8;
+	hw.cpu.q4_gbps = hw.cpu.q4_k_gbps = hw.cpu.q6_k_gbps = hw.cpu.q8_0_gbps = cpu_gbps;
+	hw.cpu.prefill_gflops = 500;
+	hw.disk.kind = DISK_NVME;
+	hw.gpu_count = vram_bytes > 0;
+	if (vram_bytes > 0) {
+		hw_gpu_init(&hw.gpus[0]);
+		hw.gpus[0].vendor = GPU_VENDOR_NVIDIA;
+		hw.gpus[0].vram_total_bytes = hw.gpus[0].vram_free_bytes = vram_bytes;
+		hw.gpus[0].bandwidth_gbps = 1000;
+		hw.gpus[0].fp16_tflops = 100;
+	}
+}
+
+static struct estimate at(enum ftype ft)
+{
+	struct estimate out;
+	struct error err;
+
+	memset(&out, 0, sizeof(out));
+	if (!CHECK_INT(estimate_ftype(&hw, llama8b(), ft, &set, &out, &err), 0))
+		fprintf(stderr, "  %s\n", err.msg);
+	return out;
+}
+
+static struct estimate best(void)
+{
+	struct estimate out;
+	struct error err;
+
+	memset(&out, 0, sizeof(out));
+	if (!CHECK_INT(estimate_best(&hw, llama8b(), &set, &out, &err), 0))
+		fprintf(stderr, "  %s\n", err.msg);
+	return out;
+}
+
+static int64_t gpu_need(enum ftype ft)     /* on an 80 GiB GPU */
+{
+	struct estimate x;
+
+	best_machine(80 * GIB, 64 * GIB, 40);
+	x = at(ft);
+	return x.now.gpu[0].weights_bytes + x.now.gpu[0].kv_bytes + x.now.gpu[0].compute_bytes;
+}
+
+static int64_t ram_need(enum ftype ft)     /* CPU only, 64 GiB */
+{
+	struct estimate x;
+
+	best_machine(0, 64 * GIB, 40);
+	x = at(ft);
+	return x.now.cpu.weights_bytes + x.now.cpu.kv_bytes + x.now.cpu.compute_bytes +
+	       x.now.cpu.reserve_bytes;
+}
+
+static void best_is_highest_quant_whole_on_gpu(void)
+{
+	/* A GPU halfway between Q6_K's and Q8_0's needs (plus the 457 MiB
+	 * reserve): Q8_0 spills to the CPU, Q6_K and below fit whole; the
+	 * highest of those wins over the partial Q8_0, however fast that is. */
+	int64_t vram = (gpu_need(FTYPE_Q8_0) + gpu_need(FTYPE_Q6_K)) / 2 + 457 * MIB;
+	struct estimate b;
+
+	best_machine(vram, 64 * GIB, 40);
+	CHECK_STR(placement_name(at(FTYPE_Q8_0).now.placement), "partial");
+	CHECK(at(FTYPE_Q8_0).now.verdict >= VERDICT_USABLE);
+	b = best();
+	CHECK_STR(ftype_name(b.ftype), "Q6_K");
+	CHECK_STR(placement_name(b.now.placement), "gpu");
+	/* More VRAM: Q8_0 whole on the GPU. */
+	best_machine(gpu_need(FTYPE_Q8_0) + 457 * MIB + 64 * MIB, 64 * GIB, 40);
+	CHECK_STR(ftype_name(best().ftype), "Q8_0");
+}
+
+static void best_is_highest_usable_elsewhere(void)
+{
+	struct estimate q8, q6, b;
+	double slow;
+
+	/* CPU only at a rate where Q8_0 reads too much a token to keep up
+	 * with a reader (under 4 tok/s) and Q6_K does not: halfway (in ratio)
+	 * between the rates at which each would run exactly 4 tok/s. */
+	best_machine(0, 64 * GIB, 1);
+	q8 = at(FTYPE_Q8_0);
+	q6 = at(FTYPE_Q6_K);
+	slow = sqrt(READING_FLOOR_TOK_S / q8.now.decode_tok_s * READING_FLOOR_TOK_S / q6.now.decode_tok_s);
+	best_machine(0, 64 * GIB, slow);
+	CHECK_STR(verdict_name(at(FTYPE_Q8_0).now.verdict), "slow");
+	CHECK_STR(verdict_name(at(FTYPE_Q6_K).now.verdict), "usable");
+	b = best();
+	CHECK_STR(ftype_name(b.ftype), "Q6_K");
+	CHECK_STR(placement_name(b.now.placement), "cpu");
+	/* A GPU of 60% of what Q2_K needs holds no quant whole: the highest
+	 * usable, partial or not. */
+	best_machine(gpu_need(FTYPE_Q2_K) * 6 / 10 + 457 * MIB, 64 * GIB, 40);
+	CHECK_STR(placement_name(at(FTYPE_Q2_K).now.placement), "partial");
+	CHECK(at(FTYPE_Q8_0).now.verdict >= VERDICT_USABLE);
+	b = best();
+	CHECK_STR(ftype_name(b.ftype), "Q8_0");
+	CHECK_STR(placement_name(b.now.placement), "partial");
+}
+
+static void best_is_highest_that_fits_when_all_slow(void)
+{
+	/* RAM halfway between Q6_K's and Q8_0's needs, and a CPU slow for
+	 * every quant (0.1 GB/s): Q8_0 does not fit, Q6_K is the highest that
+	 * does. */
+	int64_t ram = (ram_need(FTYPE_Q8_0) + ram_need(FTYPE_Q6_K)) / 2;
+	struct estimate b;
+
+	best_machine(0, ram, 0.1);
+	CHECK_STR(placement_name(at(FTYPE_Q8_0).now.placement), "none");
+	CHECK_STR(verdict_name(at(FTYPE_Q2_K).now.verdict), "slow");
+	b = best();
+	CHECK_STR(ftype_name(b.ftype), "Q6_K");
+	CHECK_STR(verdict_name(b.now.verdict), "slow");
+}
+
+static void best_without_fit_is_q4_k_m(void)
+{
+	struct estimate b;
+
+	best_machine(0, 2 * GIB, 40);
+	CHECK_STR(placement_name(at(FTYPE_Q2_K).now.placement), "none");
+	b = best();
+	CHECK_STR(ftype_name(b.ftype), "Q4_K_M");
+	CHECK_STR(placement_name(b.now.placement), "none");
+	CHECK_STR(verdict_name(b.now.verdict), "no-fit");
+}
+
 TESTS(T(memory_parts), T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
-      T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),
+      T(mixed_gpus_decode_terms), T(mixed_gpus_prefill), T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),
       T(unknown_rates_claim_no_speed), T(moe_experts_stay_in_ram),
-      T(best_quant_prefers_gpu_then_speed));
+      T(default_quants_and_context), T(best_is_highest_quant_whole_on_gpu),
+      T(best_is_highest_usable_elsewhere), T(best_is_highest_that_fits_when_all_slow),
+      T(best_without_fit_is_q4_k_m));

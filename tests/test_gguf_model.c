@@ -129,6 +129,47 @@ static void deepseek_style_moe_and_mla(void)
 	gguf_file_release(&f);
 }
 
+/* A three-layer nemotron_h file: Mamba2, attention, MLP only, as
+ * llama.cpp's converter writes them (nemotron-h load_tensors); the state
+ * sizes come from the nemotron_h.ssm.* keys. */
+static const struct gw_tensor hybrid_tensors[] = {
+	{ "token_embd.weight", 2, { 256, 50 }, GW_T_F32, 256 * 50 * 4 },
+	{ "blk.0.ssm_conv1d.weight", 2, { 4, 768 }, GW_T_F32, 4 * 768 * 4 },
+	{ "blk.0.ssm_in.weight", 2, { 256, 1296 }, GW_T_F16, 256 * 1296 * 2 },
+	{ "blk.1.attn_q.weight", 2, { 256, 256 }, GW_T_F16, 256 * 256 * 2 },
+	{ "blk.2.ffn_up.weight", 2, { 256, 1024 }, GW_T_F16, 256 * 1024 * 2 },
+};
+
+static void hybrid_layers_from_tensors(void)
+{
+	size_t n = sizeof hybrid_tensors / sizeof hybrid_tensors[0];
+	struct gw w = { 0 };
+	struct gguf_file f;
+	struct model m;
+
+	gw_header(&w, 3, n, 9);
+	gw_kv_str(&w, "general.architecture", "nemotron_h");
+	gw_kv_u32(&w, "nemotron_h.block_count", 3);
+	gw_kv_u32(&w, "nemotron_h.embedding_length", 256);
+	gw_kv_u32(&w, "nemotron_h.attention.head_count", 4);
+	gw_kv_u32(&w, "nemotron_h.ssm.conv_kernel", 4);
+	gw_kv_u32(&w, "nemotron_h.ssm.inner_size", 512);
+	gw_kv_u32(&w, "nemotron_h.ssm.state_size", 64);
+	gw_kv_u32(&w, "nemotron_h.ssm.group_count", 2);
+	gw_kv_u32(&w, "nemotron_h.ssm.time_step_rank", 16);
+	gw_tensors(&w, hybrid_tensors, n, 32);
+	if (!CHECK(load(&w, "nh", &f, &m) == 0))
+		return;
+	CHECK(m.has_ssm);
+	CHECK_STR(m.ssm.layers, "RAF");
+	CHECK_INT(m.ssm.conv_kernel, 4);
+	CHECK_INT(m.ssm.inner_size, 512);
+	CHECK_INT(m.ssm.state_size, 64);
+	CHECK_INT(m.ssm.group_count, 2);
+	CHECK_INT(m.ssm.time_step_rank, 16);
+	gguf_file_release(&f);
+}
+
 static void missing_keys_are_named(void)
 {
 	struct gw w = { 0 };
@@ -155,5 +196,5 @@ static void missing_keys_are_named(void)
 	}
 }
 
-TESTS(T(tiny_llama_as_a_model), T(deepseek_style_moe_and_mla),
+TESTS(T(tiny_llama_as_a_model), T(deepseek_style_moe_and_mla), T(hybrid_layers_from_tensors),
       T(missing_keys_are_named));

@@ -7,8 +7,9 @@
 #include <cjson/cJSON.h>
 
 #include "estimate/estimate.h"
-#include "estimate/fitted.h"
 #include "testlib.h"
+#include "ui/explain.h"
+#include "util/units.h"
 
 static char *profile_arg(const char *name)
 {
@@ -150,7 +151,13 @@ static void estimate_json_fields_types_units(void)
 		   item(e, "memory.process_bytes")->valuedouble, 1);
 	CHECK(item(e, "decode_tok_s_low")->valuedouble < item(e, "decode_tok_s")->valuedouble);
 	CHECK(item(e, "decode_tok_s_high")->valuedouble > item(e, "decode_tok_s")->valuedouble);
-	CHECK(item(e, "decode_tok_s")->valuedouble > 60 && item(e, "decode_tok_s")->valuedouble < 200);
+	/* The speed is the formula's (whatever the fitted constants): one over
+	 * the seconds a token, the band around it. */
+	double tok_s = item(e, "decode_tok_s")->valuedouble;
+	CHECK_NEAR(tok_s, 1 / (item(e, "formula.gpu_seconds_per_token")->valuedouble +
+			       item(e, "formula.cpu_seconds_per_token")->valuedouble), 1e-6 * tok_s);
+	CHECK_NEAR(item(e, "decode_tok_s_low")->valuedouble,
+		   tok_s * (1 - item(e, "formula.band")->valuedouble), 1e-6 * tok_s);
 	CHECK(is_number(e, "prefill_tok_s") && is_number(e, "ttft_s"));
 	CHECK(item(e, "load_s")->valuedouble > item(e, "load_s_warm")->valuedouble);
 	CHECK_INT(cJSON_GetArraySize(item(e, "devices")), 1);
@@ -220,16 +227,8 @@ static void show_explains_one_model(void)
 {
 	const char *argv[] = { "show", "qwen2.5-coder:32b", "--gpu", "RTX 3090", "--hw", DESKTOP,
 			       "--ctx", "16384", NULL };
-	/* The fitted CUDA constants, as show prints them. */
-	const struct {
-		double efficiency[WEIGHT_CLASS_COUNT], layer_overhead_s, band, prefill_efficiency;
-	} cuda = FIT_CUDA;
-	char efficiency[64], band[64];
 	char *out, *err;
 
-	snprintf(efficiency, sizeof(efficiency), "x %.3f cuda efficiency)",
-		 cuda.efficiency[WEIGHT_KQUANT]);
-	snprintf(band, sizeof(band), "band +-%.0f%% from calibration", cuda.band * 100);
 	CHECK_INT(run_canirun(argv, NULL, &out, &err), 0);
 	CHECK_CONTAINS(out, "qwen2.5-coder:32b  Qwen2.5 Coder 32B");
 	CHECK_CONTAINS(out, "> Q4_K_M");                 /* the best that fits, marked */
@@ -237,12 +236,89 @@ static void show_explains_one_model(void)
 	CHECK_CONTAINS(out, "Memory at Q4_K_M, context 16384 tokens, KV cache f16");
 	CHECK_CONTAINS(out, "KV cache     4.0 GiB  256 KiB a token");
 	CHECK_CONTAINS(out, "GPU0 GeForce RTX 3090");
-	CHECK_CONTAINS(out, efficiency);
-	CHECK_CONTAINS(out, band);
+	CHECK_CONTAINS(out, "cuda efficiency) + ");    /* figures: explain_draws_what_it_is_given */
+	CHECK_CONTAINS(out, "% from calibration: ");
 	CHECK_CONTAINS(out, "time to first token: 1024-token prompt");
 	CHECK_CONTAINS(out, "load, cold: warm + 18.5 GiB file read at 3.20 GB/s");
 	free(out);
 	free(err);
+}
+
+/* The explanation of a hand-built estimate (nothing computed): every
+ * figure drawn is one given here. */
+static void explain_draws_what_it_is_given(void)
+{
+	struct model m = { .id = "test:8b", .name = "Test 8B", .arch = "llama", .layers = 32,
+			   .params = 8000000000, .active_params = 8000000000, .context = 8192 };
+	struct estimate_settings set = { 4096, KV_F16, 8, 1024 };
+	struct hardware hw;
+	struct estimate e = { .model = &m, .ftype = FTYPE_Q4_K_M };
+	struct fit *f = &e.now;
+	struct detail d = { &hw, &set, &e, 1, &e, 100 };
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	hw_init(&hw);
+	hw.gpu_count = 1;
+	hw_gpu_init(&hw.gpus[0]);
+	snprintf(hw.gpus[0].name, sizeof(hw.gpus[0].name), "GeForce RTX 3090");
+	hw.gpus[0].fp16_tflops = 142;
+	hw.cpu.prefill_gflops = 500;
+	e.file_bytes = e.weights_bytes = 4 * GIB + 600 * MIB;
+	e.kv_bytes = 512 * MIB;
+	e.kv_bytes_per_token = 128 * KIB;
+	e.compute_bytes = 300 * MIB;
+	e.overhead_bytes = 256 * MIB;
+	e.total_bytes = 5 * GIB + 644 * MIB;
+	f->placement = e.idle.placement = PLACE_PARTIAL;
+	f->offload = e.idle.offload = OFFLOAD_LAYERS;
+	f->gpu_layers = e.idle.gpu_layers = 20;
+	f->gpus_used = 1;
+	f->gpu[0] = (struct device_load){ .layers = 20, .weights_bytes = 3 * GIB, .kv_bytes = 320 * MIB,
+					  .compute_bytes = 300 * MIB, .budget_bytes = 3 * GIB + 512 * MIB };
+	f->cpu = (struct device_load){ .first_layer = 20, .layers = 12, .weights_bytes = GIB + 600 * MIB,
+				       .kv_bytes = 192 * MIB, .compute_bytes = 20 * MIB,
+				       .reserve_bytes = 256 * MIB, .budget_bytes = 58 * GIB };
+	f->terms = (struct decode_terms){ .gpu_bytes_per_token = 3.0e9, .cpu_bytes_per_token = 2.0e9,
+					  .gpu_seconds_per_token = 5.26e-3, .cpu_seconds_per_token = 0.05,
+					  .gpu_efficiency = 0.9, .gpu_bandwidth_gbps = 936, .cpu_gbps = 40,
+					  .overhead_seconds = 1.7e-3, .gpu_backend = "cuda", .band = 0.2 };
+	f->decode_tok_s = 18;
+	f->decode_low_tok_s = 14.4;
+	f->decode_high_tok_s = 21.6;
+	f->prefill_tok_s = 3000;
+	f->ttft_s = 0.4;
+	f->verdict = VERDICT_FAST;
+	e.load_warm_s = 1.2;
+	e.load_cold_s = 2.7;
+	e.disk_gbps = 3.2;
+	e.disk_source = SRC_PROFILE;
+	e.pcie_gbps = 25.2;
+	detail_explain(out, &d);
+	fclose(out);
+	CHECK_CONTAINS(text, "\nMemory at Q4_K_M, context 4096 tokens, KV cache f16\n"
+		       "  weights      4.6 GiB  GGUF tensors (file 4.6 GiB)\n"
+		       "  KV cache     512 MiB  128 KiB a token, all layers, f16\n"
+		       "  compute      300 MiB  activations of a 512-token batch and the logits\n"
+		       "  overhead     256 MiB  runtime, buffers and the process\n"
+		       "  total        5.6 GiB\n"
+		       "  on the placement's devices: 5.6 GiB of 61.5 GiB available\n");
+	CHECK_CONTAINS(text, "\nPlacement: partial 20/32 (layers 20 of 32 on GPUs, llama.cpp -ngl 20)\n"
+		       "  GPU0 GeForce RTX 3090      layers 0-19; weights 3.0 GiB, KV 320 MiB, "
+		       "compute 300 MiB; budget 3.5 GiB\n"
+		       "  CPU (system RAM)           layers 20-31; weights 1.6 GiB, KV 192 MiB, "
+		       "compute 20.0 MiB, process 256 MiB; budget 58.0 GiB\n");
+	CHECK_CONTAINS(text, "    GPU: 3.00 GB / (936 GB/s x 0.900 cuda efficiency) + 1.7 ms overhead"
+		       " (20 layers) = 5.26 ms\n"
+		       "    CPU: 2.00 GB / 40.0 GB/s (CPU matvec rate for these weights) = 50.00 ms\n"
+		       "    = 18 tok/s, band +-20% from calibration: 14-22 tok/s (fast)\n");
+	CHECK_CONTAINS(text, "  prefill: 2 x active params FLOPs a token on GPU0's FP16 tensor rate"
+		       " (142 TFLOPS spec) and the CPU's batched rate (500 GFLOPS) = 3000 tok/s\n"
+		       "  time to first token: 1024-token prompt / 3000 tok/s + one decode step = 0.4s\n"
+		       "  load, warm: weights to the GPUs at 25.2 GB/s + runtime start = 1.2s\n"
+		       "  load, cold: warm + 4.6 GiB file read at 3.20 GB/s (profile) = 2.7s\n");
+	free(text);
 }
 
 static void show_json_has_every_quant(void)
@@ -260,6 +336,6 @@ static void show_json_has_every_quant(void)
 	cJSON_Delete(doc);
 }
 
-TESTS(T(show_explains_one_model), T(show_json_has_every_quant), T(report_table_on_desktop), T(narrow_report_fits_width), T(filters_and_sort_from_options),
+TESTS(T(show_explains_one_model), T(explain_draws_what_it_is_given), T(show_json_has_every_quant), T(report_table_on_desktop), T(narrow_report_fits_width), T(filters_and_sort_from_options),
       T(estimate_json_fields_types_units), T(unknown_speed_is_null), T(no_fit_has_null_speeds),
       T(unknown_model_is_an_error));

@@ -109,7 +109,7 @@ static void filters_combine(void)
 	r.filter.fits_only = true;
 	rows_apply(&r);
 	CHECK_INT(r.count, 4);
-	r.filter.task = rows_task_parse("chat");
+	r.filter.task = model_task_parse("chat");
 	rows_apply(&r);
 	CHECK_INT(r.count, 3);       /* llama, phi4, mistral */
 	r.filter.min_tok_s = 50;
@@ -127,8 +127,8 @@ static void filters_combine(void)
 	rows_apply(&r);
 	CHECK_INT(r.count, 0);
 	CHECK(rows_selected(&r) == NULL);
-	CHECK_INT(rows_task_parse("code"), TASK_CODE);
-	CHECK_INT(rows_task_parse("poetry"), 0);
+	CHECK_INT(model_task_parse("code"), TASK_CODE);
+	CHECK_INT(model_task_parse("poetry"), 0);
 	CHECK_INT(rows_next_task(0), TASK_CHAT);
 	CHECK_INT(rows_next_task(TASK_TOOLS), 0);
 	rows_release(&r);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/catalog.h"
+#include "util/numparse.h"
 #include "util/sysfile.h"
 #include "model/ggml.h"
 #include "model/sizemodel.h"

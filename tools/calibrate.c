@@ -29,7 +29,7 @@
 
 #include "estimate/estimate.h"
 #include "hw/override.h"
-#include "util/sysfile.h"
+#include "util/numparse.h"
 #include "util/units.h"
 
 #define MAX_ROWS 512

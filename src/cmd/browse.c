@@ -12,6 +12,7 @@
 
 #include "cmd/app.h"
 #include "cmd/reportview.h"
+#include "model/quant.h"
 #include "ui/screen.h"
 
 #define CTX_MIN 256
@@ -76,6 +77,14 @@ static void requant(struct app *app, struct tui *t, const struct estimate_settin
 	if (item < 0)
 		return;
 	e = &lineup->items[item];
+	/* A GGUF file is one quantization; another would be the catalogue's
+	 * size model under the file's name, not this file. */
+	if (e->file_path) {
+		snprintf(t->message, sizeof(t->message),
+			 "a .gguf file has one quantization (%s); [ and ] change catalogue models",
+			 ftype_name(e->ftype));
+		return;
+	}
 	for (int i = 0; i < estimate_default_ftype_count; i++)
 		if (estimate_default_ftypes[i] == e->ftype)
 			at = i;
@@ -118,6 +127,15 @@ static void open_detail(struct app *app, struct tui *t, const struct estimate_se
 		tui_close_detail(t);
 		return;
 	}
+	/* A file is its own single quantization: the catalogue does not know
+	 * its id, and its bytes are the header's, not the size model's. */
+	if (e->file_path) {
+		if (tui_open_detail(t, e, e, 1, COLS) < 0) {
+			snprintf(t->message, sizeof(t->message), "out of memory");
+			tui_close_detail(t);
+		}
+		return;
+	}
 	req.names = (const char *const[]){ e->model->id };
 	if (lineup_build(&app->hw, &app->catalog, set, &req, quants, &err) < 0 ||
 	    tui_open_detail(t, e, quants->items, quants->count, COLS) < 0) {
@@ -158,14 +176,23 @@ int cmd_browse(struct app *app, struct error *err)
 	struct lineup lineup;
 	struct rows rows;
 	struct tui t = { .rows = &rows, .hw = &app->hw, .set = &set };
+	struct warnings w = { 0 };
 
-	if (listing_build(app, &set, &lineup, &rows, err) < 0)
+	if (listing_build(app, &set, &lineup, &rows, &w, err) < 0) {
+		warnings_print(&w, stderr);
 		return -1;
+	}
+	/* The screen would hide them now: the first in the status line, all
+	 * on stderr once the terminal is restored. */
+	if (w.count > 0)
+		snprintf(t.message, sizeof(t.message), "%s%s", w.msg[0],
+			 w.count + w.dropped > 1 ? " (more on exit)" : "");
 	setlocale(LC_ALL, "");
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	start_screen(&t, app->cli.color);
 	run(app, &t, &set, &lineup);
 	restore_terminal();
+	warnings_print(&w, stderr);
 	listing_release(&lineup, &rows);
 	return 0;
 }

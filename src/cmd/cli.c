@@ -6,7 +6,10 @@
 #include <strings.h>
 
 #include "decide/cost.h"
-#include "util/sysfile.h"
+#include "estimate/estimate.h"
+#include "model/catalog.h"
+#include "ui/table.h"
+#include "util/numparse.h"
 #include "util/units.h"
 
 static const char *const command_names[] = {
@@ -191,18 +194,11 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool one_of(const char *value, const char *const *choices)
+/* value, already checked against its enum's one name table (known). */
+static int parse_choice(const char *opt, const char *value, bool known,
+			const char **out, struct error *err)
 {
-	for (; *choices; choices++)
-		if (strcasecmp(value, *choices) == 0)
-			return true;
-	return false;
-}
-
-static int parse_choice(const char *opt, const char *value,
-			const char *const *choices, const char **out, struct error *err)
-{
-	if (!one_of(value, choices))
+	if (!known)
 		return error_set(err, "--%s: unknown value '%s'", opt, value);
 	*out = value;
 	return 0;
@@ -292,10 +288,8 @@ static int parse_cost_option(int c, const char *arg, struct cli *cli, struct err
 
 static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
 {
-	static const char *const kv_types[] = { "f16", "q8_0", "q4_0", NULL };
-	static const char *const sorts[] = { "fit", "speed", "size", "params", "name", NULL };
-	static const char *const tasks[] = { "chat", "code", "reasoning", "embedding",
-					     "vision", "tools", NULL };
+	enum kv_type kv;
+	enum sort_key sort;
 
 	switch (c) {
 	case OPT_JSON: cli->json = true; return 0;
@@ -311,9 +305,12 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_DATA_DIR: cli->data_dir = arg; return 0;
 	case OPT_SYSROOT: cli->sysroot = arg; return 0;
 	case OPT_PCI_DUMP: cli->pci_dump = arg; return 0;
-	case OPT_KV: return parse_choice("kv-type", arg, kv_types, &cli->kv_type, err);
-	case OPT_SORT: return parse_choice("sort", arg, sorts, &cli->sort, err);
-	case OPT_TASK: return parse_choice("task", arg, tasks, &cli->task, err);
+	case OPT_KV:
+		return parse_choice("kv-type", arg, kv_type_parse(arg, &kv) == 0, &cli->kv_type, err);
+	case OPT_SORT:
+		return parse_choice("sort", arg, sort_key_parse(arg, &sort) == 0, &cli->sort, err);
+	case OPT_TASK:
+		return parse_choice("task", arg, model_task_parse(arg) != 0, &cli->task, err);
 	case OPT_CTX:
 		if (strcasecmp(arg, "max") == 0) {
 			cli->ctx = CLI_CTX_MAX;

@@ -114,14 +114,6 @@ static int build_hardware(struct app *app, struct error *err)
 	return whatif_apply(&cli->whatif, &app->gpu_table, &app->hw, err);
 }
 
-static void print_warnings(const struct warnings *w)
-{
-	for (int i = 0; i < w->count; i++)
-		fprintf(stderr, "canirun: warning: %s\n", w->msg[i]);
-	if (w->dropped)
-		fprintf(stderr, "canirun: warning: %d more warnings not shown\n", w->dropped);
-}
-
 static int run_command(struct app *app, struct error *err)
 {
 	switch (app->cli.command) {
@@ -178,7 +170,7 @@ int main(int argc, char **argv)
 	}
 	if (rc == 0 && app.cli.command != CMD_BENCH)
 		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
-	print_warnings(&app.hw.warnings);
+	warnings_print(&app.hw.warnings, stderr);
 	if (rc == 0)
 		rc = run_command(&app, &err);
 	if (rc < 0)

@@ -127,9 +127,12 @@ int cmd_report(struct app *app, struct error *err)
 {
 	struct lineup lineup;
 	struct rows rows;
+	struct warnings w = { 0 };
 	int rc = 0;
 
-	if (listing_build(app, &app->settings, &lineup, &rows, err) < 0)
+	rc = listing_build(app, &app->settings, &lineup, &rows, &w, err);
+	warnings_print(&w, stderr);
+	if (rc < 0)
 		return -1;
 	if (app->cli.json) {
 		rc = print_json(app, &rows, err);

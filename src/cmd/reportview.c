@@ -1,6 +1,5 @@
 #include "cmd/reportview.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static bool is_gguf_path(const char *arg)
@@ -25,16 +24,14 @@ static int files_named(const struct cli *cli, bool *files, struct error *err)
 }
 
 static int build(const struct app *app, const struct estimate_settings *set,
-		 struct lineup *lineup, struct error *err)
+		 struct lineup *lineup, struct warnings *w, struct error *err)
 {
 	const struct cli *cli = &app->cli;
 	struct lineup_request req = {
 		.names = cli->args, .name_count = cli->arg_count,
 		.quant = cli->quant, .every_quant = cli->all,
 	};
-	struct warnings w = { 0 };
 	bool files;
-	int rc;
 
 	if (files_named(cli, &files, err) < 0)
 		return -1;
@@ -42,19 +39,17 @@ static int build(const struct app *app, const struct estimate_settings *set,
 		return lineup_from_files(&app->hw, set, cli->args, cli->arg_count, lineup, err);
 	if (cli->command != CMD_LOCAL)
 		return lineup_build(&app->hw, &app->catalog, set, &req, lineup, err);
-	rc = lineup_from_local(&app->hw, &app->catalog, set, lineup, &w, err);
-	for (int i = 0; i < w.count; i++)
-		fprintf(stderr, "canirun: warning: %s\n", w.msg[i]);
-	return rc;
+	return lineup_from_local(&app->hw, &app->catalog, set, lineup, w, err);
 }
 
 int listing_build(const struct app *app, const struct estimate_settings *set,
-		  struct lineup *lineup, struct rows *rows, struct error *err)
+		  struct lineup *lineup, struct rows *rows, struct warnings *w,
+		  struct error *err)
 {
 	const struct cli *cli = &app->cli;
 
 	memset(rows, 0, sizeof(*rows));
-	if (build(app, set, lineup, err) < 0)
+	if (build(app, set, lineup, w, err) < 0)
 		return -1;
 	if (rows_init(rows, lineup->items, lineup->count) < 0) {
 		lineup_release(lineup);
@@ -63,7 +58,7 @@ int listing_build(const struct app *app, const struct estimate_settings *set,
 	if (cli->sort)
 		sort_key_parse(cli->sort, &rows->sort); /* cli_parse checked the name */
 	rows->filter.fits_only = cli->fits_only;
-	rows->filter.task = cli->task ? rows_task_parse(cli->task) : 0;
+	rows->filter.task = cli->task ? model_task_parse(cli->task) : 0;
 	rows->filter.min_tok_s = cli->min_tok_per_s;
 	rows_apply(rows);
 	return 0;
@@ -74,7 +69,7 @@ int listing_rebuild(const struct app *app, const struct estimate_settings *set,
 {
 	struct lineup next;
 
-	if (build(app, set, &next, err) < 0)
+	if (build(app, set, &next, NULL, err) < 0)
 		return -1;
 	if (rows_set_items(rows, next.items, next.count) < 0) {
 		lineup_release(&next);

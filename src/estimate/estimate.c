@@ -6,6 +6,8 @@
  *            V being a view of K) x tokens x bytes per element, where tokens is
  *            the context padded to 256, or for sliding-window layers
  *            pad256(window + ubatch) (llama.cpp llama-kv-cache-iswa.cpp);
+ *            a hybrid model's recurrent layers keep instead a fixed F32
+ *            state (arch_recurrent_state_elems), its FFN-only layers none;
  *   compute  activations of one 512-token micro-batch: 4 B x 512 x (2 x FFN
  *            width + 2 x embd) per device, plus the logits (vocab x 512 x 4 B)
  *            on the device that holds the output matrix;
@@ -31,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/arch.h"
 #include "util/units.h"
 
 #define UBATCH 512                      /* llama.cpp default n_ubatch */
@@ -45,12 +48,16 @@ const enum ftype estimate_default_ftypes[] = {
 const int estimate_default_ftype_count =
 	(int)(sizeof(estimate_default_ftypes) / sizeof(estimate_default_ftypes[0]));
 
+/* The one KV type name table: --kv-type is checked with it, JSON and text
+ * print it. */
+static const char *const kv_type_names[] = {
+	[KV_F16] = "f16", [KV_Q8_0] = "q8_0", [KV_Q4_0] = "q4_0",
+};
+
 int kv_type_parse(const char *name, enum kv_type *out)
 {
-	static const char *const names[] = { "f16", "q8_0", "q4_0" };
-
-	for (int i = 0; i < 3; i++)
-		if (strcasecmp(name, names[i]) == 0) {
+	for (int i = 0; i < (int)(sizeof(kv_type_names) / sizeof(kv_type_names[0])); i++)
+		if (strcasecmp(name, kv_type_names[i]) == 0) {
 			*out = (enum kv_type)i;
 			return 0;
 		}
@@ -59,7 +66,7 @@ int kv_type_parse(const char *name, enum kv_type *out)
 
 const char *kv_type_name(enum kv_type kv)
 {
-	return kv == KV_Q8_0 ? "q8_0" : kv == KV_Q4_0 ? "q4_0" : "f16";
+	return kv >= KV_F16 && kv <= KV_Q4_0 ? kv_type_names[kv] : "f16";
 }
 
 const char *placement_name(enum placement p)
@@ -121,6 +128,16 @@ static int64_t kv_elems_per_token(const struct model *m)
 	return 2 * (int64_t)m->kv_heads * m->head_dim;
 }
 
+/* Layers of the first n that hold a KV cache. */
+static int attention_layers(const struct model *m, int n)
+{
+	int count = 0;
+
+	for (int i = 0; i < n; i++)
+		count += model_layer_kind(m, i) == LAYER_ATTENTION;
+	return count;
+}
+
 /* Tokens layer holds at context ctx (allocated = true: the cache's size;
  * false: what a token at position ctx reads). */
 static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bool allocated)
@@ -136,9 +153,18 @@ static int64_t layer_kv_tokens(const struct model *m, int layer, int64_t ctx, bo
 	return tokens;
 }
 
+/* Bytes of F32, the type of llama.cpp's recurrent state. */
+#define STATE_ELEM_BYTES 4
+
 static int64_t layer_kv_bytes(const struct model *m, int layer, int64_t ctx,
 			      enum kv_type kv, bool allocated)
 {
+	enum layer_kind kind = model_layer_kind(m, layer);
+
+	if (kind == LAYER_RECURRENT)
+		return arch_recurrent_state_elems(m) * STATE_ELEM_BYTES;
+	if (kind == LAYER_FFN_ONLY)
+		return 0;
 	return (int64_t)llround((double)kv_elems_per_token(m) *
 				layer_kv_tokens(m, layer, ctx, allocated) * kv_elem_bytes(kv));
 }
@@ -524,21 +550,23 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 	return rate;
 }
 
-/* Fills f's decode figures; unknown when a rate it needs is unknown. */
-static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+/* The GPUs' part of decode, each GPU at its own backend's constants: fills
+ * t's GPU terms (over GPUs of several backends, backend "mixed" and the
+ * effective bandwidth and efficiency, those that give the GPUs' memory time
+ * together), sets *band to the GPUs' bands weighed by their time and returns
+ * the seconds a token, hand-overs included. *known turns false when a GPU's
+ * bandwidth is unknown. */
+static double gpu_decode_seconds(const struct hardware *hw, const struct placer *p, struct fit *f,
+				 double *band, bool *known)
 {
 	struct decode_terms *t = &f->terms;
-	enum weight_class cls = estimate_weight_class(p->s);
-	double gpu_s = 0, cpu_s = 0, gpu_band = 0;
-	bool known = true;
+	double device_s = 0, band_s = 0, unit_s = 0, memory_s = 0;
 
-	memset(t, 0, sizeof(*t));
-	t->gpu_bandwidth_gbps = -1;
-	t->weight_class = cls;
 	for (int g = 0; g < hw->gpu_count; g++) {
 		const struct device_load *d = &f->gpu[g];
 		const struct backend_fit *b = backend_for(&hw->gpus[g]);
-		double bytes;
+		const char *name = gpu_backend_name(backend_of(&hw->gpus[g]));
+		double bytes, bandwidth = hw->gpus[g].bandwidth_gbps * 1e9, memory, seconds;
 		bool holds_output = f->output_on_gpu && d->budget_bytes > 0 &&
 				    d->compute_bytes > layer_compute_bytes(p->m);
 
@@ -546,23 +574,42 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 			continue;
 		bytes = gpu_read_bytes(p, f, d, holds_output);
 		t->gpu_bytes_per_token += bytes;
-		t->gpu_backend = gpu_backend_name(backend_of(&hw->gpus[g]));
-		t->gpu_efficiency = b->efficiency[cls];
-		if (hw->gpus[g].bandwidth_gbps <= 0) {
-			known = false;
+		t->gpu_backend = !t->gpu_backend || strcmp(t->gpu_backend, name) == 0 ? name : "mixed";
+		if (bandwidth <= 0) {
+			*known = false;
 			continue;
 		}
-		if (t->gpu_bandwidth_gbps < 0 || hw->gpus[g].bandwidth_gbps < t->gpu_bandwidth_gbps)
-			t->gpu_bandwidth_gbps = hw->gpus[g].bandwidth_gbps;
-		gpu_s += bytes / (hw->gpus[g].bandwidth_gbps * 1e9 * b->efficiency[cls]) +
-			 d->layers * b->layer_overhead_s;
+		memory = bytes / (bandwidth * b->efficiency[t->weight_class]);
+		seconds = memory + d->layers * b->layer_overhead_s;
+		unit_s += bytes / bandwidth;
+		memory_s += memory;
+		device_s += seconds;
+		band_s += seconds * b->band;
 		t->overhead_seconds += d->layers * b->layer_overhead_s;
-		gpu_band = b->band;
 	}
+	if (*known && unit_s > 0) {
+		t->gpu_bandwidth_gbps = t->gpu_bytes_per_token / unit_s / 1e9;
+		t->gpu_efficiency = unit_s / memory_s;
+	}
+	*band = device_s > 0 ? band_s / device_s : 0;
 	if (f->gpus_used > 1) {
-		gpu_s += (f->gpus_used - 1) * GPU_HOP_S;
+		device_s += (f->gpus_used - 1) * GPU_HOP_S;
 		t->overhead_seconds += (f->gpus_used - 1) * GPU_HOP_S;
 	}
+	return device_s;
+}
+
+/* Fills f's decode figures; unknown when a rate it needs is unknown. */
+static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	struct decode_terms *t = &f->terms;
+	double gpu_s, cpu_s = 0, gpu_band;
+	bool known = true;
+
+	memset(t, 0, sizeof(*t));
+	t->gpu_bandwidth_gbps = -1;
+	t->weight_class = estimate_weight_class(p->s);
+	gpu_s = gpu_decode_seconds(hw, p, f, &gpu_band, &known);
 	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
 	t->cpu_gbps = cpu_rate_gbps(hw, p->s, p->set);
 	if (t->cpu_bytes_per_token > 0) {
@@ -585,8 +632,10 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 /* ---- prefill ---- */
 
 /* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
- * split between GPUs (FP16 tensor peak x a backend efficiency fitted on the
- * pp512 column of the calibration data) and the CPU (batched bench rate). */
+ * split between GPUs by their layers (FP16 tensor peak x a backend
+ * efficiency fitted on the pp512 column of the calibration data) and the
+ * CPU (batched bench rate). Unknown when a GPU holding layers has no known
+ * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
@@ -596,17 +645,15 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 	f->prefill_flops_per_token = flops;
 	if (f->offload == OFFLOAD_EXPERTS)
 		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
-	if (gpu_share > 0) {
-		double tflops = -1;
+	/* Layers run one after another: each GPU its share at its own rate. */
+	for (int g = 0; g < hw->gpu_count && gpu_share > 0; g++) {
+		double tflops = hw->gpus[g].fp16_tflops * backend_for(&hw->gpus[g])->prefill_efficiency;
 
-		for (int g = 0; g < hw->gpu_count; g++)
-			if (f->gpu[g].layers > 0 && hw->gpus[g].fp16_tflops > 0 &&
-			    (tflops < 0 || hw->gpus[g].fp16_tflops < tflops))
-				tflops = hw->gpus[g].fp16_tflops *
-					 backend_for(&hw->gpus[g])->prefill_efficiency;
-		if (tflops <= 0)
+		if (f->gpu[g].layers == 0)
+			continue;
+		if (hw->gpus[g].fp16_tflops <= 0 || tflops <= 0)
 			return;
-		seconds += flops * gpu_share / (tflops * 1e12);
+		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
 		if (hw->cpu.prefill_gflops <= 0)
@@ -730,7 +777,8 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 	e->kv_bytes = 0;
 	for (int i = 0; i < p->s->n_layers; i++)
 		e->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
-	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) * p->s->n_layers *
+	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) *
+						 attention_layers(p->m, p->s->n_layers) *
 						 kv_elem_bytes(p->set->kv));
 	e->compute_bytes = layer_compute_bytes(p->m) + logits_bytes(p->m);
 	e->overhead_bytes = PROCESS_BYTES;

@@ -198,7 +198,7 @@ int lineup_from_local(const struct hardware *hw, const struct catalog *cat,
 		struct error why;
 
 		if (!lm->parsed) {
-			warn_add(w, "%s: %s", lm->path, lm->error);
+			warn_add(w, "%s", lm->error); /* it names the file */
 			continue;
 		}
 		if (local_model(cat, lm, &m, &why) < 0 ||

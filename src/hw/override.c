@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/sysfile.h"
+#include "util/numparse.h"
 
 static void trim_copy(char *out, size_t size, const char *start, size_t len)
 {

@@ -9,6 +9,7 @@
 
 #include <cJSON.h>
 
+#include "model/arch.h"
 #include "util/jsonfile.h"
 #include "util/namematch.h"
 
@@ -139,6 +140,14 @@ const char *model_task_name(unsigned task)
 	return NULL;
 }
 
+unsigned model_task_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof(task_names) / sizeof(task_names[0]); i++)
+		if (strcasecmp(name, task_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
 static int get_tasks(const struct entry_ctx *c, const cJSON *obj,
 		     unsigned *out)
 {
@@ -149,16 +158,12 @@ static int get_tasks(const struct entry_ctx *c, const cJSON *obj,
 		return entry_error(c, "tasks", "must be an array of task names");
 	*out = 0;
 	cJSON_ArrayForEach(v, arr) {
-		size_t i, n = sizeof(task_names) / sizeof(task_names[0]);
+		unsigned bit = cJSON_IsString(v) ? model_task_parse(v->valuestring) : 0;
 
-		for (i = 0; i < n; i++)
-			if (cJSON_IsString(v) &&
-			    strcmp(v->valuestring, task_names[i]) == 0)
-				break;
-		if (i == n)
+		if (!bit)
 			return entry_error(c, "tasks", "unknown task (chat, code, "
 					   "reasoning, vision, tools, embedding)");
-		*out |= 1u << i;
+		*out |= bit;
 	}
 	return 0;
 }
@@ -195,11 +200,11 @@ static int get_ffn_kind(const struct entry_ctx *c, const cJSON *obj,
 		return -1;
 	if (strcmp(kind, "swiglu") == 0 || strcmp(kind, "geglu") == 0)
 		*out = FFN_GATED;
-	else if (strcmp(kind, "gelu") == 0)
+	else if (strcmp(kind, "gelu") == 0 || strcmp(kind, "relu2") == 0)
 		*out = FFN_PLAIN;
 	else
-		return entry_error(c, "ffn_kind",
-				   "must be \"swiglu\", \"geglu\" or \"gelu\"");
+		return entry_error(c, "ffn_kind", "must be \"swiglu\", \"geglu\", "
+				   "\"gelu\" or \"relu2\"");
 	return 0;
 }
 
@@ -225,6 +230,10 @@ static int read_moe(const struct entry_ctx *c, const cJSON *obj,
 		    &e->shared_ffn) < 0 ||
 	    get_int32(c, s, "dense_layers", "moe.dense_layers", 0, 1024,
 		      false, &e->dense_layers) < 0)
+		return -1;
+	e->layer_step = 1;
+	if (get_int32(c, s, "layer_step", "moe.layer_step", 1, 64, false,
+		      &e->layer_step) < 0)
 		return -1;
 	if (e->experts_used > e->experts)
 		return entry_error(c, "moe.experts_used",
@@ -276,6 +285,71 @@ static int read_mla(const struct entry_ctx *c, const cJSON *obj,
 	    get_int32(c, s, "v_head_dim", "mla.v_head_dim", 1, 4096, true,
 		      &a->v_head_dim) < 0)
 		return -1;
+	return 0;
+}
+
+/* The layer letters: one per layer, each an enum layer_kind. */
+static int read_ssm_layers(const struct entry_ctx *c, const cJSON *s,
+			   struct model *m)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "layers");
+	char *text = m->ssm.layers;
+
+	if (copy_text(c, v, "ssm.layers", text, sizeof(m->ssm.layers)) < 0)
+		return -1;
+	if ((int)strlen(text) != m->layers)
+		return entry_error(c, "ssm.layers", "must have one letter per layer");
+	if (strspn(text, "ARF") != strlen(text))
+		return entry_error(c, "ssm.layers",
+				   "letters must be A (attention), R (recurrent) "
+				   "or F (feed-forward only)");
+	return 0;
+}
+
+static int read_ssm(const struct entry_ctx *c, const cJSON *obj,
+		    struct model *m)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, "ssm");
+	struct model_ssm *a = &m->ssm;
+
+	if (!s || cJSON_IsNull(s))
+		return 0;
+	if (!cJSON_IsObject(s))
+		return entry_error(c, "ssm", "must be an object or null");
+	if (arch_find(m->arch)->recurrent == RECURRENT_NONE)
+		return entry_error(c, "ssm", "arch has no recurrent layers "
+				   "(src/model/arch.c)");
+	m->has_ssm = true;
+	if (read_ssm_layers(c, s, m) < 0 ||
+	    get_int32(c, s, "conv_kernel", "ssm.conv_kernel", 1, 64, true,
+		      &a->conv_kernel) < 0 ||
+	    get_int(c, s, "inner_size", "ssm.inner_size", 0, 1 << 20, true,
+		    &a->inner_size) < 0 ||
+	    get_int32(c, s, "state_size", "ssm.state_size", 0, 1 << 16, true,
+		      &a->state_size) < 0 ||
+	    get_int32(c, s, "group_count", "ssm.group_count", 0, 1 << 16, true,
+		      &a->group_count) < 0 ||
+	    get_int32(c, s, "time_step_rank", "ssm.time_step_rank", 0, 1 << 16,
+		      true, &a->time_step_rank) < 0)
+		return -1;
+	return 0;
+}
+
+/* A published parameter count and the URL it is read from, together. */
+static int read_published_params(const struct entry_ctx *c, const cJSON *obj,
+				 struct model *m)
+{
+	const int64_t big = (int64_t)1 << 44;
+
+	if (get_int(c, obj, "published_params", "published_params", 1, big,
+		    false, &m->published_params) < 0 ||
+	    get_text(c, obj, "published_params_source", false,
+		     m->published_params_source,
+		     sizeof(m->published_params_source)) < 0)
+		return -1;
+	if ((m->published_params > 0) != (m->published_params_source[0] != 0))
+		return entry_error(c, "published_params_source",
+				   "must be given exactly with published_params");
 	return 0;
 }
 
@@ -337,7 +411,8 @@ static int read_model(const struct entry_ctx *c0, const cJSON *obj,
 	    get_bool(&c, obj, "qkv_bias", false, &m->qkv_bias) < 0 ||
 	    get_bool(&c, obj, "qk_norm", false, &m->qk_norm) < 0 ||
 	    get_ffn_kind(&c, obj, &m->ffn_kind) < 0 ||
-	    get_text(&c, obj, "notes", false, m->notes, sizeof(m->notes)) < 0)
+	    get_text(&c, obj, "notes", false, m->notes, sizeof(m->notes)) < 0 ||
+	    read_ssm(&c, obj, m) < 0 || read_published_params(&c, obj, m) < 0)
 		return -1;
 	if (!m->has_moe && m->active_params != m->params)
 		return entry_error(&c, "active_params",
@@ -375,6 +450,21 @@ static int check_names_unique(const struct catalog *cat, const char *path,
 		}
 	}
 	return 0;
+}
+
+enum layer_kind model_layer_kind(const struct model *m, int layer)
+{
+	if (!m->has_ssm || layer < 0 || layer >= m->layers)
+		return LAYER_ATTENTION;
+	return (enum layer_kind)m->ssm.layers[layer];
+}
+
+bool model_layer_is_moe(const struct model *m, int layer)
+{
+	const struct model_moe *e = &m->moe;
+
+	return m->has_moe && layer >= e->dense_layers &&
+	       (layer + 1) % (e->layer_step > 0 ? e->layer_step : 1) == 0;
 }
 
 static int read_models(const cJSON *root, const char *path,

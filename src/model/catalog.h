@@ -6,12 +6,16 @@
  *   "active_params", "layers", "embd", "ffn", "heads", "kv_heads",
  *   "head_dim", "vocab", "tied_embeddings", "context",
  *   "moe": null | {"experts", "experts_used", "expert_ffn",
- *                  "shared_experts", "shared_ffn", "dense_layers"},
+ *                  "shared_experts", "shared_ffn", "dense_layers",
+ *                  optional "layer_step"},
  *   "swa": null | {"window", "global_every"},
  *   "mla": null | {"kv_lora_rank", "q_lora_rank" (may be null),
  *                  "rope_dim", "nope_dim", "v_head_dim"},
  *   "tasks": [...], "license", "source",
- *   optional "qkv_bias", "qk_norm", "ffn_kind", "notes" } ] }
+ *   optional "qkv_bias", "qk_norm", "ffn_kind", "notes",
+ *   optional "ssm": {"layers", "conv_kernel", "inner_size", "state_size",
+ *                    "group_count", "time_step_rank"},
+ *   optional "published_params" with "published_params_source" } ] }
  *
  * A loaded catalogue owns its models; release it with catalog_release().
  * Lookups return pointers into it, valid until it is released.
@@ -40,10 +44,13 @@ enum model_task {
 
 /* "chat", "code", ...; NULL for a value that is not one task bit. */
 const char *model_task_name(unsigned task);
+/* The task bit for a name (case-insensitive), or 0 when it names none. The
+ * one task name table: the catalogue, --task and the JSON all use it. */
+unsigned model_task_parse(const char *name);
 
 enum ffn_kind {
 	FFN_GATED = 0,  /* gate, up, down: SwiGLU/GeGLU ("swiglu", "geglu") */
-	FFN_PLAIN,      /* up, down without a gate ("gelu") */
+	FFN_PLAIN,      /* up, down without a gate ("gelu", "relu2") */
 };
 
 struct model_moe {
@@ -52,6 +59,9 @@ struct model_moe {
 	int shared_experts;     /* 0 when none */
 	int64_t shared_ffn;     /* hidden size of the shared expert block; 0 when none */
 	int dense_layers;       /* leading layers with a dense FFN of size ffn */
+	int layer_step;         /* after those, layer i is MoE iff (i+1) %
+				 * layer_step == 0 (Llama 4
+				 * interleave_moe_layer_step); 1: every layer */
 };
 
 struct model_swa {
@@ -64,6 +74,28 @@ struct model_mla {
 	int kv_lora_rank;
 	int q_lora_rank;        /* 0 when q is not low-rank (JSON null) */
 	int rope_dim, nope_dim, v_head_dim;
+};
+
+#define MODEL_LAYERS_MAX 256
+
+/* One letter per layer of a hybrid model (model_ssm.layers). */
+enum layer_kind {
+	LAYER_ATTENTION = 'A',  /* attention mixer (KV cache) */
+	LAYER_RECURRENT = 'R',  /* the architecture's recurrent mixer (arch.h):
+				 * fixed-size state instead of a KV cache */
+	LAYER_FFN_ONLY = 'F',   /* feed-forward only (nemotron_h) */
+};
+
+/* The recurrent layers of a hybrid model, named as llama.cpp's GGUF keys
+ * <arch>.ssm.* (gguf-py constants.py) that convert_hf_to_gguf.py fills from
+ * config.json; 0 where the mixer has no such size. */
+struct model_ssm {
+	char layers[MODEL_LAYERS_MAX + 1]; /* enum layer_kind per layer */
+	int conv_kernel;        /* ssm_d_conv; lfm2: the short conv's L_cache */
+	int64_t inner_size;     /* ssm_d_inner */
+	int state_size;         /* ssm_d_state */
+	int group_count;        /* ssm_n_group */
+	int time_step_rank;     /* ssm_dt_rank: Mamba2 heads, delta-net value heads */
 };
 
 struct model {
@@ -80,8 +112,9 @@ struct model {
 	int64_t vocab;
 	bool tied_embeddings;
 	int64_t context;                        /* trained context, tokens */
-	bool has_moe, has_swa, has_mla;
+	bool has_moe, has_swa, has_mla, has_ssm;
 	struct model_moe moe;
+	struct model_ssm ssm;
 	struct model_swa swa;
 	struct model_mla mla;
 	unsigned tasks;                         /* enum model_task bits */
@@ -90,7 +123,16 @@ struct model {
 	bool qkv_bias, qk_norm;
 	enum ffn_kind ffn_kind;
 	char notes[MODEL_NOTES_MAX];
+	int64_t published_params;               /* 0 when none is published */
+	char published_params_source[MODEL_NOTES_MAX];
 };
+
+/* What layer i of m holds: enum layer_kind; LAYER_ATTENTION for every
+ * layer of a model without ssm. */
+enum layer_kind model_layer_kind(const struct model *m, int layer);
+
+/* Layer i has a routed-expert FFN (moe.dense_layers, moe.layer_step). */
+bool model_layer_is_moe(const struct model *m, int layer);
 
 struct catalog {
 	struct model *models;

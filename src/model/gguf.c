@@ -18,6 +18,7 @@
 
 #include "model/ggml.h"
 #include "model/gguf.h"
+#include "model/quant.h"
 
 /* The fuzz build shrinks the buffer so that reads cross refills. */
 #ifdef GGUF_RD_BUF_BYTES
@@ -768,28 +769,12 @@ static void read_arch(struct gguf_file *f)
 		? (int64_t)vocab : -1;
 }
 
-/* llama_ftype values and names: llama.cpp include/llama.h (enum
- * llama_ftype; 41 = Q2_0 from its newest Python bindings); gaps are
- * values llama.cpp removed. */
-static const char *const ftype_names[] = {
-	[0] = "F32", [1] = "F16", [2] = "Q4_0", [3] = "Q4_1",
-	[4] = "Q4_1_SOME_F16", [7] = "Q8_0", [8] = "Q5_0", [9] = "Q5_1",
-	[10] = "Q2_K", [11] = "Q3_K_S", [12] = "Q3_K_M", [13] = "Q3_K_L",
-	[14] = "Q4_K_S", [15] = "Q4_K_M", [16] = "Q5_K_S", [17] = "Q5_K_M",
-	[18] = "Q6_K", [19] = "IQ2_XXS", [20] = "IQ2_XS", [21] = "Q2_K_S",
-	[22] = "IQ3_XS", [23] = "IQ3_XXS", [24] = "IQ1_S", [25] = "IQ4_NL",
-	[26] = "IQ3_S", [27] = "IQ3_M", [28] = "IQ2_S", [29] = "IQ2_M",
-	[30] = "IQ4_XS", [31] = "IQ1_M", [32] = "BF16", [33] = "Q4_0_4_4",
-	[34] = "Q4_0_4_8", [35] = "Q4_0_8_8", [36] = "TQ1_0", [37] = "TQ2_0",
-	[38] = "MXFP4_MOE", [39] = "NVFP4", [40] = "Q1_0", [41] = "Q2_0",
-};
-
+/* The names live in quant.c's file-type table, the only one. */
 const char *gguf_file_type_name(int64_t file_type)
 {
-	if (file_type < 0 ||
-	    file_type >= (int64_t)(sizeof ftype_names / sizeof ftype_names[0]))
+	if (file_type < 0 || file_type > INT32_MAX)
 		return NULL;
-	return ftype_names[file_type];
+	return ftype_name((enum ftype)file_type);
 }
 
 static int derive(struct gguf_file *f, struct error *err)

@@ -14,6 +14,8 @@
 
 #include "model/gguf_model.h"
 
+#include "model/arch.h"
+
 static const struct gguf_tensor *find_tensor(const struct gguf_file *f,
 					     const char *name)
 {
@@ -138,23 +140,62 @@ static void fill_shape(const struct gguf_file *f, struct model *m)
 		      !has_layer_tensor(f, "ffn_gate.weight") ? FFN_PLAIN : FFN_GATED;
 }
 
-/* Which layers slide is hard-coded per architecture in llama.cpp
- * (llama-model.cpp: gemma2 every other layer, gemma3 5 local : 1 global,
- * cohere2 3 : 1, gpt-oss alternating); the window itself is in the file. */
+/* Which layers slide is hard-coded per architecture in llama.cpp (arch.h
+ * swa_global_every); the window itself is in the file. */
 static void fill_swa(const struct gguf_file *f, struct model *out)
 {
-	static const struct { const char *arch; int global_every; } patterns[] = {
-		{ "gemma2", 2 }, { "gemma3", 6 }, { "cohere2", 4 }, { "gpt-oss", 2 },
-	};
+	int global_every = arch_find(f->arch.name)->swa_global_every;
 
-	if (f->arch.sliding_window <= 0 || f->arch.sliding_window > INT32_MAX)
+	if (f->arch.sliding_window <= 0 || f->arch.sliding_window > INT32_MAX ||
+	    global_every <= 0)
 		return;
-	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++)
-		if (strcmp(f->arch.name, patterns[i].arch) == 0) {
-			out->has_swa = true;
-			out->swa.window = (int)f->arch.sliding_window;
-			out->swa.global_every = patterns[i].global_every;
-		}
+	out->has_swa = true;
+	out->swa.window = (int)f->arch.sliding_window;
+	out->swa.global_every = global_every;
+}
+
+/* What layer i's tensors make it: a recurrent mixer (Mamba2 ssm_conv1d,
+ * LFM2 shortconv; checked first, as qwen3next's delta-net layers also carry
+ * attn_qkv), attention, or feed-forward only (nemotron_h). */
+static char layer_letter(const struct gguf_file *f, int i)
+{
+	static const char *const recurrent[] = { "ssm_conv1d.weight", "shortconv.conv.weight" };
+	static const char *const attention[] = { "attn_q.weight", "attn_qkv.weight", "attn_q_a.weight" };
+	char name[96];
+
+	for (size_t k = 0; k < sizeof(recurrent) / sizeof(recurrent[0]); k++) {
+		snprintf(name, sizeof name, "blk.%d.%s", i, recurrent[k]);
+		if (find_tensor(f, name))
+			return LAYER_RECURRENT;
+	}
+	for (size_t k = 0; k < sizeof(attention) / sizeof(attention[0]); k++) {
+		snprintf(name, sizeof name, "blk.%d.%s", i, attention[k]);
+		if (find_tensor(f, name))
+			return LAYER_ATTENTION;
+	}
+	return LAYER_FFN_ONLY;
+}
+
+/* The recurrent layers of a hybrid architecture (arch.h): which layers hold
+ * a state, from the tensors, and its sizes from the <arch>.ssm.* keys
+ * (LFM2: <arch>.shortconv.l_cache), as llama.cpp's load_hparams reads them. */
+static void fill_ssm(const struct gguf_file *f, struct model *m)
+{
+	struct model_ssm *s = &m->ssm;
+
+	if (arch_find(f->arch.name)->recurrent == RECURRENT_NONE ||
+	    m->layers > MODEL_LAYERS_MAX)
+		return;
+	m->has_ssm = true;
+	for (int i = 0; i < m->layers; i++)
+		s->layers[i] = layer_letter(f, i);
+	s->layers[m->layers] = '\0';
+	s->conv_kernel = small(arch_key(f, "ssm.conv_kernel",
+					arch_key(f, "shortconv.l_cache", 0)));
+	s->inner_size = arch_key(f, "ssm.inner_size", 0);
+	s->state_size = small(arch_key(f, "ssm.state_size", 0));
+	s->group_count = small(arch_key(f, "ssm.group_count", 0));
+	s->time_step_rank = small(arch_key(f, "ssm.time_step_rank", 0));
 }
 
 /* general.file_type, else the file type its main tensor type implies. */
@@ -248,6 +289,7 @@ int gguf_to_model(const struct gguf_file *f, const char *id, struct model *out,
 	if (a->kv_lora_rank > 0)
 		fill_mla(f, out);
 	fill_swa(f, out);
+	fill_ssm(f, out);
 	if (gguf_get_str(f, "general.license", &text) == 0)
 		snprintf(out->license, sizeof out->license, "%s", text);
 	snprintf(out->source, sizeof out->source, "%s", f->name);

@@ -9,7 +9,9 @@
  * Not in a GGUF header: which layers use sliding-window attention; llama.cpp
  * hard-codes the pattern per architecture, and so do we for gemma2, gemma3,
  * cohere2 and gpt-oss (other sliding models get full attention everywhere,
- * an upper bound). Tasks are unknown (0). context is -1 when the file does
+ * an upper bound). Hybrid files (arch.h recurrent architectures) get their
+ * layer letters from their tensors and their state sizes from <arch>.ssm.*.
+ * Tasks are unknown (0). context is -1 when the file does
  * not say.
  */
 #ifndef CANIRUN_GGUF_MODEL_H

@@ -22,6 +22,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/numparse.h"
 #include "util/sysfile.h"
 #include "model/localstore.h"
 

@@ -46,7 +46,7 @@ struct local_model {
 	char *path;         /* the file (first part of a split model) */
 	uint64_t file_bytes;/* all parts */
 	int parts;          /* 1, or the number of split parts */
-	bool parsed;        /* gguf is valid; otherwise error says why not */
+	bool parsed;        /* gguf is valid; otherwise error says why not, naming the file */
 	struct gguf_file gguf;
 	char error[ERROR_MSG_MAX];
 };

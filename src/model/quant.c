@@ -1,57 +1,74 @@
 #include "model/quant.h"
 
+#include "model/arch.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* llama_ftype_get_default_type() in src/llama-quant.cpp: the type of every
- * tensor the per-tensor rules leave alone. */
+/* Every llama_ftype value llama.cpp has named (include/llama.h, enum
+ * llama_ftype; 39-41 from its newest Python bindings, gguf-py
+ * constants.py LlamaFileType), the one name table for file types: the
+ * GGUF reader names a file's general.file_type with it, --quant parses it.
+ * Types the quantizer rules below can size have sized = true and their
+ * default_type, from llama_ftype_get_default_type() in src/llama-quant.cpp:
+ * the type of every tensor the per-tensor rules leave alone. The rest are
+ * names only (removed or newer types): a file of one is sized from its
+ * tensors, never from the rules. Sized rows are in ascending bits order. */
 struct ftype_info {
 	enum ftype ftype;
 	const char *name;
-	enum ggml_type default_type;
+	enum ggml_type default_type; /* meaningful when sized */
+	bool sized;
 };
 
 static const struct ftype_info ftype_table[] = {
-	{ FTYPE_IQ1_S, "IQ1_S", GGML_TYPE_IQ1_S },
-	{ FTYPE_IQ1_M, "IQ1_M", GGML_TYPE_IQ1_M },
-	{ FTYPE_TQ1_0, "TQ1_0", GGML_TYPE_TQ1_0 },
-	{ FTYPE_IQ2_XXS, "IQ2_XXS", GGML_TYPE_IQ2_XXS },
-	{ FTYPE_TQ2_0, "TQ2_0", GGML_TYPE_TQ2_0 },
-	{ FTYPE_IQ2_XS, "IQ2_XS", GGML_TYPE_IQ2_XS },
-	{ FTYPE_IQ2_S, "IQ2_S", GGML_TYPE_IQ2_XS },
-	{ FTYPE_IQ2_M, "IQ2_M", GGML_TYPE_IQ2_S },
-	{ FTYPE_Q2_K_S, "Q2_K_S", GGML_TYPE_Q2_K },
-	{ FTYPE_Q2_K, "Q2_K", GGML_TYPE_Q2_K },
-	{ FTYPE_IQ3_XXS, "IQ3_XXS", GGML_TYPE_IQ3_XXS },
-	{ FTYPE_IQ3_XS, "IQ3_XS", GGML_TYPE_IQ3_S },
-	{ FTYPE_IQ3_S, "IQ3_S", GGML_TYPE_IQ3_S },
-	{ FTYPE_Q3_K_S, "Q3_K_S", GGML_TYPE_Q3_K },
-	{ FTYPE_IQ3_M, "IQ3_M", GGML_TYPE_IQ3_S },
-	{ FTYPE_Q3_K_M, "Q3_K_M", GGML_TYPE_Q3_K },
-	{ FTYPE_Q3_K_L, "Q3_K_L", GGML_TYPE_Q3_K },
-	{ FTYPE_IQ4_XS, "IQ4_XS", GGML_TYPE_IQ4_XS },
-	{ FTYPE_IQ4_NL, "IQ4_NL", GGML_TYPE_IQ4_NL },
-	{ FTYPE_Q4_0, "Q4_0", GGML_TYPE_Q4_0 },
-	{ FTYPE_MXFP4_MOE, "MXFP4_MOE", GGML_TYPE_MXFP4 },
-	{ FTYPE_Q4_K_S, "Q4_K_S", GGML_TYPE_Q4_K },
-	{ FTYPE_Q4_K_M, "Q4_K_M", GGML_TYPE_Q4_K },
-	{ FTYPE_Q4_1, "Q4_1", GGML_TYPE_Q4_1 },
-	{ FTYPE_Q5_0, "Q5_0", GGML_TYPE_Q5_0 },
-	{ FTYPE_Q5_K_S, "Q5_K_S", GGML_TYPE_Q5_K },
-	{ FTYPE_Q5_K_M, "Q5_K_M", GGML_TYPE_Q5_K },
-	{ FTYPE_Q5_1, "Q5_1", GGML_TYPE_Q5_1 },
-	{ FTYPE_Q6_K, "Q6_K", GGML_TYPE_Q6_K },
-	{ FTYPE_Q8_0, "Q8_0", GGML_TYPE_Q8_0 },
-	{ FTYPE_BF16, "BF16", GGML_TYPE_BF16 },
-	{ FTYPE_F16, "F16", GGML_TYPE_F16 },
-	{ FTYPE_F32, "F32", GGML_TYPE_F32 },
+	{ FTYPE_IQ1_S, "IQ1_S", GGML_TYPE_IQ1_S, true },
+	{ FTYPE_IQ1_M, "IQ1_M", GGML_TYPE_IQ1_M, true },
+	{ FTYPE_TQ1_0, "TQ1_0", GGML_TYPE_TQ1_0, true },
+	{ FTYPE_IQ2_XXS, "IQ2_XXS", GGML_TYPE_IQ2_XXS, true },
+	{ FTYPE_TQ2_0, "TQ2_0", GGML_TYPE_TQ2_0, true },
+	{ FTYPE_IQ2_XS, "IQ2_XS", GGML_TYPE_IQ2_XS, true },
+	{ FTYPE_IQ2_S, "IQ2_S", GGML_TYPE_IQ2_XS, true },
+	{ FTYPE_IQ2_M, "IQ2_M", GGML_TYPE_IQ2_S, true },
+	{ FTYPE_Q2_K_S, "Q2_K_S", GGML_TYPE_Q2_K, true },
+	{ FTYPE_Q2_K, "Q2_K", GGML_TYPE_Q2_K, true },
+	{ FTYPE_IQ3_XXS, "IQ3_XXS", GGML_TYPE_IQ3_XXS, true },
+	{ FTYPE_IQ3_XS, "IQ3_XS", GGML_TYPE_IQ3_S, true },
+	{ FTYPE_IQ3_S, "IQ3_S", GGML_TYPE_IQ3_S, true },
+	{ FTYPE_Q3_K_S, "Q3_K_S", GGML_TYPE_Q3_K, true },
+	{ FTYPE_IQ3_M, "IQ3_M", GGML_TYPE_IQ3_S, true },
+	{ FTYPE_Q3_K_M, "Q3_K_M", GGML_TYPE_Q3_K, true },
+	{ FTYPE_Q3_K_L, "Q3_K_L", GGML_TYPE_Q3_K, true },
+	{ FTYPE_IQ4_XS, "IQ4_XS", GGML_TYPE_IQ4_XS, true },
+	{ FTYPE_IQ4_NL, "IQ4_NL", GGML_TYPE_IQ4_NL, true },
+	{ FTYPE_Q4_0, "Q4_0", GGML_TYPE_Q4_0, true },
+	{ FTYPE_MXFP4_MOE, "MXFP4_MOE", GGML_TYPE_MXFP4, true },
+	{ FTYPE_Q4_K_S, "Q4_K_S", GGML_TYPE_Q4_K, true },
+	{ FTYPE_Q4_K_M, "Q4_K_M", GGML_TYPE_Q4_K, true },
+	{ FTYPE_Q4_1, "Q4_1", GGML_TYPE_Q4_1, true },
+	{ FTYPE_Q5_0, "Q5_0", GGML_TYPE_Q5_0, true },
+	{ FTYPE_Q5_K_S, "Q5_K_S", GGML_TYPE_Q5_K, true },
+	{ FTYPE_Q5_K_M, "Q5_K_M", GGML_TYPE_Q5_K, true },
+	{ FTYPE_Q5_1, "Q5_1", GGML_TYPE_Q5_1, true },
+	{ FTYPE_Q6_K, "Q6_K", GGML_TYPE_Q6_K, true },
+	{ FTYPE_Q8_0, "Q8_0", GGML_TYPE_Q8_0, true },
+	{ FTYPE_BF16, "BF16", GGML_TYPE_BF16, true },
+	{ FTYPE_F16, "F16", GGML_TYPE_F16, true },
+	{ FTYPE_F32, "F32", GGML_TYPE_F32, true },
+	{ FTYPE_Q1_0, "Q1_0", GGML_TYPE_F32, false },
+	{ FTYPE_Q2_0, "Q2_0", GGML_TYPE_F32, false },
+	{ FTYPE_NVFP4, "NVFP4", GGML_TYPE_F32, false },
+	{ FTYPE_Q4_0_4_4, "Q4_0_4_4", GGML_TYPE_F32, false },
+	{ FTYPE_Q4_0_4_8, "Q4_0_4_8", GGML_TYPE_F32, false },
+	{ FTYPE_Q4_0_8_8, "Q4_0_8_8", GGML_TYPE_F32, false },
+	{ FTYPE_Q4_1_SOME_F16, "Q4_1_SOME_F16", GGML_TYPE_F32, false },
 };
 
 #define FTYPE_COUNT ((int)(sizeof(ftype_table) / sizeof(ftype_table[0])))
 
-static const struct ftype_info *ftype_info(enum ftype ft)
+static const struct ftype_info *ftype_entry(enum ftype ft)
 {
 	for (int i = 0; i < FTYPE_COUNT; i++)
 		if (ftype_table[i].ftype == ft)
@@ -59,11 +76,24 @@ static const struct ftype_info *ftype_info(enum ftype ft)
 	return NULL;
 }
 
+/* The entry of a type the rules can size, else NULL. */
+static const struct ftype_info *ftype_info(enum ftype ft)
+{
+	const struct ftype_info *f = ftype_entry(ft);
+
+	return f && f->sized ? f : NULL;
+}
+
 const char *ftype_name(enum ftype ft)
 {
-	const struct ftype_info *f = ftype_info(ft);
+	const struct ftype_info *f = ftype_entry(ft);
 
 	return f ? f->name : NULL;
+}
+
+bool ftype_is_sized(enum ftype ft)
+{
+	return ftype_info(ft) != NULL;
 }
 
 int ftype_by_name(const char *name, enum ftype *out)
@@ -71,7 +101,7 @@ int ftype_by_name(const char *name, enum ftype *out)
 	if (strcasecmp(name, "MXFP4") == 0)
 		name = "MXFP4_MOE";
 	for (int i = 0; i < FTYPE_COUNT; i++) {
-		if (strcasecmp(ftype_table[i].name, name) == 0) {
+		if (ftype_table[i].sized && strcasecmp(ftype_table[i].name, name) == 0) {
 			*out = ftype_table[i].ftype;
 			return 0;
 		}
@@ -86,14 +116,6 @@ int ftype_by_id(int id, enum ftype *out)
 	if (!f)
 		return -1;
 	*out = f->ftype;
-	return 0;
-}
-
-int ftype_at(int i, enum ftype *out)
-{
-	if (i < 0 || i >= FTYPE_COUNT)
-		return -1;
-	*out = ftype_table[i].ftype;
 	return 0;
 }
 
@@ -141,8 +163,7 @@ bool quant_is_attn_v(const char *name)
 void quant_begin(struct quant_state *qs, const struct quant_model *m,
 		 enum ftype ft, int n_attention_wv, bool tied, bool imatrix)
 {
-	bool llama_like = strcmp(m->arch, "llama") == 0 ||
-			  strcmp(m->arch, "qwen2") == 0;
+	const struct arch_info *arch = arch_find(m->arch);
 
 	memset(qs, 0, sizeof(*qs));
 	qs->m = *m;
@@ -150,9 +171,8 @@ void quant_begin(struct quant_state *qs, const struct quant_model *m,
 	qs->tied = tied;
 	qs->imatrix = imatrix;
 	qs->token_embd_type = -1;
-	/* llama-model.cpp names 80-layer llama and qwen2 models LLM_TYPE_70B */
-	qs->is_70b = llama_like && m->n_layer == 80;
-	qs->is_falcon = strcmp(m->arch, "falcon") == 0;
+	qs->is_70b = arch->quant_70b_at_80_layers && m->n_layer == 80;
+	qs->is_falcon = arch->quant_falcon;
 	qs->n_attention_wv = n_attention_wv;
 }
 

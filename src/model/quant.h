@@ -56,18 +56,28 @@ enum ftype {
 	FTYPE_TQ1_0 = 36,
 	FTYPE_TQ2_0 = 37,
 	FTYPE_MXFP4_MOE = 38,
-	FTYPE_ID_LIMIT = 39,
+	/* Named, but not sized by the quantizer rules (removed or newer). */
+	FTYPE_Q4_1_SOME_F16 = 4,
+	FTYPE_Q4_0_4_4 = 33,
+	FTYPE_Q4_0_4_8 = 34,
+	FTYPE_Q4_0_8_8 = 35,
+	FTYPE_NVFP4 = 39,
+	FTYPE_Q1_0 = 40,
+	FTYPE_Q2_0 = 41,
 };
 
-/* "Q4_K_M", "MXFP4_MOE"; NULL for an id that is no file type. */
+/* "Q4_K_M", "MXFP4_MOE", "Q4_0_4_4"; NULL for a value llama.cpp never named.
+ * The one file-type name table (the GGUF reader uses it too). */
 const char *ftype_name(enum ftype ft);
-/* Case-insensitive; "MXFP4" is accepted for MXFP4_MOE. 0, or -1 if unknown. */
+/* Whether the quantizer rules below can size a file of this type. */
+bool ftype_is_sized(enum ftype ft);
+/* A type the rules can size, by name: case-insensitive; "MXFP4" is
+ * accepted for MXFP4_MOE. 0, or -1 if unknown or names-only. */
 int ftype_by_name(const char *name, enum ftype *out);
-/* 0 when id is a known general.file_type value (sets *out), else -1. */
+/* 0 when id is a general.file_type value the rules can size (sets *out),
+ * else -1 (unknown, or named but not sized: size such a file from its
+ * tensors). */
 int ftype_by_id(int id, enum ftype *out);
-/* The i-th file type in ascending bits order (F32 last); -1 past the end.
- * For listing every quant of a model. */
-int ftype_at(int i, enum ftype *out);
 
 /* What the rules need to know about the model. */
 struct quant_model {

@@ -5,49 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How an architecture's tensors differ from the llama layout (attn_q/k/v/
- * output, gate/up/down FFN, RMS norms without bias). Names and shapes from
- * llama.cpp src/llama-arch.cpp (LLM_TENSOR_NAMES) and llama-model.cpp
- * (load_tensors) of github:ggml-org/llama.cpp. */
-enum arch_flag {
-	A_FUSED_QKV = 1 << 0,     /* attn_qkv [embd, (heads + 2 kv) * head_dim] */
-	A_FUSED_GATE_UP = 1 << 1, /* ffn_up [embd, 2 ffn] holds gate and up */
-	A_POST_NORMS = 1 << 2,    /* post_attention_norm, post_ffw_norm */
-	A_ATTN_BIAS = 1 << 3,     /* biases on q, k, v and attn_output */
-	A_FFN_BIAS = 1 << 4,      /* biases on ffn_up and ffn_down */
-	A_NORM_BIAS = 1 << 5,     /* LayerNorm: every norm has a bias */
-	A_OPENAI_MOE = 1 << 6,    /* gpt-oss: sinks, router and expert biases */
-	A_ENCODER = 1 << 7,       /* BERT-like: token_types, token_embd_norm,
-				   * no output_norm or output */
-	A_POS_EMBD = 1 << 8,      /* learned position_embd [embd, context] */
-	A_SHEXP_GATE = 1 << 9,    /* qwen2moe: ffn_gate_inp_shexp [embd] */
-	A_PARALLEL = 1 << 10,     /* attention and FFN share attn_norm: no ffn_norm */
-	A_OUTPUT_BIAS = 1 << 11,  /* output.bias [vocab] */
-};
-
-static const struct { const char *arch; unsigned flags; } arch_table[] = {
-	{ "phi3", A_FUSED_QKV | A_FUSED_GATE_UP },
-	{ "gemma2", A_POST_NORMS },
-	{ "gemma3", A_POST_NORMS },
-	{ "gpt-oss", A_ATTN_BIAS | A_OPENAI_MOE },
-	{ "qwen2moe", A_SHEXP_GATE },
-	{ "bert", A_ENCODER | A_POS_EMBD | A_NORM_BIAS | A_ATTN_BIAS | A_FFN_BIAS },
-	{ "nomic-bert", A_ENCODER | A_FUSED_QKV | A_NORM_BIAS },
-	{ "starcoder2", A_NORM_BIAS | A_ATTN_BIAS | A_FFN_BIAS },
-	{ "stablelm", A_NORM_BIAS },
-	{ "phi2", A_FUSED_QKV | A_ATTN_BIAS | A_FFN_BIAS | A_NORM_BIAS |
-		  A_PARALLEL | A_OUTPUT_BIAS },
-	{ "command-r", A_PARALLEL },
-	{ "cohere2", A_PARALLEL },
-};
-
-static unsigned arch_flags(const char *arch)
-{
-	for (size_t i = 0; i < sizeof(arch_table) / sizeof(arch_table[0]); i++)
-		if (strcmp(arch_table[i].arch, arch) == 0)
-			return arch_table[i].flags;
-	return 0;
-}
+#include "model/arch.h"
 
 struct tensor {
 	char name[64];
@@ -60,6 +18,7 @@ struct tensor {
 
 struct tensor_list {
 	const struct model *m;
+	const struct arch_info *arch;
 	unsigned flags;
 	bool tied;              /* no output.weight */
 	struct tensor *t;
@@ -67,7 +26,8 @@ struct tensor_list {
 	bool oom;
 };
 
-/* convert_hf_to_gguf.py keeps vectors, biases, MoE routers and BERT's
+/* convert_hf_to_gguf.py keeps vectors, biases, norms (Mamba2's ssm_norm is
+ * 2-D), MoE routers and BERT's
  * position/token-type tables in F32; gpt-oss ships its experts in MXFP4
  * and the converter keeps them so. */
 static enum ggml_type source_type(const struct tensor_list *l,
@@ -76,10 +36,11 @@ static enum ggml_type source_type(const struct tensor_list *l,
 	size_t len = strlen(t->name);
 
 	if (t->n_dims < 2 || len < 7 || strcmp(t->name + len - 7, ".weight") ||
+	    strstr(t->name, "_norm.weight") ||
 	    strstr(t->name, "ffn_gate_inp") || strstr(t->name, "position_embd") ||
 	    strstr(t->name, "token_types"))
 		return GGML_TYPE_F32;
-	if (t->expert && (l->flags & A_OPENAI_MOE))
+	if (t->expert && (l->flags & ARCH_OPENAI_MOE))
 		return GGML_TYPE_MXFP4;
 	return GGML_TYPE_F16;
 }
@@ -127,7 +88,7 @@ static void add_norm(struct tensor_list *l, int layer, const char *what,
 
 	snprintf(part, sizeof(part), "%s.weight", what);
 	add(l, layer, part, n, 0, 0);
-	if (l->flags & A_NORM_BIAS) {
+	if (l->flags & ARCH_NORM_BIAS) {
 		snprintf(part, sizeof(part), "%s.bias", what);
 		add(l, layer, part, n, 0, 0);
 	}
@@ -174,18 +135,19 @@ static void add_attention(struct tensor_list *l, int i)
 {
 	const struct model *m = l->m;
 	int64_t q_dim = (int64_t)m->heads * m->head_dim;
+	int64_t q_out = l->flags & ARCH_GATED_Q ? 2 * q_dim : q_dim;
 	int64_t kv_dim = (int64_t)m->kv_heads * m->head_dim;
-	bool all_bias = l->flags & A_ATTN_BIAS;
+	bool all_bias = l->flags & ARCH_ATTN_BIAS;
 	bool qkv_bias = all_bias || m->qkv_bias;
 
 	if (m->has_mla) {
 		add_mla(l, i);
 		return;
 	}
-	if (l->flags & A_FUSED_QKV) {
+	if (l->flags & ARCH_FUSED_QKV) {
 		add_linear(l, i, "attn_qkv", m->embd, q_dim + 2 * kv_dim, qkv_bias);
 	} else {
-		add_linear(l, i, "attn_q", m->embd, q_dim, qkv_bias);
+		add_linear(l, i, "attn_q", m->embd, q_out, qkv_bias);
 		add_linear(l, i, "attn_k", m->embd, kv_dim, qkv_bias);
 		add_linear(l, i, "attn_v", m->embd, kv_dim, qkv_bias);
 	}
@@ -194,7 +156,7 @@ static void add_attention(struct tensor_list *l, int i)
 		add(l, i, "attn_k_norm.weight", m->head_dim, 0, 0);
 	}
 	add_linear(l, i, "attn_output", q_dim, m->embd, all_bias);
-	if (l->flags & A_OPENAI_MOE)
+	if (l->flags & ARCH_OPENAI_MOE)
 		add(l, i, "attn_sinks.weight", m->heads, 0, 0);
 }
 
@@ -203,13 +165,13 @@ static void add_ffn(struct tensor_list *l, int i, const char *suffix,
 		    int64_t n)
 {
 	const struct model *m = l->m;
-	bool bias = l->flags & A_FFN_BIAS;
+	bool bias = l->flags & ARCH_FFN_BIAS;
 	char gate[32], up[32], down[32];
 
 	snprintf(gate, sizeof(gate), "ffn_gate%s", suffix);
 	snprintf(up, sizeof(up), "ffn_up%s", suffix);
 	snprintf(down, sizeof(down), "ffn_down%s", suffix);
-	if (l->flags & A_FUSED_GATE_UP) {
+	if (l->flags & ARCH_FUSED_GATE_UP) {
 		add_linear(l, i, up, m->embd, 2 * n, bias);
 	} else {
 		if (m->ffn_kind == FFN_GATED)
@@ -223,7 +185,7 @@ static void add_moe(struct tensor_list *l, int i)
 {
 	const struct model *m = l->m;
 	const struct model_moe *e = &m->moe;
-	bool oai = l->flags & A_OPENAI_MOE;
+	bool oai = l->flags & ARCH_OPENAI_MOE;
 	int64_t embd = m->embd, eff = e->expert_ffn, n = e->experts;
 
 	add_linear(l, i, "ffn_gate_inp", embd, n, oai);
@@ -237,37 +199,122 @@ static void add_moe(struct tensor_list *l, int i)
 	}
 	if (e->shared_experts > 0) {
 		add_ffn(l, i, "_shexp", e->shared_ffn);
-		if (l->flags & A_SHEXP_GATE)
+		if (l->flags & ARCH_SHEXP_GATE)
 			add(l, i, "ffn_gate_inp_shexp.weight", embd, 0, 0);
 	}
 }
 
-static void add_layer(struct tensor_list *l, int i)
+/* Mamba2 (granitehybrid, nemotron_h load_tensors): in_proj packs x, z, B,
+ * C and dt; the causal conv runs over x, B and C. */
+static void add_mamba2(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	const struct model_ssm *s = &m->ssm;
+	int64_t bc = 2 * (int64_t)s->group_count * s->state_size;
+	int64_t heads = s->time_step_rank;
+
+	add(l, i, "ssm_in.weight", m->embd, 2 * s->inner_size + bc + heads, 0);
+	add(l, i, "ssm_conv1d.weight", s->conv_kernel, s->inner_size + bc, 0);
+	add(l, i, "ssm_conv1d.bias", s->inner_size + bc, 0, 0);
+	add(l, i, "ssm_dt.bias", heads, 0, 0);
+	add(l, i, "ssm_a", 1, heads, 0);
+	add(l, i, "ssm_d", 1, heads, 0);
+	add(l, i, "ssm_norm.weight", s->inner_size / s->group_count,
+	    s->group_count, 0);
+	add(l, i, "ssm_out.weight", s->inner_size, m->embd, 0);
+}
+
+/* Gated delta net (qwen3next load_tensors): key heads of state_size,
+ * value heads (time_step_rank) of state_size too. */
+static void add_delta_net(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	const struct model_ssm *s = &m->ssm;
+	int64_t key_dim = (int64_t)s->state_size * s->group_count;
+	int64_t value_dim = (int64_t)s->state_size * s->time_step_rank;
+
+	add(l, i, "attn_qkv.weight", m->embd, 2 * key_dim + value_dim, 0);
+	add(l, i, "attn_gate.weight", m->embd, value_dim, 0);
+	add(l, i, "ssm_conv1d.weight", s->conv_kernel, 2 * key_dim + value_dim, 0);
+	add(l, i, "ssm_dt.bias", s->time_step_rank, 0, 0);
+	add(l, i, "ssm_a", s->time_step_rank, 0, 0);
+	add(l, i, "ssm_ba.weight", m->embd, 2 * (int64_t)s->time_step_rank, 0);
+	add(l, i, "ssm_norm.weight", s->state_size, 0, 0);
+	add(l, i, "ssm_out.weight", value_dim, m->embd, 0);
+}
+
+/* LFM2's gated short convolution (lfm2 load_tensors). */
+static void add_shortconv(struct tensor_list *l, int i)
 {
 	const struct model *m = l->m;
 
-	add_norm(l, i, "attn_norm", m->embd);
-	add_attention(l, i);
-	if (l->flags & A_POST_NORMS)
-		add_norm(l, i, "post_attention_norm", m->embd);
-	if (!(l->flags & A_PARALLEL))
+	add(l, i, "shortconv.conv.weight", m->ssm.conv_kernel, m->embd, 0);
+	add(l, i, "shortconv.in_proj.weight", m->embd, 3 * m->embd, 0);
+	add(l, i, "shortconv.out_proj.weight", m->embd, m->embd, 0);
+}
+
+static void add_mixer(struct tensor_list *l, int i, enum layer_kind kind)
+{
+	if (kind == LAYER_ATTENTION) {
+		add_attention(l, i);
+		return;
+	}
+	switch (l->arch->recurrent) {
+	case RECURRENT_MAMBA2:
+		add_mamba2(l, i);
+		break;
+	case RECURRENT_GATED_DELTANET:
+		add_delta_net(l, i);
+		break;
+	case RECURRENT_SHORTCONV:
+		add_shortconv(l, i);
+		break;
+	case RECURRENT_NONE:
+		break;
+	}
+}
+
+/* The FFN half of a block: norm, then the layer's dense or MoE FFN. */
+static void add_ffn_block(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+
+	if (!(l->flags & (ARCH_PARALLEL | ARCH_NO_MIXER_FFN)))
 		add_norm(l, i, "ffn_norm", m->embd);
-	if (m->has_moe && i >= m->moe.dense_layers)
+	if (model_layer_is_moe(m, i))
 		add_moe(l, i);
 	else
 		add_ffn(l, i, "", m->ffn);
-	if (l->flags & A_POST_NORMS)
+	if (l->flags & ARCH_POST_NORMS)
 		add_norm(l, i, "post_ffw_norm", m->embd);
+}
+
+/* One block: a mixer (attention or recurrent) and an FFN, or for
+ * ARCH_NO_MIXER_FFN architectures one of the three alone. */
+static void add_layer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	enum layer_kind kind = model_layer_kind(m, i);
+	bool no_mixer_ffn = l->flags & ARCH_NO_MIXER_FFN;
+
+	add_norm(l, i, "attn_norm", m->embd);
+	if (kind != LAYER_FFN_ONLY) {
+		add_mixer(l, i, kind);
+		if (l->flags & ARCH_POST_NORMS)
+			add_norm(l, i, "post_attention_norm", m->embd);
+	}
+	if (kind == LAYER_FFN_ONLY || !no_mixer_ffn)
+		add_ffn_block(l, i);
 }
 
 /* The whole list in llama.cpp's order: non-layer tensors, then by layer. */
 static void build_tensors(struct tensor_list *l)
 {
 	const struct model *m = l->m;
-	bool encoder = l->flags & A_ENCODER;
+	bool encoder = l->flags & ARCH_ENCODER;
 
 	add(l, -1, "token_embd.weight", m->embd, m->vocab, 0);
-	if (l->flags & A_POS_EMBD)
+	if (l->flags & ARCH_POS_EMBD)
 		add(l, -1, "position_embd.weight", m->embd, m->context, 0);
 	if (encoder) {
 		add(l, -1, "token_types.weight", m->embd, 2, 0);
@@ -276,7 +323,7 @@ static void build_tensors(struct tensor_list *l)
 		add_norm(l, -1, "output_norm", m->embd);
 		if (!l->tied)
 			add_linear(l, -1, "output", m->embd, m->vocab,
-				   l->flags & A_OUTPUT_BIAS);
+				   l->flags & ARCH_OUTPUT_BIAS);
 	}
 	for (int i = 0; i < m->layers; i++)
 		add_layer(l, i);
@@ -319,7 +366,8 @@ static int64_t align_up(int64_t n)
  * the large vocabularies of Llama 3, Qwen, DeepSeek, gpt-oss. */
 static int64_t tokenizer_bytes(const struct model *m)
 {
-	bool spm = strncmp(m->arch, "gemma", 5) == 0 || m->vocab < 40000;
+	bool spm = (arch_find(m->arch)->flags & ARCH_SPM_VOCAB) ||
+		   m->vocab < 40000;
 	int64_t per_token = GGUF_STRING_BYTES(TOKEN_TEXT_BYTES) + 4;
 	int64_t merges = 0;
 
@@ -344,8 +392,13 @@ static int64_t tensor_data_bytes(const struct tensor *t, enum ggml_type type)
 
 static int check_shape(const struct model *m, struct error *err)
 {
-	if (m->has_moe && m->moe.dense_layers > 0 && m->ffn <= 0)
+	if (m->has_moe && (m->moe.dense_layers > 0 || m->moe.layer_step > 1) &&
+	    m->ffn <= 0)
 		return error_set(err, "%s: ffn: must be set for dense layers",
+				 m->id);
+	if (m->has_ssm && arch_find(m->arch)->recurrent == RECURRENT_MAMBA2 &&
+	    (m->ssm.group_count <= 0 || m->ssm.inner_size % m->ssm.group_count))
+		return error_set(err, "%s: ssm.group_count: must divide ssm.inner_size",
 				 m->id);
 	if (!m->has_moe && m->ffn <= 0)
 		return error_set(err, "%s: ffn: must be positive", m->id);
@@ -415,7 +468,8 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		      struct error *err)
 {
 	static const struct size_options defaults = { false, false, NULL };
-	struct tensor_list l = { m, arch_flags(m->arch), false, NULL, 0, 0,
+	const struct arch_info *arch = arch_find(m->arch);
+	struct tensor_list l = { m, arch, arch->flags, false, NULL, 0, 0,
 				 false };
 	int rc;
 
@@ -423,8 +477,9 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		opt = &defaults;
 	l.tied = m->tied_embeddings && !opt->untied_output;
 	memset(out, 0, sizeof(*out));
-	if (!ftype_name(ft))
-		return error_set(err, "%s: file type %d: unknown", m->id, (int)ft);
+	if (!ftype_is_sized(ft))
+		return error_set(err, "%s: file type %s: not one the quantizer rules size",
+				 m->id, ftype_name(ft) ? ftype_name(ft) : "unknown");
 	if (check_shape(m, err) < 0)
 		return -1;
 	out->ftype = ft;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/numparse.h"
 #include "util/sysfile.h"
 
 int gpusysfs_path(char *out, size_t size, const char *bus_id, const char *file)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/numparse.h"
 #include "util/sysfile.h"
 #include "util/units.h"
 

@@ -12,11 +12,14 @@
 static void header(FILE *out, const struct detail *d)
 {
 	const struct model *m = d->chosen->model;
-	char params[32];
+	char params[32], context[48] = "unknown (not in the file)";
 
+	/* A GGUF header without <arch>.context_length leaves it unknown (< 0). */
+	if (m->context > 0)
+		snprintf(context, sizeof(context), "%lld tokens", (long long)m->context);
 	fprintf(out, "%s  %s\n", m->id, m->name);
-	fprintf(out, "  %s, %s params, %d layers, trained context %lld tokens%s\n", m->arch,
-		cell_params(m, params, sizeof(params)), m->layers, (long long)m->context,
+	fprintf(out, "  %s, %s params, %d layers, trained context %s%s\n", m->arch,
+		cell_params(m, params, sizeof(params)), m->layers, context,
 		m->has_moe ? " (mixture of experts: total/active)" : "");
 }
 

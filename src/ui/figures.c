@@ -6,7 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "util/sysfile.h"
+#include "util/numparse.h"
 
 #include "model/quant.h"
 #include "util/units.h"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/catalog.h"
 
@@ -16,7 +17,7 @@ const char *sort_key_name(enum sort_key k)
 int sort_key_parse(const char *name, enum sort_key *out)
 {
 	for (int k = 0; k < SORT_COUNT; k++)
-		if (strcmp(name, sort_names[k]) == 0) {
+		if (strcasecmp(name, sort_names[k]) == 0) {
 			*out = (enum sort_key)k;
 			return 0;
 		}
@@ -26,14 +27,6 @@ int sort_key_parse(const char *name, enum sort_key *out)
 enum sort_key rows_next_sort(enum sort_key k)
 {
 	return (enum sort_key)((k + 1) % SORT_COUNT);
-}
-
-unsigned rows_task_parse(const char *name)
-{
-	for (unsigned bit = 1; bit != 0; bit <<= 1)
-		if (model_task_name(bit) && strcmp(model_task_name(bit), name) == 0)
-			return bit;
-	return 0;
 }
 
 unsigned rows_next_task(unsigned task)

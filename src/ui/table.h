@@ -18,7 +18,8 @@
 
 enum sort_key { SORT_FIT, SORT_SPEED, SORT_SIZE, SORT_PARAMS, SORT_NAME, SORT_COUNT };
 
-/* "fit", "speed", "size", "params", "name"; parse: 0, or -1 if unknown. */
+/* "fit", "speed", "size", "params", "name" (the one sort name table: --sort
+ * is checked with it); parse is case-insensitive: 0, or -1 if unknown. */
 const char *sort_key_name(enum sort_key k);
 int sort_key_parse(const char *name, enum sort_key *out);
 
@@ -69,8 +70,6 @@ void rows_scroll(struct rows *r, int height);
  * code, reasoning, embedding, vision, tools, 0 again). */
 enum sort_key rows_next_sort(enum sort_key k);
 unsigned rows_next_task(unsigned task);
-/* The task bit named ("code"); 0 when none is. */
-unsigned rows_task_parse(const char *name);
 
 /* Columns that fit `width` terminal cells, less the hidden ones: the model
  * column elided to 20 cells first, then load, TTFT, file size and params

@@ -30,6 +30,14 @@ int error_prefix(struct error *err, const char *fmt, ...)
 	return -1;
 }
 
+void warnings_print(const struct warnings *w, FILE *out)
+{
+	for (int i = 0; i < w->count; i++)
+		fprintf(out, "canirun: warning: %s\n", w->msg[i]);
+	if (w->dropped)
+		fprintf(out, "canirun: warning: %d more warnings not shown\n", w->dropped);
+}
+
 void warn_add(struct warnings *w, const char *fmt, ...)
 {
 	va_list ap;

@@ -7,12 +7,14 @@
  * no other function exits or prints.
  *
  * Doubt: a fact that could not be read is left unknown and a warning is
- * appended to a caller-owned struct warnings, which main() prints on stderr.
+ * appended to a caller-owned struct warnings, which the commands (cmd/) print
+ * on stderr with warnings_print.
  */
 #ifndef CANIRUN_ERRORS_H
 #define CANIRUN_ERRORS_H
 
 #include <stdarg.h>
+#include <stdio.h>
 
 #define ERROR_MSG_MAX 512
 #define WARNINGS_MAX 32
@@ -40,5 +42,9 @@ int error_prefix(struct error *err, const char *fmt, ...)
 /* Appends a warning; w may be NULL (the warning is then dropped). */
 void warn_add(struct warnings *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Writes each warning as "canirun: warning: ..." lines to out, and how many
+ * were dropped. For the commands (cmd/), which print what modules return. */
+void warnings_print(const struct warnings *w, FILE *out);
 
 #endif

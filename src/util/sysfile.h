@@ -1,5 +1,5 @@
 /* sysfile.h - bounded reads of /proc- and /sys-style files, optionally below
- * a sysroot (the --sysroot test hook), and strict number parsing.
+ * a sysroot (the --sysroot test hook). Numbers in them: util/numparse.h.
  *
  * root may be NULL or "" for the real filesystem; path is absolute.
  * No function here allocates unless it says so.
@@ -30,11 +30,5 @@ int fs_read_u64(const char *root, const char *path, uint64_t *out,
  * failure ("<path>: <why>"). path is used as given (no root). */
 char *fs_read_all(const char *path, size_t max_bytes, size_t *len,
 		  struct error *err);
-
-/* Strict parsers: the whole string (leading/trailing blanks allowed) must be
- * the number. Return 0, or -1 on anything else (overflow included). */
-int parse_u64(const char *s, uint64_t *out);
-int parse_int(const char *s, int min, int max, int *out);
-int parse_double(const char *s, double *out);
 
 #endif
