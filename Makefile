@@ -141,10 +141,14 @@ calibrate: build/calibrate
 	build/calibrate data $(CALIBRATION) > build/fitted.h.new
 	mv build/fitted.h.new src/estimate/fitted.h
 
+build/cpu-accuracy: build/tests/cpu_accuracy.o build/lib.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # Speed goals and accuracy are figures to read, not pass/fail tests.
-bench: canirun build/calibrate
+bench: canirun build/calibrate build/cpu-accuracy
 	@tests/bench.sh ./canirun
 	@build/calibrate --report data $(CALIBRATION)
+	@build/cpu-accuracy data tests/fixtures/cpu-runs.csv
 
 install: canirun
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)

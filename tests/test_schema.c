@@ -189,6 +189,10 @@ static void show_outputs(void)
 	/* Nothing fits: placement "none", speeds null. */
 	output_valid((const char *[]){ "show", "llama3.1:70b", "--json", "--hw", profile,
 				       "--cpu-only", "--ram", "2G", NULL }, NULL);
+	/* A what-if CPU, memory and disk: the cpu and load fields they fill. */
+	output_valid((const char *[]){ "show", "gpt-oss:120b", "--json", "--hw", profile,
+				       "--cpu", "Ryzen 9 7950X", "--ram", "64G", "--ram-speed", "6000",
+				       "--disk", "nvme", NULL }, NULL);
 }
 
 static void hw_outputs(void)
@@ -213,6 +217,8 @@ static void hw_outputs(void)
 					       "--pci-dump", dump, NULL }, env);
 	}
 	output_valid((const char *[]){ "hw", "--json", "--hw", profile, NULL }, NULL);
+	output_valid((const char *[]){ "hw", "--json", "--hw", profile, "--cpu", "M2 Max",
+				       "--ram-gbps", "300", "--disk", "2.5", NULL }, NULL);
 	output_valid((const char *[]){ "hw", "--json", "--hw", profile, "--gpu", "2x RTX 3090",
 				       "--ram", "64G", NULL }, NULL);
 }

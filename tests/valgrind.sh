@@ -40,8 +40,11 @@ check 0 report --json --all --hw $fx/profiles/cpu-16core.json --task code
 check 0 show llama3.1:70b --hw $p
 check 0 show deepseek-r1:671b --json --hw $p --gpu "8x H100 SXM"
 check 0 gguf $fx/gguf-seeds/llama-v3.gguf --hw $p
-check 1 gguf $fx/gguf-broken/bad-magic.gguf
+check 1 gguf $fx/gguf-broken/bad-magic.gguf --hw $p  # --hw: no CPU bench under valgrind
 check 1 show nosuchmodel:7b --hw $p
+check 0 show gpt-oss:120b --hw $p --cpu "Ryzen 9 7950X" --ram 64G --disk nvme
+check 0 report --json --hw $p --cpu-only --ram-gbps 70 --ram 64G llama3.1:8b
+check 1 hw --hw $p --cpu "Ryzen 9"
 check 0 cost qwen2.5:14b llama3.1:8b --hw $p --users 10 --prompts-per-day 100 --tokens-per-prompt 500 --seat-price 30 --hw-cost 1200
 check 0 cost qwen2.5:14b --json --hw $p --tokens-per-day 20000000
 check 0 report --cost --hw $p llama3.1:8b qwen3:30b

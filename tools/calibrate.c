@@ -1,11 +1,15 @@
 /* calibrate.c - fits the estimator's GPU constants to published llama.cpp
  * runs, and says how well they predict a GPU the fit has not seen.
  *
- * Usage: build/calibrate [--report] DATA_DIR CSV
+ * Usage: build/calibrate [--report | --check-model] DATA_DIR CSV
  *   (default)  writes the text of src/estimate/fitted.h to stdout
  *              (`make calibrate`; tests/test-calibration.sh compares it)
  *   --report   prints every row's in-sample and leave-one-GPU-out error and
  *              their medians and 90th percentiles per backend (`make bench`)
+ *   --check-model  checks that the fitter's formulas are the estimator's: on
+ *              every row whose backend the estimator would pick, the built-in
+ *              constants give the estimator's own speeds, and a fit to those
+ *              speeds returns the built-in constants (tests/test-calibration.sh)
  *
  * Each GPU row of CSV (data/calibration/llama-tg.csv, fields in
  * data/README.md) runs through the estimator as what-if hardware: the row's
@@ -28,6 +32,7 @@
 #include <string.h>
 
 #include "estimate/estimate.h"
+#include "estimate/fitted.h"
 #include "hw/override.h"
 #include "util/numparse.h"
 #include "util/units.h"
@@ -49,6 +54,8 @@ struct sample {
 	double tg_tok_s;           /* measured decode */
 	double pp_unit_s;          /* FLOPs a token / FP16 peak; < 0: no prompt figure */
 	double pp_tok_s;           /* measured prompt processing */
+	bool estimator_backend;    /* the estimator picks this backend for the GPU */
+	double estimator_tg_tok_s, estimator_pp_tok_s;  /* its speeds; < 0 unknown */
 };
 
 struct constants {
@@ -165,6 +172,9 @@ static int row_sample(const struct tables *t, char **f, struct sample *s, const 
 	s->unit_s = fit->terms.gpu_bytes_per_token / (fit->terms.gpu_bandwidth_gbps * 1e9);
 	s->layers = fit->gpu_layers;
 	s->hops = fit->gpus_used - 1;
+	s->estimator_backend = strcmp(fit->terms.gpu_backend, gpu_backend_name(s->backend)) == 0;
+	s->estimator_tg_tok_s = fit->decode_tok_s;
+	s->estimator_pp_tok_s = fit->prefill_tok_s;
 	s->pp_unit_s = -1;
 	if (parse_double(f[7], &s->pp_tok_s) == 0 && s->pp_tok_s > 0 && hw.gpus[0].fp16_tflops > 0)
 		s->pp_unit_s = fit->prefill_flops_per_token / (hw.gpus[0].fp16_tflops * 1e12);
@@ -667,6 +677,101 @@ static void write_report(const char *csv, const struct sample *s, int n, const s
 	       band_coverage(s, n, e->tg_in, c), band_coverage(s, n, e->tg_out, c));
 }
 
+/* ---- the fitter's formulas against the estimator's ---- */
+
+/* The constants the estimator was built with. */
+static void built_in_constants(struct constants *c)
+{
+	static const struct {
+		double efficiency[CLASSES], layer_overhead_s, band, prefill_efficiency;
+	} built[BACKEND_COUNT] = {
+		[BACKEND_CUDA] = FIT_CUDA, [BACKEND_METAL] = FIT_METAL, [BACKEND_VULKAN] = FIT_VULKAN,
+	};
+
+	memset(c, 0, sizeof(*c));
+	for (int b = 0; b < BACKEND_COUNT; b++) {
+		memcpy(c->efficiency[b], built[b].efficiency, sizeof(c->efficiency[b]));
+		c->overhead_s[b] = built[b].layer_overhead_s;
+		c->band[b] = built[b].band;
+		c->prefill_efficiency[b] = built[b].prefill_efficiency;
+	}
+	c->hop_s = FIT_GPU_HOP_S;
+}
+
+static int differs(const char *what, double got, double want, double tolerance)
+{
+	if (fabs(got - want) <= tolerance)
+		return 0;
+	printf("calibration model: %s: %.9g, want %.9g\n", what, got, want);
+	return 1;
+}
+
+/* The built-in constants in the fitter's formulas give the estimator's
+ * speeds; returns the rows that disagree. */
+static int formulas_agree(const struct sample *s, int n, const struct constants *built, int *rows)
+{
+	int bad = 0;
+
+	*rows = 0;
+	for (int i = 0; i < n; i++) {
+		double pp = predict_pp(built, &s[i]);
+
+		if (!s[i].estimator_backend)
+			continue;
+		(*rows)++;
+		bad += differs(s[i].label, predict_tg(built, &s[i]) / s[i].estimator_tg_tok_s, 1, 1e-9);
+		if (pp > 0 || s[i].estimator_pp_tok_s > 0)
+			bad += differs(s[i].label, pp / s[i].estimator_pp_tok_s, 1, 1e-9);
+	}
+	return bad;
+}
+
+/* A fit to the estimator's own speeds returns the built-in constants (to
+ * their rounding) wherever it has rows to fit them. */
+static int fit_returns_constants(const struct sample *s, int n, const struct constants *built)
+{
+	static struct sample own[MAX_ROWS];
+	struct constants c;
+	int m = 0, bad = 0;
+
+	for (int i = 0; i < n; i++)
+		if (s[i].estimator_backend) {
+			own[m] = s[i];
+			own[m].tg_tok_s = s[i].estimator_tg_tok_s;
+			own[m].pp_tok_s = s[i].estimator_pp_tok_s;
+			if (own[m].pp_tok_s <= 0)
+				own[m].pp_unit_s = -1;
+			m++;
+		}
+	if (fit(own, m, NULL, &c) < 0)
+		return printf("calibration model: no fit to the estimator's speeds\n"), 1;
+	for (int b = 0; b < BACKEND_COUNT; b++) {
+		const char *name = gpu_backend_name((enum gpu_backend)b);
+
+		for (int k = 0; k < CLASSES; k++)
+			if (c.tg_rows[b][k] > 0)
+				bad += differs(name, c.efficiency[b][k], built->efficiency[b][k], 1.5e-3);
+		if (c.tg_rows[b][0] + c.tg_rows[b][1] + c.tg_rows[b][2] > 0)
+			bad += differs(name, c.overhead_s[b], built->overhead_s[b], 1.5e-7);
+		if (c.pp_rows[b] > 0)
+			bad += differs(name, c.prefill_efficiency[b], built->prefill_efficiency[b], 1.5e-3);
+	}
+	if (c.hop_rows > 0)
+		bad += differs("hop", c.hop_s, built->hop_s, 1.5e-6);
+	return bad;
+}
+
+static int check_model(const struct sample *s, int n)
+{
+	struct constants built;
+	int rows, bad;
+
+	built_in_constants(&built);
+	bad = formulas_agree(s, n, &built, &rows) + fit_returns_constants(s, n, &built);
+	printf("calibration model: %d rows at the estimator's backend, %d disagreements\n", rows, bad);
+	return bad == 0 && rows > 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct sample samples[MAX_ROWS];
@@ -676,10 +781,11 @@ int main(int argc, char **argv)
 	struct error err;
 	char path[512];
 	bool report = argc > 1 && strcmp(argv[1], "--report") == 0;
-	int n, first = report ? 2 : 1, rc = 0;
+	bool model = argc > 1 && strcmp(argv[1], "--check-model") == 0;
+	int n, first = report || model ? 2 : 1, rc = 0;
 
 	if (argc != first + 2) {
-		fprintf(stderr, "usage: %s [--report] DATA_DIR CSV\n", argv[0]);
+		fprintf(stderr, "usage: %s [--report | --check-model] DATA_DIR CSV\n", argv[0]);
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/gpus.json", argv[first]);
@@ -698,6 +804,8 @@ int main(int argc, char **argv)
 		set_bands(samples, n, &errs, &c);
 		if (complete(&c) < 0)
 			rc = 1;
+		else if (model)
+			rc = check_model(samples, n);
 		else if (report)
 			write_report(argv[first + 1], samples, n, &c, &errs);
 		else

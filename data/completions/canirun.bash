@@ -30,7 +30,8 @@ _canirun()
 
 	local commands="report show hw bench gguf local cost"
 	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all
-		--gpu --cpu-only --ram --vram --threads --hw --sysroot --pci-dump --json
+		--gpu --cpu-only --ram --vram --cpu --ram-gbps --ram-speed --ram-channels --disk
+		--threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --help --version --cost --watts --kwh-price
 		--hw-cost --months --api --api-price --seat --seat-price --tokens-per-day
 		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency"
@@ -47,11 +48,13 @@ _canirun()
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
 	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--data-dir|--sysroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--disk) list="nvme ssd hdd" ;;
 	--api) list="gpt-4o gpt-4o-mini claude-sonnet-4.5 deepseek-v3" ;;
 	--seat) list="chatgpt-team" ;;
-	--gpu|--ram|--vram|--threads|--prompt|--min-tps|--watts|--kwh-price|--hw-cost|--months|\
-	--api-price|--seat-price|--tokens-per-day|--input-per-day|--users|--prompts-per-day|\
-	--tokens-per-prompt|--currency) COMPREPLY=(); return ;;
+	--gpu|--cpu|--ram|--vram|--ram-gbps|--ram-speed|--ram-channels|--threads|--prompt|--min-tps|\
+	--watts|--kwh-price|--hw-cost|--months|--api-price|--seat-price|--tokens-per-day|\
+	--input-per-day|--users|--prompts-per-day|--tokens-per-prompt|--currency)
+		COMPREPLY=(); return ;;
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in

@@ -14,6 +14,7 @@
 #include "util/errors.h"
 #include "bench/bench.h"
 #include "estimate/estimate.h"
+#include "hw/cputable.h"
 #include "hw/gputable.h"
 #include "hw/hw.h"
 #include "decide/apis.h"
@@ -24,6 +25,7 @@ struct app {
 	struct cli cli;
 	char data_dir[PATH_MAX];
 	struct gpu_table gpu_table;
+	struct cpu_table cpu_table;   /* loaded only for --cpu */
 	struct catalog catalog;
 	struct hardware hw;
 	struct estimate_settings settings;

@@ -27,6 +27,11 @@ static const char *const command_names[] = {
 "      --cpu-only       ignore GPUs\n" \
 "      --ram SIZE       pretend this much system RAM (64G, 512M)\n" \
 "      --vram SIZE      override every GPU's memory\n" \
+"      --cpu NAME       pretend this CPU ('Ryzen 9 7950X', 'i9-13900K', 'M2 Max', 'EPYC 9654')\n" \
+"      --ram-gbps N     memory bandwidth in GB/s (overrides the CPU's; 1 to 20000)\n" \
+"      --ram-speed MTS  memory transfer rate in MT/s (e.g. 6000; 100 to 20000)\n" \
+"      --ram-channels N 64-bit memory channels (2 on desktops; 1 to 64)\n" \
+"      --disk KIND      the models disk: nvme, ssd, hdd, or a read rate in GB/s\n" \
 "      --threads N      CPU threads to assume (default: physical cores)\n" \
 "      --hw FILE        use a profile saved by 'canirun hw --json'\n" \
 "      --sysroot DIR    read /proc and /sys below DIR (env CANIRUN_SYSROOT)\n" \
@@ -147,7 +152,8 @@ enum {
 	OPT_CTX = 256, OPT_QUANT, OPT_KV, OPT_GPU, OPT_CPU_ONLY, OPT_RAM, OPT_VRAM,
 	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
-	OPT_PROMPT, OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
+	OPT_PROMPT, OPT_CPU, OPT_RAM_GBPS, OPT_RAM_SPEED, OPT_RAM_CHANNELS, OPT_DISK,
+	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
 	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
 	OPT_USERS, OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
 };
@@ -174,6 +180,11 @@ static const struct option long_options[] = {
 	{ "task", required_argument, NULL, OPT_TASK },
 	{ "min-tps", required_argument, NULL, OPT_MIN_TPS },
 	{ "prompt", required_argument, NULL, OPT_PROMPT },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "ram-gbps", required_argument, NULL, OPT_RAM_GBPS },
+	{ "ram-speed", required_argument, NULL, OPT_RAM_SPEED },
+	{ "ram-channels", required_argument, NULL, OPT_RAM_CHANNELS },
+	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "cost", no_argument, NULL, OPT_COST },
 	{ "watts", required_argument, NULL, OPT_WATTS },
 	{ "kwh-price", required_argument, NULL, OPT_KWH_PRICE },
@@ -286,6 +297,43 @@ static int parse_cost_option(int c, const char *arg, struct cli *cli, struct err
 	return error_set(err, "unknown option (see 'canirun --help')");
 }
 
+/* --disk nvme|ssd|hdd|GBPS */
+static int parse_disk(const char *arg, struct whatif *w, struct error *err)
+{
+	static const struct { const char *name; enum disk_kind kind; } kinds[] = {
+		{ "nvme", DISK_NVME }, { "ssd", DISK_SSD }, { "hdd", DISK_HDD },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcasecmp(arg, kinds[i].name) == 0) {
+			w->disk_kind = kinds[i].kind;
+			return 0;
+		}
+	if (parse_double(arg, &w->disk_gbps) < 0 || w->disk_gbps < 0.01 || w->disk_gbps > 1000)
+		return error_set(err, "--disk: '%s': give nvme, ssd, hdd, or a read rate "
+				 "from 0.01 to 1000 GB/s", arg);
+	return 0;
+}
+
+/* The memory-system options: numbers in their ranges. */
+static int parse_memory(int c, const char *arg, struct whatif *w, struct error *err)
+{
+	switch (c) {
+	case OPT_RAM_GBPS:
+		if (parse_double(arg, &w->ram_gbps) < 0 || w->ram_gbps < 1 || w->ram_gbps > 20000)
+			return error_set(err, "--ram-gbps: '%s': give GB/s from 1 to 20000", arg);
+		return 0;
+	case OPT_RAM_SPEED:
+		if (parse_int(arg, 100, 20000, &w->ram_mts) < 0)
+			return error_set(err, "--ram-speed: '%s': give MT/s from 100 to 20000", arg);
+		return 0;
+	default:
+		if (parse_int(arg, 1, 64, &w->ram_channels) < 0)
+			return error_set(err, "--ram-channels: '%s': give a channel count from 1 to 64", arg);
+		return 0;
+	}
+}
+
 static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
 {
 	enum kv_type kv;
@@ -323,6 +371,7 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_THREADS:
 		if (parse_int(arg, 1, 4096, &cli->threads) < 0)
 			return error_set(err, "--threads: '%s': give a number from 1 to 4096", arg);
+		cli->whatif.threads = cli->threads; /* what-if CPU rates are for these */
 		return 0;
 	case OPT_PROMPT:
 		if (parse_int(arg, 1, 1 << 24, &cli->prompt_tokens) < 0)
@@ -338,6 +387,12 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 			return error_set(err, "--%s: '%s': give a size with a unit, e.g. 64G or 512M",
 					 c == OPT_RAM ? "ram" : "vram", arg);
 		return 0;
+	case OPT_CPU: cli->whatif.cpu_name = arg; return 0;
+	case OPT_RAM_GBPS:
+	case OPT_RAM_SPEED:
+	case OPT_RAM_CHANNELS:
+		return parse_memory(c, arg, &cli->whatif, err);
+	case OPT_DISK: return parse_disk(arg, &cli->whatif, err);
 	case OPT_GPU:
 		if (cli->whatif.gpu_name_count == HW_MAX_GPUS)
 			return error_set(err, "--gpu: at most %d times", HW_MAX_GPUS);
@@ -362,6 +417,8 @@ static void set_defaults(struct cli *cli)
 	cli->data_dir = getenv("CANIRUN_DATA_DIR");
 	cli->sysroot = getenv("CANIRUN_SYSROOT");
 	cli->whatif.ram_bytes = cli->whatif.vram_bytes = -1;
+	cli->whatif.ram_gbps = cli->whatif.disk_gbps = -1;
+	cli->whatif.ram_mts = cli->whatif.ram_channels = -1;
 	cli->costs = (struct cost_options){
 		.kwh_price = -1, .hw_cost = -1, .months = COST_DEFAULT_MONTHS,
 		.api_input_per_mtok = -1, .api_output_per_mtok = -1, .seat_price = -1,

@@ -71,6 +71,17 @@ static int load_gpu_table(struct app *app, struct error *err)
 	return gpu_table_load(path, &app->gpu_table, err);
 }
 
+/* data/cpus.json, read only when --cpu names a CPU from it. */
+static int load_cpu_table(struct app *app, struct error *err)
+{
+	char path[PATH_MAX];
+
+	if (!app->cli.whatif.cpu_name)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cpus.json", app->data_dir);
+	return cpu_table_load(path, &app->cpu_table, err);
+}
+
 /* Commands that estimate need the model catalogue. */
 static bool needs_catalog(enum command c)
 {
@@ -111,7 +122,9 @@ static int build_hardware(struct app *app, struct error *err)
 	} else if (probe_hardware(&opts, &app->hw, err) < 0) {
 		return -1;
 	}
-	return whatif_apply(&cli->whatif, &app->gpu_table, &app->hw, err);
+	if (whatif_apply(&cli->whatif, &app->gpu_table, &app->hw, err) < 0)
+		return -1;
+	return whatif_apply_host(&cli->whatif, &app->cpu_table, &app->hw, err);
 }
 
 static int run_command(struct app *app, struct error *err)
@@ -156,7 +169,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	resolve_data_dir(app.cli.data_dir, app.data_dir, sizeof(app.data_dir));
-	rc = load_gpu_table(&app, &err) < 0 ||
+	rc = load_gpu_table(&app, &err) < 0 || load_cpu_table(&app, &err) < 0 ||
 	     (needs_catalog(app.cli.command) && load_catalog(&app, &err) < 0) ||
 	     build_hardware(&app, &err) < 0 ? -1 : 0;
 	make_settings(&app);
@@ -176,6 +189,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "canirun: %s\n", err.msg);
 	gpu_table_release(&app.gpu_table);
+	cpu_table_release(&app.cpu_table);
 	catalog_release(&app.catalog);
 	return rc < 0 ? EXIT_RUNTIME : EXIT_OK;
 }

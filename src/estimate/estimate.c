@@ -545,7 +545,9 @@ static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *
 		rate = cpu->q4_gbps;
 	if (rate < 0)
 		return -1;
-	if (set->threads > 0 && cpu->cores > 0 && set->threads < cpu->cores)
+	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
+	if (cpu->q4_source != SRC_WHATIF && set->threads > 0 && cpu->cores > 0 &&
+	    set->threads < cpu->cores)
 		rate *= (double)set->threads / cpu->cores;
 	return rate;
 }
@@ -716,20 +718,6 @@ static void place(const struct hardware *hw, const struct placer *p, bool now, s
 
 /* ---- load (swap) time ---- */
 
-/* Sequential read rates by disk kind when `canirun bench` has not measured
- * the disk, GB/s: conservative typical figures (PCIe 3/4 NVMe 2-7, SATA SSD
- * ~0.55, 7200 rpm HDD ~0.15-0.25; a virtual disk's backing is unknown). */
-static double default_disk_gbps(enum disk_kind kind)
-{
-	switch (kind) {
-	case DISK_NVME: return 3.0;
-	case DISK_SSD: return 0.5;
-	case DISK_HDD: return 0.15;
-	case DISK_VIRTUAL: return 1.0;
-	default: return 0.5;
-	}
-}
-
 /* Host-to-device copy: PCIe per-lane GB/s by generation (2.5, 5, 8, 16, 32,
  * 64 GT/s with 8b/10b then 128b/130b coding) x width x 0.8 for protocol
  * overhead; unified-memory parts copy at ~5 GB/s (fits the Strix Halo warm
@@ -754,7 +742,7 @@ static void load_times(const struct hardware *hw, const struct fit *f, struct es
 {
 	double upload_s = 0;
 
-	e->disk_gbps = hw->disk.read_gbps > 0 ? hw->disk.read_gbps : default_disk_gbps(hw->disk.kind);
+	e->disk_gbps = hw->disk.read_gbps > 0 ? hw->disk.read_gbps : disk_kind_default_gbps(hw->disk.kind);
 	e->disk_source = hw->disk.read_gbps > 0 ? hw->disk.read_source : SRC_ESTIMATED;
 	e->pcie_gbps = -1;
 	for (int g = 0; g < hw->gpu_count; g++) {

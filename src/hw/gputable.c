@@ -19,80 +19,6 @@
 
 /* ---- loading -------------------------------------------------------- */
 
-/* Where a field error is reported: "<file>: gpus[<i>] (<name>): ". */
-struct entry_ctx {
-	const char *path;
-	int index;
-	const char *name; /* NULL until the name itself validated */
-	struct error *err;
-};
-
-static int field_error(const struct entry_ctx *c, const char *field,
-		       const char *why)
-{
-	if (c->name)
-		return error_set(c->err, "%s: gpus[%d] (%s): %s: %s", c->path,
-				 c->index, c->name, field, why);
-	return error_set(c->err, "%s: gpus[%d]: %s: %s", c->path, c->index,
-			 field, why);
-}
-
-/* A non-empty string field; copied to out when out is not NULL, and then
- * it must fit in size bytes (terminator included). */
-static int get_string(const struct entry_ctx *c, const cJSON *obj,
-		      const char *field, char *out, size_t size)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-	size_t len;
-
-	if (!cJSON_IsString(v) || !v->valuestring[0])
-		return field_error(c, field, "must be a non-empty string");
-	if (!out)
-		return 0;
-	len = strlen(v->valuestring);
-	if (len >= size)
-		return field_error(c, field, "too long");
-	memcpy(out, v->valuestring, len + 1);
-	return 0;
-}
-
-/* A positive integer up to max, or null (then HW_UNKNOWN). */
-static int get_int(const struct entry_ctx *c, const cJSON *obj,
-		   const char *field, long long max, long long *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-
-	if (cJSON_IsNull(v)) {
-		*out = HW_UNKNOWN;
-		return 0;
-	}
-	if (!cJSON_IsNumber(v) || v->valuedouble <= 0 ||
-	    v->valuedouble > (double)max ||
-	    v->valuedouble != floor(v->valuedouble))
-		return field_error(c, field, "must be a positive integer or null");
-	*out = (long long)v->valuedouble;
-	return 0;
-}
-
-/* A positive finite number, or null (then HW_UNKNOWN) when nullable. */
-static int get_number(const struct entry_ctx *c, const cJSON *obj,
-		      const char *field, bool nullable, double *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-
-	if (nullable && cJSON_IsNull(v)) {
-		*out = HW_UNKNOWN;
-		return 0;
-	}
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
-	    v->valuedouble <= 0)
-		return field_error(c, field, nullable ?
-				   "must be a positive number or null" :
-				   "must be a positive number");
-	*out = v->valuedouble;
-	return 0;
-}
-
 /* Parses exactly n hex digits at *s, advancing it. */
 static int hex_n(const char **s, int n, int *out)
 {
@@ -131,42 +57,29 @@ static int parse_pci_id(const char *s, struct gpu_pci_id *id)
 	return *s ? -1 : 0;
 }
 
-static int get_pci_ids(const struct entry_ctx *c, const cJSON *obj,
+static int get_pci_ids(const struct json_entry *c, const cJSON *obj,
 		       struct gpu_spec *g)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "pci_ids");
 	const cJSON *v;
 
 	if (!cJSON_IsArray(arr))
-		return field_error(c, "pci_ids", "must be an array of strings");
+		return json_entry_error(c, "pci_ids", "must be an array of strings");
 	if (cJSON_GetArraySize(arr) > GPU_TABLE_MAX_IDS)
-		return field_error(c, "pci_ids", "more than 8 ids");
+		return json_entry_error(c, "pci_ids", "more than 8 ids");
 	g->id_count = 0;
 	cJSON_ArrayForEach(v, arr) {
 		if (!cJSON_IsString(v) ||
 		    parse_pci_id(v->valuestring, &g->ids[g->id_count]))
-			return field_error(c, "pci_ids", "each must read "
+			return json_entry_error(c, "pci_ids", "each must read "
 					   "\"vvvv:dddd[ sub ssss:ssss][ rev rr]\" (hex)");
 		g->id_count++;
 	}
 	return 0;
 }
 
-/* A string field that must be one of allowed (NULL-terminated). */
-static int get_enum(const struct entry_ctx *c, const cJSON *obj,
-		    const char *field, const char *const *allowed,
-		    char *out, size_t size)
-{
-	if (get_string(c, obj, field, out, size))
-		return -1;
-	for (int i = 0; allowed[i]; i++)
-		if (strcmp(out, allowed[i]) == 0)
-			return 0;
-	return field_error(c, field, "unknown value");
-}
-
 /* "4.0 x16" -> gen 4, width 16; null -> unknown (SXM, integrated, soc). */
-static int get_pcie(const struct entry_ctx *c, const cJSON *obj,
+static int get_pcie(const struct json_entry *c, const cJSON *obj,
 		    struct gpu_spec *g)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "pcie");
@@ -179,20 +92,9 @@ static int get_pcie(const struct entry_ctx *c, const cJSON *obj,
 	    sscanf(v->valuestring, "%d.0 x%d%n", &gen, &width, &used) != 2 ||
 	    v->valuestring[used] || gen < 1 || gen > 9 || width < 1 ||
 	    width > 32)
-		return field_error(c, "pcie", "must read \"G.0 xW\" or be null");
+		return json_entry_error(c, "pcie", "must read \"G.0 xW\" or be null");
 	g->pcie_gen = gen;
 	g->pcie_width = width;
-	return 0;
-}
-
-static int get_bool(const struct entry_ctx *c, const cJSON *obj,
-		    const char *field, bool *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
-
-	if (!cJSON_IsBool(v))
-		return field_error(c, field, "must be true or false");
-	*out = cJSON_IsTrue(v);
 	return 0;
 }
 
@@ -202,16 +104,16 @@ static const char *const forms[] = { "desktop", "laptop", "workstation",
 				     "datacenter", "integrated", "soc", NULL };
 
 /* The numeric fields, with the rules data/README.md states. */
-static int get_numbers(const struct entry_ctx *c, const cJSON *o,
+static int get_numbers(const struct json_entry *c, const cJSON *o,
 		       struct gpu_spec *g)
 {
 	long long vram_mib, bus_bits, tdp_w;
 
-	if (get_int(c, o, "vram_mib", 64LL << 20, &vram_mib) ||
-	    get_int(c, o, "bus_width_bits", 65536, &bus_bits) ||
-	    get_number(c, o, "bandwidth_gbps", false, &g->bandwidth_gbps) ||
-	    get_number(c, o, "fp16_tflops", true, &g->fp16_tflops) ||
-	    get_int(c, o, "tdp_w", 100000, &tdp_w))
+	if (json_get_int(c, o, "vram_mib", 64LL << 20, &vram_mib) ||
+	    json_get_int(c, o, "bus_width_bits", 65536, &bus_bits) ||
+	    json_get_number(c, o, "bandwidth_gbps", false, &g->bandwidth_gbps) ||
+	    json_get_number(c, o, "fp16_tflops", true, &g->fp16_tflops) ||
+	    json_get_int(c, o, "tdp_w", 100000, &tdp_w))
 		return -1;
 	g->vram_bytes = vram_mib == HW_UNKNOWN ? HW_UNKNOWN : vram_mib * MIB;
 	g->bus_width_bits = (int)bus_bits;
@@ -221,41 +123,40 @@ static int get_numbers(const struct entry_ctx *c, const cJSON *o,
 
 /* Optional: price_usd (positive or null), then price_date and price_source
  * (non-empty strings) required with it. Absent or null: unknown. */
-static int get_price(const struct entry_ctx *c, const cJSON *o, struct gpu_price *p)
+static int get_price(const struct json_entry *c, const cJSON *o, struct gpu_price *p)
 {
 	p->usd = HW_UNKNOWN;
 	p->date[0] = p->source[0] = '\0';
 	if (!cJSON_GetObjectItemCaseSensitive(o, "price_usd"))
 		return 0;
-	if (get_number(c, o, "price_usd", true, &p->usd))
+	if (json_get_number(c, o, "price_usd", true, &p->usd))
 		return -1;
 	if (p->usd < 0)
 		return 0;
-	return get_string(c, o, "price_date", p->date, sizeof(p->date)) ||
-	       get_string(c, o, "price_source", p->source, sizeof(p->source)) ? -1 : 0;
+	return json_get_string(c, o, "price_date", p->date, sizeof(p->date)) ||
+	       json_get_string(c, o, "price_source", p->source, sizeof(p->source)) ? -1 : 0;
 }
 
-static int parse_entry(struct entry_ctx *c, const cJSON *o, struct gpu_spec *g)
+static int parse_entry(struct json_entry *c, const cJSON *o, struct gpu_spec *g)
 {
 	char vendor[16];
 
 	if (!cJSON_IsObject(o))
-		return error_set(c->err, "%s: gpus[%d]: must be an object",
-				 c->path, c->index);
-	if (get_string(c, o, "name", g->name, sizeof(g->name)))
+		return json_entry_error(c, NULL, "must be an object");
+	if (json_get_string(c, o, "name", g->name, sizeof(g->name)))
 		return -1;
 	c->name = g->name;
-	if (get_enum(c, o, "vendor", vendors, vendor, sizeof(vendor)))
+	if (json_get_enum(c, o, "vendor", vendors, vendor, sizeof(vendor)))
 		return -1;
 	gpu_vendor_parse(vendor, &g->vendor);
 	/* The source documents the row; it is required but not kept. */
 	return get_pci_ids(c, o, g) || get_numbers(c, o, g) ||
-	       get_string(c, o, "memory_type", g->memory_type,
+	       json_get_string(c, o, "memory_type", g->memory_type,
 			  sizeof(g->memory_type)) ||
-	       get_bool(c, o, "unified_memory", &g->unified_memory) ||
-	       get_enum(c, o, "form", forms, g->form, sizeof(g->form)) ||
+	       json_get_bool(c, o, "unified_memory", &g->unified_memory) ||
+	       json_get_enum(c, o, "form", forms, g->form, sizeof(g->form)) ||
 	       get_pcie(c, o, g) || get_price(c, o, &g->price) ||
-	       get_string(c, o, "source", NULL, 0) ? -1 : 0;
+	       json_get_string(c, o, "source", NULL, 0) ? -1 : 0;
 }
 
 /* Names are looked up case-insensitively, so they must differ that way. */
@@ -288,7 +189,7 @@ static int parse_table(const char *path, const cJSON *root,
 	if (!t->specs)
 		return error_set(err, "%s: out of memory", path);
 	cJSON_ArrayForEach(e, gpus) {
-		struct entry_ctx c = { path, t->count, NULL, err };
+		struct json_entry c = { path, "gpus", t->count, NULL, err };
 
 		if (parse_entry(&c, e, &t->specs[t->count]))
 			return -1;

@@ -94,6 +94,28 @@ int disk_kind_parse(const char *name, enum disk_kind *out)
 	return 0;
 }
 
+/* Vendors' sequential-read ratings of common drives, GB/s: a PCIe 3.0 x4
+ * NVMe drive, Samsung 970 EVO Plus, "up to 3,500 MB/s"
+ * (https://semiconductor.samsung.com/consumer-storage/internal-ssd/970evoplus/);
+ * a SATA SSD, Samsung 870 EVO, "up to 560 MB/s"
+ * (https://semiconductor.samsung.com/consumer-storage/internal-ssd/870evo/);
+ * a 7200 rpm disk, Seagate BarraCuda 2 TB, 220 MB/s sustained at the outer
+ * tracks (https://www.seagate.com/products/hard-drives/barracuda-hard-drive/).
+ * A disk of unknown kind (virtual, not found) is assumed to read like the
+ * SATA SSD: its backing is not known, and that figure is the middle one. */
+#define NVME_READ_GBPS 3.5
+#define SATA_SSD_READ_GBPS 0.56
+#define HDD_READ_GBPS 0.22
+
+double disk_kind_default_gbps(enum disk_kind k)
+{
+	switch (k) {
+	case DISK_NVME: return NVME_READ_GBPS;
+	case DISK_HDD: return HDD_READ_GBPS;
+	default: return SATA_SSD_READ_GBPS;
+	}
+}
+
 void hw_gpu_init(struct gpu_info *gpu)
 {
 	memset(gpu, 0, sizeof(*gpu));
@@ -120,6 +142,8 @@ void hw_init(struct hardware *hw)
 	hw->cpu.q4_gbps = hw->cpu.mem_read_gbps = HW_UNKNOWN;
 	hw->cpu.prefill_gflops = HW_UNKNOWN;
 	hw->cpu.q4_k_gbps = hw->cpu.q6_k_gbps = hw->cpu.q8_0_gbps = HW_UNKNOWN;
+	hw->cpu.performance_cores = hw->cpu.memory_channels = hw->cpu.memory_mts = HW_UNKNOWN;
+	hw->cpu.memory_bandwidth_gbps = HW_UNKNOWN;
 	hw->disk.kind = DISK_UNKNOWN;
 	hw->disk.read_gbps = HW_UNKNOWN;
 }

@@ -60,6 +60,9 @@ int gpu_vendor_parse(const char *name, enum gpu_vendor *out);
 enum disk_kind { DISK_UNKNOWN = 0, DISK_NVME, DISK_SSD, DISK_HDD, DISK_VIRTUAL };
 const char *disk_kind_name(enum disk_kind k);           /* "nvme", ... */
 int disk_kind_parse(const char *name, enum disk_kind *out);
+/* Sequential read GB/s assumed for a disk of this kind that was not
+ * measured (sources beside the figures in hw.c). */
+double disk_kind_default_gbps(enum disk_kind k);
 
 struct ram_info {
 	int64_t total_bytes;        /* MemTotal, or the cgroup limit if lower */
@@ -83,6 +86,14 @@ struct cpu_info {
 	double mem_read_gbps;       /* plain memory-read bandwidth, from the bench */
 	double prefill_gflops;      /* batched Q4 matmul rate, from the bench (CPU prefill) */
 	enum fact_source source;
+	/* The memory system, known for a CPU from the table (--cpu) or given
+	 * with --ram-gbps/--ram-speed/--ram-channels; the probe leaves it unknown. */
+	int performance_cores;      /* big cores of a hybrid part; HW_UNKNOWN: all alike or not known */
+	char memory_type[16];       /* "DDR5"; "" unknown */
+	int memory_channels;        /* 64-bit channels */
+	int memory_mts;             /* transfer rate, MT/s */
+	double memory_bandwidth_gbps; /* theoretical, GB/s */
+	enum fact_source memory_source; /* SRC_TABLE, SRC_WHATIF, SRC_PROFILE */
 };
 
 struct pcie_link {

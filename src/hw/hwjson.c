@@ -41,7 +41,10 @@ static const struct field cpu_fields[] = {
 	DBL(struct cpu_info, q4_k_gbps), DBL(struct cpu_info, q6_k_gbps),
 	DBL(struct cpu_info, q8_0_gbps),
 	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, prefill_gflops),
-	SRC(struct cpu_info, source, "source"), END
+	SRC(struct cpu_info, source, "source"), INT(struct cpu_info, performance_cores),
+	STR(struct cpu_info, memory_type), INT(struct cpu_info, memory_channels),
+	INT(struct cpu_info, memory_mts), DBL(struct cpu_info, memory_bandwidth_gbps),
+	SRC(struct cpu_info, memory_source, "memory_source"), END
 };
 
 static const struct field gpu_fields[] = {

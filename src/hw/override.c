@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hw/cpudescribed.h"
 #include "util/numparse.h"
 
 static void trim_copy(char *out, size_t size, const char *start, size_t len)
@@ -161,5 +162,111 @@ int whatif_apply(const struct whatif *w, const struct gpu_table *table,
 	}
 	if (changed)
 		hw->origin = HW_FROM_WHATIF;
+	return 0;
+}
+
+bool whatif_names_host(const struct whatif *w)
+{
+	return w->cpu_name || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0 ||
+	       w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0;
+}
+
+static bool has_simd(const struct cpu_info *cpu, const char *name)
+{
+	for (int i = 0; i < cpu->simd_count; i++)
+		if (strcmp(cpu->simd[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* The table's CPU replaces this machine's; the L3 size is not in the table. */
+static void cpu_from_spec(const struct cpu_spec *spec, struct cpu_info *cpu)
+{
+	snprintf(cpu->model, sizeof(cpu->model), "%s", spec->name);
+	cpu->cores = spec->cores;
+	cpu->threads = spec->threads;
+	cpu->performance_cores = spec->performance_cores;
+	cpu->simd_count = spec->simd_count;
+	memcpy(cpu->simd, spec->simd, sizeof(cpu->simd));
+	cpu->l3_bytes = HW_UNKNOWN;
+	cpu->source = SRC_WHATIF;
+	snprintf(cpu->memory_type, sizeof(cpu->memory_type), "%s", spec->memory_type);
+	cpu->memory_channels = spec->memory_channels;
+	cpu->memory_mts = spec->memory_mts;
+	cpu->memory_bandwidth_gbps = spec->bandwidth_gbps;
+	cpu->memory_source = SRC_TABLE;
+}
+
+/* --ram-speed/--ram-channels/--ram-gbps over the memory system. */
+static int set_memory(const struct whatif *w, struct cpu_info *cpu, struct error *err)
+{
+	if (w->ram_mts >= 0 || w->ram_channels >= 0) {
+		if (w->ram_mts >= 0)
+			cpu->memory_mts = w->ram_mts;
+		if (w->ram_channels >= 0)
+			cpu->memory_channels = w->ram_channels;
+		if ((cpu->memory_mts < 0 || cpu->memory_channels < 0) && w->ram_gbps < 0)
+			return error_set(err, "%s: this machine's memory %s not known; give "
+					 "%s too, or --cpu NAME, or --ram-gbps N",
+					 w->ram_mts >= 0 ? "--ram-speed" : "--ram-channels",
+					 w->ram_mts >= 0 ? "channels are" : "speed is",
+					 w->ram_mts >= 0 ? "--ram-channels" : "--ram-speed");
+		if (cpu->memory_mts > 0 && cpu->memory_channels > 0)
+			cpu->memory_bandwidth_gbps = cpu->memory_channels * 8.0 * cpu->memory_mts / 1000;
+		cpu->memory_source = SRC_WHATIF;
+	}
+	if (w->ram_gbps >= 0) {
+		cpu->memory_bandwidth_gbps = w->ram_gbps;
+		cpu->memory_source = SRC_WHATIF;
+	}
+	return 0;
+}
+
+/* All the big cores by default, as llama.cpp uses them; --threads fewer. */
+static void describe_rates(const struct cpu_spec *spec, int want_threads, struct cpu_info *cpu)
+{
+	int cores = cpu->cores > 0 ? cpu->cores : cpu->threads;
+	int threads = cpu->performance_cores > 0 ? cpu->performance_cores : cores;
+	struct cpu_described d = {
+		.threads = want_threads > 0 && want_threads < threads ? want_threads : threads,
+		.arm = spec ? cpu_spec_is_arm(spec) : has_simd(cpu, "neon"),
+		.apple = spec && strcmp(spec->vendor, "apple") == 0,
+		.performance_cores = cpu->performance_cores,
+		.bandwidth_gbps = cpu->memory_bandwidth_gbps,
+	};
+
+	if (d.threads > 0 && d.bandwidth_gbps > 0)
+		cpu_described_rates(&d, cpu);
+}
+
+static void set_disk(const struct whatif *w, struct disk_info *disk)
+{
+	disk->device[0] = '\0';
+	disk->kind = w->disk_kind;
+	disk->read_gbps = w->disk_gbps >= 0 ? w->disk_gbps : disk_kind_default_gbps(w->disk_kind);
+	disk->read_source = SRC_WHATIF;
+}
+
+int whatif_apply_host(const struct whatif *w, const struct cpu_table *table,
+		      struct hardware *hw, struct error *err)
+{
+	const struct cpu_spec *spec = NULL;
+
+	if (!whatif_names_host(w))
+		return 0;
+	if (w->cpu_name) {
+		if (!table)
+			return error_set(err, "--cpu '%s': no CPU table loaded", w->cpu_name);
+		if (cpu_table_find_name(table, w->cpu_name, &spec, err) < 0)
+			return error_prefix(err, "--cpu");
+		cpu_from_spec(spec, &hw->cpu);
+	}
+	if (set_memory(w, &hw->cpu, err) < 0)
+		return -1;
+	if (w->cpu_name || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0)
+		describe_rates(spec, w->threads, &hw->cpu);
+	if (w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0)
+		set_disk(w, &hw->disk);
+	hw->origin = HW_FROM_WHATIF;
 	return 0;
 }

@@ -68,7 +68,7 @@ static cJSON *devices_json(const struct fit *f, const struct hardware *hw)
 	return arr;
 }
 
-static cJSON *formula_json(const struct decode_terms *t)
+static cJSON *formula_json(const struct decode_terms *t, const struct hardware *hw)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -80,17 +80,23 @@ static cJSON *formula_json(const struct decode_terms *t)
 	cJSON_AddNumberToObject(o, "gpu_efficiency", t->gpu_efficiency);
 	add_string_or_null(o, "backend", t->gpu_backend);
 	add_known(o, "cpu_gbps", t->cpu_gbps);
+	/* Which CPU the rate describes and how it was had: "bench", "cached",
+	 * "profile", or "what-if" (--cpu/--ram-gbps, src/hw/cpudescribed.c). */
+	add_string_or_null(o, "cpu_source", hw->cpu.q4_source == SRC_UNKNOWN ? NULL :
+			   fact_source_name(hw->cpu.q4_source));
+	add_string_or_null(o, "cpu_model", hw->cpu.model[0] ? hw->cpu.model : NULL);
 	cJSON_AddNumberToObject(o, "overhead_seconds", t->overhead_seconds);
 	cJSON_AddNumberToObject(o, "band", t->band);
 	return o;
 }
 
-static cJSON *load_json(const struct estimate *e)
+static cJSON *load_json(const struct estimate *e, const struct hardware *hw)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	add_known(o, "disk_gbps", e->disk_gbps);
 	add_string_or_null(o, "disk_source", fact_source_name(e->disk_source));
+	cJSON_AddStringToObject(o, "disk_kind", disk_kind_name(hw->disk.kind));
 	add_known(o, "pcie_gbps", e->pcie_gbps);
 	return o;
 }
@@ -164,8 +170,8 @@ cJSON *estimate_to_json(const struct estimate *e, const struct hardware *hw,
 	cJSON_AddNumberToObject(o, "kv_bytes_per_token", (double)e->kv_bytes_per_token);
 	cJSON_AddItemToObject(o, "devices", devices_json(f, hw));
 	cJSON_AddItemToObject(o, "cpu", device_json(&f->cpu));
-	cJSON_AddItemToObject(o, "formula", formula_json(&f->terms));
-	cJSON_AddItemToObject(o, "load", load_json(e));
+	cJSON_AddItemToObject(o, "formula", formula_json(&f->terms, hw));
+	cJSON_AddItemToObject(o, "load", load_json(e, hw));
 	cJSON_AddItemToObject(o, "tasks", tasks_json(e->model->tasks));
 	return o;
 }

@@ -110,7 +110,32 @@ static void placement(FILE *out, const struct detail *d, const struct fit *f)
 	device_line(out, "CPU (system RAM)", &f->cpu);
 }
 
-static void decode(FILE *out, const struct fit *f)
+/* Where the CPU rate came from, when that is not plain: a what-if CPU's
+ * model, or, on a what-if machine without one, this machine's CPU. */
+static void cpu_rate_origin(FILE *out, const struct hardware *hw, double cpu_gbps)
+{
+	const struct cpu_info *cpu = &hw->cpu;
+	char threads[48] = "";
+
+	if (cpu->q4_source == SRC_WHATIF) {
+		if (cpu->performance_cores > 0)
+			snprintf(threads, sizeof(threads), ", %d P-cores", cpu->performance_cores);
+		fprintf(out, "      what-if CPU %s (%d cores%s): memory %.1f GB/s (%s) x efficiency = "
+			"%.1f GB/s%s; constants fitted on published llama.cpp CPU runs "
+			"(src/hw/cpudescribed.c)\n", cpu->model[0] ? cpu->model : "(this machine's)",
+			cpu->cores, threads, cpu->memory_bandwidth_gbps,
+			fact_source_name(cpu->memory_source), cpu->mem_read_gbps,
+			cpu_gbps < cpu->mem_read_gbps * 0.999 ? ", but the threads compute these "
+			"weights slower, and that binds" : ", which binds");
+		return;
+	}
+	if (hw->origin == HW_FROM_WHATIF)
+		fprintf(out, "      this machine's CPU %s (%s): the what-if machine's CPU share uses this "
+			"machine's CPU; --cpu NAME or --ram-gbps N describes another\n",
+			cpu->model[0] ? cpu->model : "(unknown model)", fact_source_name(cpu->q4_source));
+}
+
+static void decode(FILE *out, const struct hardware *hw, const struct fit *f)
 {
 	const struct decode_terms *t = &f->terms;
 	char mid[16], low[16], high[16];
@@ -133,6 +158,7 @@ static void decode(FILE *out, const struct fit *f)
 		else
 			fprintf(out, "    CPU: %.2f GB at an unknown rate (run 'canirun bench')\n",
 				t->cpu_bytes_per_token / GB);
+		cpu_rate_origin(out, hw, t->cpu_gbps);
 	}
 	if (f->decode_tok_s < 0) {
 		fprintf(out, "    = unknown\n");
@@ -169,9 +195,12 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 	else
 		fprintf(out, "  load, warm: runtime start, nothing to copy to a GPU = %s\n",
 			cell_seconds(e->load_warm_s, a, sizeof(a)));
-	fprintf(out, "  load, cold: warm + %s file read at %.2f GB/s (%s) = %s\n",
+	fprintf(out, "  load, cold: warm + %s file read at %.2f GB/s (%s%s%s%s) = %s\n",
 		format_bytes(size, sizeof(size), e->file_bytes), e->disk_gbps,
-		fact_source_name(e->disk_source), cell_seconds(e->load_cold_s, c, sizeof(c)));
+		fact_source_name(e->disk_source), d->hw->disk.kind != DISK_UNKNOWN ? " " : "",
+		d->hw->disk.kind != DISK_UNKNOWN ? disk_kind_name(d->hw->disk.kind) : "",
+		d->hw->origin == HW_FROM_WHATIF && e->disk_source != SRC_WHATIF ?
+		"; this machine's disk, --disk sets another" : "", cell_seconds(e->load_cold_s, c, sizeof(c)));
 }
 
 static void when_idle(FILE *out, const struct detail *d)
@@ -194,7 +223,7 @@ void detail_explain(FILE *out, const struct detail *d)
 	memory(out, d);
 	placement(out, d, f);
 	if (f->placement != PLACE_NONE) {
-		decode(out, f);
+		decode(out, d->hw, f);
 		prefill_and_load(out, d, f);
 	}
 	when_idle(out, d);

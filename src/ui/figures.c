@@ -203,7 +203,12 @@ const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size)
 		APPEND("no GPU, ");
 	APPEND("RAM %s/%s available, ", format_bytes(a, sizeof(a), hw->ram.available_bytes),
 	       format_bytes(b, sizeof(b), hw->ram.total_bytes));
-	if (hw->cpu.cores > 0)
+	if (hw->cpu.q4_source == SRC_WHATIF)
+		APPEND("CPU %s what-if, %d cores", hw->cpu.model[0] ? hw->cpu.model : "(this machine's)",
+		       hw->cpu.cores);
+	else if (hw->origin == HW_FROM_WHATIF && hw->cpu.cores > 0)
+		APPEND("CPU this machine's, %d cores", hw->cpu.cores); /* what-if GPUs, real CPU */
+	else if (hw->cpu.cores > 0)
 		APPEND("CPU %d cores", hw->cpu.cores);
 	else
 		APPEND("CPU ? cores");

@@ -52,6 +52,13 @@ static void print_cpu(FILE *out, const struct cpu_info *cpu)
 		     cpu->q4_gbps, cpu->mem_read_gbps);
 	else
 		fact(out, "", SRC_UNKNOWN, "Q4_0 matvec speed not measured (run 'canirun bench')");
+	if (cpu->memory_bandwidth_gbps >= 0 && cpu->memory_channels > 0 && cpu->memory_mts > 0)
+		fact(out, "", cpu->memory_source, "memory %s, %d channels x %d MT/s, %.1f GB/s",
+		     cpu->memory_type[0] ? cpu->memory_type : "", cpu->memory_channels,
+		     cpu->memory_mts, cpu->memory_bandwidth_gbps);
+	else if (cpu->memory_bandwidth_gbps >= 0)
+		fact(out, "", cpu->memory_source, "memory bandwidth %.1f GB/s",
+		     cpu->memory_bandwidth_gbps);
 }
 
 static void print_ram(FILE *out, const struct ram_info *ram)

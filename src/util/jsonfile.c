@@ -1,7 +1,10 @@
 #include "util/jsonfile.h"
 
+#include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/sysfile.h"
 
@@ -31,3 +34,91 @@ cJSON *json_load_file(const char *path, size_t max_bytes, struct error *err)
 	free(text);
 	return root;
 }
+
+/* ---- fields of one table entry ---- */
+
+int json_entry_error(const struct json_entry *c, const char *field, const char *why)
+{
+	char entry[192];
+
+	if (c->name)
+		snprintf(entry, sizeof(entry), "%s[%d] (%s)", c->array, c->index, c->name);
+	else
+		snprintf(entry, sizeof(entry), "%s[%d]", c->array, c->index);
+	if (!field)
+		return error_set(c->err, "%s: %s: %s", c->path, entry, why);
+	return error_set(c->err, "%s: %s: %s: %s", c->path, entry, field, why);
+}
+
+int json_get_string(const struct json_entry *c, const cJSON *obj, const char *field,
+		    char *out, size_t size)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	size_t len;
+
+	if (!cJSON_IsString(v) || !v->valuestring[0])
+		return json_entry_error(c, field, "must be a non-empty string");
+	if (!out)
+		return 0;
+	len = strlen(v->valuestring);
+	if (len >= size)
+		return json_entry_error(c, field, "too long");
+	memcpy(out, v->valuestring, len + 1);
+	return 0;
+}
+
+int json_get_int(const struct json_entry *c, const cJSON *obj, const char *field,
+		 long long max, long long *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	if (cJSON_IsNull(v)) {
+		*out = -1;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || v->valuedouble <= 0 ||
+	    v->valuedouble > (double)max ||
+	    v->valuedouble != floor(v->valuedouble))
+		return json_entry_error(c, field, "must be a positive integer or null");
+	*out = (long long)v->valuedouble;
+	return 0;
+}
+
+int json_get_number(const struct json_entry *c, const cJSON *obj, const char *field,
+		    bool nullable, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	if (nullable && cJSON_IsNull(v)) {
+		*out = -1;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+	    v->valuedouble <= 0)
+		return json_entry_error(c, field, nullable ? "must be a positive number or null" :
+					"must be a positive number");
+	*out = v->valuedouble;
+	return 0;
+}
+
+int json_get_enum(const struct json_entry *c, const cJSON *obj, const char *field,
+		  const char *const *allowed, char *out, size_t size)
+{
+	if (json_get_string(c, obj, field, out, size))
+		return -1;
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(out, allowed[i]) == 0)
+			return 0;
+	return json_entry_error(c, field, "unknown value");
+}
+
+int json_get_bool(const struct json_entry *c, const cJSON *obj, const char *field, bool *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+
+	if (!cJSON_IsBool(v))
+		return json_entry_error(c, field, "must be true or false");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+

@@ -1,0 +1,37 @@
+/* cpudescribed.h - the rates `canirun bench` would measure on a CPU that is
+ * described rather than measured (--cpu, --ram-gbps): matvec weight GB/s
+ * per block type, memory read and batched prefill GFLOPS, from the CPU's
+ * cores, instruction-set family and memory bandwidth.
+ *
+ * The model is the one the bench's figures obey: a matvec runs at the
+ * lesser of what the memory delivers and what the threads compute,
+ *   rate(type) = min(memory limit, threads x per-thread rate(arch, type)),
+ *   memory limit = bandwidth x efficiency (Apple: also P-cores x a per-core
+ *   share; its CPU clusters cannot draw the whole SoC bandwidth),
+ *   prefill = threads x per-thread GFLOPS(arch),
+ * with the constants fitted on published llama.cpp CPU runs (sources in
+ * cpudescribed.c; tests/fixtures/cpu-runs.csv and `make bench` show the fit).
+ */
+#ifndef CANIRUN_CPUDESCRIBED_H
+#define CANIRUN_CPUDESCRIBED_H
+
+#include <stdbool.h>
+
+#include "hw/hw.h"
+
+struct cpu_described {
+	int threads;            /* the threads the rates are for (> 0) */
+	bool arm;               /* Arm (NEON) rather than x86 (AVX2/AVX-512) */
+	bool apple;             /* Apple silicon: the per-P-core memory share applies */
+	int performance_cores;  /* Apple's P-cores; <= 0: threads */
+	double bandwidth_gbps;  /* theoretical memory bandwidth (> 0) */
+};
+
+/* Fills cpu's rate fields (q4_gbps, q4_k_gbps, q6_k_gbps, q8_0_gbps,
+ * mem_read_gbps, prefill_gflops) for d and marks them SRC_WHATIF. */
+void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu);
+
+/* The memory limit of the model above, GB/s (for explanations). */
+double cpu_described_memory_limit_gbps(const struct cpu_described *d);
+
+#endif
