@@ -24,7 +24,7 @@
 # at one thread). Shared VMs swing by up to 2x: compare runs made side by
 # side. test-backend-ops uses the plain block layout; in a model llama.cpp
 # repacks Q4_0 into an interleaved layout that runs about twice as fast per
-# byte on one core (shared/README.md), about 25 GB/s here.
+# byte on one core, about 25 GB/s here.
 set -eu
 
 full=

@@ -1,6 +1,6 @@
 /* test_sizes.c - ggml block sizes, file-type rules, and computed GGUF sizes
- * against real files (tests/fixtures/gguf-sizes.csv, copied from
- * shared/reference/gguf-sizes.csv with each row tied to a catalogue id).
+ * against real files (tests/fixtures/gguf-sizes.csv, the byte sizes of
+ * published GGUF files, each row tied to a catalogue id).
  * SIZES_TABLE=1 prints the accuracy table. */
 #include <math.h>
 #include <stdio.h>

@@ -71,13 +71,16 @@ enum weight_class estimate_weight_class(const struct size_model *s);
 struct decode_terms {
 	double gpu_bytes_per_token, cpu_bytes_per_token;
 	double gpu_seconds_per_token, cpu_seconds_per_token;
-	double gpu_efficiency;          /* fraction of spec bandwidth reached */
-	double gpu_bandwidth_gbps;      /* slowest GPU used (spec) */
+	/* Spec bandwidth and the fraction of it reached; over several GPUs the
+	 * effective ones: bytes / (bandwidth x efficiency) is the GPUs' memory
+	 * time together. Bandwidth < 0 when a GPU's is unknown. */
+	double gpu_efficiency;
+	double gpu_bandwidth_gbps;
 	double cpu_gbps;                /* CPU matvec rate used */
 	double overhead_seconds;        /* per-token launch overhead */
-	const char *gpu_backend;        /* "cuda", "metal", "vulkan" */
+	const char *gpu_backend;        /* "cuda", "metal", "vulkan"; "mixed" over several */
 	enum weight_class weight_class; /* which efficiency applied */
-	double band;                    /* relative half-width of the low/high band */
+	double band;                    /* relative half-width of low/high: each device's by its time */
 };
 
 /* One placement and what it runs at. */

@@ -342,7 +342,7 @@ static void build_tensors(struct tensor_list *l)
  * ...), the architecture's hyperparameters, tokenizer scalars (bos/eos ids,
  * pre-tokenizer) and usually a chat template of a few KiB. Estimates,
  * checked with the per-token constants below against the byte-exact rows of
- * tests/fixtures/gguf-sizes.csv (from shared/reference/gguf-sizes.csv): the
+ * tests/fixtures/gguf-sizes.csv (sizes of published files): the
  * real metadata of Phi-3 (SentencePiece, 32k) matches within 14 KB; Llama 3
  * files carry ~1.5 MB more than estimated and Qwen2.5 files ~1.5 MB less
  * (merge lists of 280k and 151k entries for similar vocabularies), under

@@ -163,7 +163,7 @@ int nvml_query(struct nvml *n, const char *bus_id, struct nvml_gpu *out)
  * to the memory clock in NVIDIA/nvbench nvbench/device_info.cu
  * (get_global_memory_bandwidth, "ddr_factor = 2"). It reproduces the
  * datasheets: RTX 4090 384-bit @ 10501 MHz -> 1008 GB/s, H100 SXM 5120-bit
- * @ 2619 MHz -> 3352 GB/s (3.35 TB/s in shared/reference/gpu-specs.csv). */
+ * @ 2619 MHz -> 3352 GB/s (NVIDIA publishes 3.35 TB/s: data/gpus.json). */
 double nvml_bandwidth_gbps(const struct nvml_gpu *g)
 {
 	if (g->bus_width_bits <= 0 || g->mem_clock_mhz <= 0)
