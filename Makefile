@@ -106,16 +106,37 @@ test: canirun $(TESTS:%=build/%) $(FAKE_NVML) build/calibrate
 test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML) build/calibrate
 	@tests/run-suites build/asan build/asan/canirun
 
-# libFuzzer on the GGUF reader (needs clang): FUZZ_SECONDS of new inputs,
-# seeded from the committed good and broken files.
+# libFuzzer (needs clang) on every input parser: FUZZ_SECONDS of new inputs
+# each, seeded from committed files. First the GGUF reader:
 FUZZ_SECONDS ?= 60
 build/fuzz_gguf: tests/fuzz_gguf.c src/model/arch.c src/model/gguf.c src/model/gguf_model.c src/model/ggml.c src/model/quant.c src/util/errors.c | build
 	clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-DGGUF_RD_BUF_BYTES=61 -Isrc $^ -o $@
-fuzz: build/fuzz_gguf
-	mkdir -p build/fuzz-corpus
-	build/fuzz_gguf -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus \
+
+# The other parsers (tests/fuzz_inputs.c, one binary each by FUZZ_TARGET):
+# the library built again with clang for libFuzzer in build/fuzz/.
+FUZZ_INPUTS := profile:1 catalog:2 benchcache:3 manifest:4 lspci:5 proc:6
+FUZZ_NAMES  := $(foreach t,$(FUZZ_INPUTS),$(firstword $(subst :, ,$(t))))
+FUZZ_SAN    := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+fuzz_id      = $(lastword $(subst :, ,$(filter $(1):%,$(FUZZ_INPUTS))))
+build/fuzz/%.o: src/%.c build/cmd/config.h
+	@mkdir -p $(dir $@)
+	clang $(WARNFLAGS) -Isrc -Ibuild $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/lib.a: $(LIB_SRCS:src/%.c=build/fuzz/%.o)
+	rm -f $@ && ar rcs $@ $^
+$(FUZZ_NAMES:%=build/fuzz_%): build/fuzz_%: tests/fuzz_inputs.c build/fuzz/lib.a
+	clang $(WARNFLAGS) -Isrc $(PKG_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer \
+		-DFUZZ_TARGET=$(call fuzz_id,$*) $^ $(LIBS) -o $@
+
+fuzz: build/fuzz_gguf $(FUZZ_NAMES:%=build/fuzz_%)
+	mkdir -p build/fuzz-corpus/gguf
+	build/fuzz_gguf -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus/gguf \
 		tests/fixtures/gguf-broken tests/fixtures/gguf-seeds
+	@for t in $(FUZZ_NAMES); do \
+	    mkdir -p build/fuzz-corpus/$$t && echo "fuzz: $$t" && \
+	    build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus/$$t \
+		tests/fixtures/fuzz-seeds/$$t || exit 1; \
+	done
 
 # The CLI under valgrind (memcheck; leaks count as errors).
 valgrind: canirun $(FAKE_NVML)

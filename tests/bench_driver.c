@@ -58,9 +58,9 @@ int main(int argc, char **argv)
 	if (isatty(2))
 		fprintf(stderr, "\r%20s\r", "");
 	printf("kernels %s\nthreads %d\nseconds %.2f\n", r.kernels, r.threads, r.seconds);
-	printf("q4_0_gbps %.2f\nq4_k_gbps %.2f\nq6_k_gbps %.2f\nq8_0_gbps %.2f\n",
-	       r.q4_0_gbps, r.q4_k_gbps, r.q6_k_gbps, r.q8_0_gbps);
-	printf("mem_read_gbps %.2f\nprefill_gflops %.1f\n", r.mem_read_gbps, r.prefill_gflops);
+	for (int f = 0; f < BF_COUNT; f++)
+		printf("%s %.2f\n", bench_figure_name((enum bench_figure)f), r.rate[f]);
+	printf("dropped_passes %d\nparallel_share %.2f\n", r.dropped_passes, r.parallel_share);
 	if (opts.disk)
 		printf("disk_read_gbps %.3f\ndisk_direct %d\n", r.disk_read_gbps, r.disk_direct);
 	return 0;

@@ -31,7 +31,9 @@ static void defaults(void)
 	unsetenv("NO_COLOR");
 	CHECK_INT(parse(NULL), 0);
 	CHECK_INT(cli.command, CMD_DEFAULT);
-	CHECK_INT(cli.ctx, 4096);
+	CHECK_INT(cli.ctx, CLI_CTX_RUNTIME);
+	CHECK_STR(cli.runtime, "ollama");
+	CHECK(cli.flash_attn == NULL);
 	CHECK_STR(cli.kv_type, "f16");
 	CHECK(cli.color);
 	CHECK_INT(cli.whatif.ram_bytes, -1);

@@ -27,7 +27,7 @@ static struct size_model size;
 static struct layer_bytes layers[4];
 static struct hardware hw;
 static struct estimate e;
-static const struct estimate_settings set = { 4096, KV_F16, 8, 1024 };
+static const struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
 
 static void dense_model(void)
 {
@@ -85,10 +85,115 @@ static void memory_parts(void)
 	/* KV: 2 x 2 heads x 128 x 4096 tokens x 2 B = 4 MiB a layer. */
 	CHECK_INT(e.kv_bytes, 16 * MIB);
 	CHECK_INT(e.kv_bytes_per_token, 2 * 2 * 128 * 4 * 2);
-	/* Compute: 512 x 4 B x (2 x 4096 + 2 x 1024) + logits 512 x 4 B x 32000. */
-	CHECK_INT(e.compute_bytes, 20 * MIB + 65536000);
+	/* Compute, the largest of (flash attention on: Ollama's default):
+	 * FFN 512 x 4 B x (2 x 4096 + 2 x 1024) = 20 MiB; attention 4096 x 512
+	 * x 6 B (mask and its F16 copy) + 4 x 512 x 4 B x 1024 = 12 + 8 MiB;
+	 * logits 512 x 4 B x (32000 + 1024) = 67633152 B. */
+	CHECK_INT(e.compute_bytes, 67633152);
+	CHECK(e.flash_attn);
 	CHECK_INT(e.weights_bytes, 1152 * MIB);
-	CHECK_INT(e.total_bytes, 1152 * MIB + 16 * MIB + 20 * MIB + 65536000 + 256 * MIB);
+	CHECK_INT(e.total_bytes, 1152 * MIB + 16 * MIB + 67633152 + 256 * MIB);
+}
+
+/* Without flash attention the scores dominate at long context:
+ * 512 x 4 B x (8 heads x n_kv + n_kv + 4 x 1024). */
+static void compute_by_context_and_flash_attn(void)
+{
+	struct estimate_settings s = set;
+
+	dense_model();
+	machine(0, 0, 64 * GIB);
+	s.flash_attn = FA_OFF;
+	estimate_model(&hw, &model, &size, &s, &e);
+	/* 4096: 2048 x (9 x 4096 + 4096) = 80 MiB > logits 64.5 MiB */
+	CHECK_INT(e.compute_bytes, 2048LL * (9 * 4096 + 4096));
+	CHECK(!e.flash_attn);
+	CHECK_STR(e.flash_attn_why, "--flash-attn");
+	s.ctx = 32768;
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.compute_bytes, 2048LL * (9 * 32768 + 4096));   /* 584 MiB */
+	/* a 100-token context: a 100-token batch, n_kv padded to 256:
+	 * 100 x 4 x (9 x 256 + 4096) = 2560000 < logits 100 x 4 x 33024 */
+	s.ctx = 100;
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.compute_bytes, 100LL * 4 * 33024);
+	/* with flash attention at 32768: 32768 x 512 x 6 + 8 MiB = 104 MiB */
+	s.ctx = 32768;
+	s.flash_attn = FA_RUNTIME;
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.compute_bytes, 32768LL * 512 * 6 + 8 * MIB);
+	CHECK_STR(e.flash_attn_why, "Ollama passes --flash-attn auto to llama-server");
+}
+
+/* Ollama's context by total VRAM: below 23 GiB 4096, from 23 GiB 32768,
+ * from 47 GiB 262144, clamped to the trained 8192 here; llama.cpp 4096. */
+static void runtime_default_context(void)
+{
+	struct estimate_settings s = set;
+	const char *why;
+
+	dense_model();
+	model.context = 1 << 20;
+	s.ctx = ESTIMATE_CTX_RUNTIME;
+	machine(1, 16 * GIB, 64 * GIB);
+	CHECK_INT(estimate_context(&hw, &model, &s, &why), 4096);
+	CHECK_STR(why, "Ollama's default below 23 GiB of VRAM");
+	machine(1, 24 * GIB, 64 * GIB);
+	CHECK_INT(estimate_context(&hw, &model, &s, &why), 32768);
+	machine(2, 24 * GIB, 64 * GIB);        /* 48 GiB in all */
+	CHECK_INT(estimate_context(&hw, &model, &s, &why), 262144);
+	CHECK_STR(why, "Ollama's default from 47 GiB of VRAM");
+	model.context = 8192;
+	CHECK_INT(estimate_context(&hw, &model, &s, &why), 8192);
+	CHECK_STR(why, "Ollama's default, clamped to the trained context");
+	s.runtime = RUNTIME_LLAMA_CPP;
+	CHECK_INT(estimate_context(&hw, &model, &s, &why), 4096);
+	CHECK_STR(why, "llama.cpp's default -c 4096");
+	/* the estimate carries it */
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.ctx, 4096);
+}
+
+/* Ollama retries a load that ran out of memory once, one tier lower. KV
+ * is 4 layers x 2 x 2 x 128 x 2 B = 4 KiB a token: 1 GiB at 262144. */
+static void ollama_steps_down_when_out_of_memory(void)
+{
+	struct estimate_settings s = set;
+
+	dense_model();
+	model.context = 1 << 20;
+	s.ctx = ESTIMATE_CTX_RUNTIME;
+	machine(2, 24 * GIB, 64 * GIB);        /* 48 GiB of VRAM: 262144, fits */
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.ctx, 262144);
+	CHECK_STR(e.ctx_why, "Ollama's default from 47 GiB of VRAM");
+	/* the same tier on GPUs with nothing free and 2 GiB of RAM: weights
+	 * 1.1 GiB + 1 GiB of KV + compute do not fit; at 32768 they do */
+	machine(2, 24 * GIB, 2 * GIB);
+	for (int i = 0; i < 2; i++)
+		hw.gpus[i].vram_free_bytes = 0;
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.ctx, 32768);
+	CHECK_STR(e.ctx_why, "Ollama's default, one tier lower after running out of memory");
+	CHECK(e.now.placement != PLACE_NONE);
+}
+
+/* llama.cpp's -sm layer spreads the layers over both GPUs by memory even
+ * when one would hold them; Ollama keeps them on one. */
+static void llama_cpp_splits_layers_over_gpus(void)
+{
+	struct estimate_settings s = set;
+
+	dense_model();
+	machine(2, 24 * GIB, 64 * GIB);
+	CHECK_INT(e.now.gpus_used, 1);
+	s.runtime = RUNTIME_LLAMA_CPP;
+	estimate_model(&hw, &model, &size, &s, &e);
+	CHECK_INT(e.now.gpus_used, 2);
+	CHECK_INT(e.now.gpu[0].layers, 2);     /* 4 layers x 24/48 */
+	CHECK_INT(e.now.gpu[1].layers, 2);
+	CHECK_INT(e.now.gpu[1].first_layer, 2);
+	CHECK_STR(placement_name(e.now.placement), "multi-gpu");
 }
 
 static void kv_types_and_windows(void)
@@ -326,8 +431,12 @@ static void default_quants_and_context(void)
 {
 	CHECK_STR(ftype_name(estimate_default_ftypes[0]), "Q8_0");
 	CHECK_INT(estimate_default_ftypes[estimate_default_ftype_count - 1], FTYPE_Q2_K);
-	CHECK_INT(estimate_context(&model, 0), 8192);
-	CHECK_INT(estimate_context(&model, 2048), 2048);
+	struct estimate_settings max = set, given = set;
+
+	max.ctx = 0;
+	given.ctx = 2048;
+	CHECK_INT(estimate_context(&hw, &model, &max, NULL), 8192);
+	CHECK_INT(estimate_context(&hw, &model, &given, NULL), 2048);
 }
 
 /* ---- estimate_best: its ranking on a catalogue model (the fixture's
@@ -489,7 +598,9 @@ static void best_without_fit_is_q4_k_m(void)
 	CHECK_STR(verdict_name(b.now.verdict), "no-fit");
 }
 
-TESTS(T(memory_parts), T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
+TESTS(T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
+      T(ollama_steps_down_when_out_of_memory), T(llama_cpp_splits_layers_over_gpus),
+      T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
       T(mixed_gpus_decode_terms), T(mixed_gpus_prefill), T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),
       T(unknown_rates_claim_no_speed), T(moe_experts_stay_in_ram),
       T(default_quants_and_context), T(best_is_highest_quant_whole_on_gpu),

@@ -107,7 +107,7 @@ static void expect_profile_error(const char *text, const char *message)
 static void broken_profiles_name_the_field(void)
 {
 	expect_profile_error("{\"hardware\": {\"ram\": {\"total_bytes\": \"lots\"}}}",
-			     "hardware.ram.total_bytes: must be a non-negative number or null");
+			     "hardware.ram.total_bytes: must be a number from 64 MiB to 64 TiB, or null");
 	expect_profile_error("{\"ram\": {}, \"cpu\": {}, \"disk\": {}, \"gpus\": [{\"name\": \"X\", \"vendor\": \"acme\"}]}",
 			     "hardware.gpus[0].vendor: must be nvidia, amd, intel, apple or other");
 	expect_profile_error("{\"ram\": {}, \"cpu\": {}, \"disk\": {}, \"gpus\": [{\"name\": \"X\", \"vendor\": \"amd\", \"pcie\": {\"gen\": -3}}]}",
@@ -116,6 +116,29 @@ static void broken_profiles_name_the_field(void)
 			     "hardware.cpu.q4_source: unknown source name");
 	expect_profile_error("{\"ram\": {}", "not valid JSON");
 	expect_profile_error("{\"cpu\": {}, \"disk\": {}}", "hardware.ram: must be an object");
+}
+
+/* Zero and absurd values are refused where they enter, naming the field and
+ * the range (issue: a bandwidth of 1e-300 gave "0.0 tok/s", a VRAM of 1e30
+ * was refused for being "negative"). */
+static void impossible_values_are_refused_with_the_range(void)
+{
+	const char *gpu = "{\"ram\": {}, \"cpu\": {}, \"disk\": {}, \"gpus\": [{\"name\": \"X\", "
+			  "\"vendor\": \"nvidia\", ";
+	char text[512];
+
+	snprintf(text, sizeof(text), "%s\"bandwidth_gbps\": 1e-300}]}", gpu);
+	expect_profile_error(text, "hardware.gpus[0].bandwidth_gbps: must be a number from 1 to 100000 GB/s, or null");
+	snprintf(text, sizeof(text), "%s\"bandwidth_gbps\": 0}]}", gpu);
+	expect_profile_error(text, "hardware.gpus[0].bandwidth_gbps: must be a number from 1 to 100000 GB/s");
+	snprintf(text, sizeof(text), "%s\"vram_total_bytes\": 1e30}]}", gpu);
+	expect_profile_error(text, "hardware.gpus[0].vram_total_bytes: must be a number from 1 MiB to 16 TiB, or null");
+	expect_profile_error("{\"ram\": {}, \"cpu\": {\"cores\": 0}, \"disk\": {}}",
+			     "hardware.cpu.cores: must be a number from 1 to 65536, or null");
+	expect_profile_error("{\"ram\": {}, \"cpu\": {\"q4_gbps\": 0}, \"disk\": {}}",
+			     "hardware.cpu.q4_gbps: must be a number from 0.01 to 100000 GB/s, or null");
+	expect_profile_error("{\"ram\": {}, \"cpu\": {}, \"disk\": {\"read_gbps\": 5000}}",
+			     "hardware.disk.read_gbps: must be a number from 0.001 to 1000 GB/s, or null");
 }
 
 static void missing_profile_file(void)
@@ -128,4 +151,5 @@ static void missing_profile_file(void)
 }
 
 TESTS(T(round_trip_keeps_facts_and_unknowns), T(spec_fields_are_present_with_nulls),
-      T(broken_profiles_name_the_field), T(missing_profile_file));
+      T(broken_profiles_name_the_field), T(impossible_values_are_refused_with_the_range),
+      T(missing_profile_file));

@@ -53,7 +53,9 @@ static void report_table_on_desktop(void)
 	CHECK_CONTAINS(out, "RAM 58.0 GiB/64.0 GiB available");
 	CHECK_CONTAINS(out, "CPU 16 cores Q4 55.0 GB/s");
 	CHECK_CONTAINS(out, "disk nvme");
-	CHECK_CONTAINS(out, "context 4096 tokens, KV cache f16");
+	/* no --ctx on a 24 GiB GPU: Ollama's 32768 (23 GiB and up) */
+	CHECK_CONTAINS(out, "context 32768 (ollama default), KV cache f16");
+	CHECK_CONTAINS(out, "Context 32768 tokens: Ollama's default from 23 GiB of VRAM");
 	CHECK_CONTAINS(out, "MODEL");
 	CHECK_CONTAINS(out, "TTFT");
 	CHECK_CONTAINS(out, "LOAD");
@@ -233,7 +235,8 @@ static void show_explains_one_model(void)
 	CHECK_CONTAINS(out, "qwen2.5-coder:32b  Qwen2.5 Coder 32B");
 	CHECK_CONTAINS(out, "> Q4_K_M");                 /* the best that fits, marked */
 	CHECK_CONTAINS(out, "  Q8_0 ");
-	CHECK_CONTAINS(out, "Memory at Q4_K_M, context 16384 tokens, KV cache f16");
+	CHECK_CONTAINS(out, "Memory at Q4_K_M, context 16384 tokens (--ctx), KV cache f16");
+	CHECK_CONTAINS(out, "flash attention on (Ollama passes --flash-attn auto to llama-server)");
 	CHECK_CONTAINS(out, "KV cache     4.0 GiB  256 KiB a token");
 	CHECK_CONTAINS(out, "GPU0 GeForce RTX 3090");
 	CHECK_CONTAINS(out, "cuda efficiency) + ");    /* figures: explain_draws_what_it_is_given */
@@ -250,9 +253,10 @@ static void explain_draws_what_it_is_given(void)
 {
 	struct model m = { .id = "test:8b", .name = "Test 8B", .arch = "llama", .layers = 32,
 			   .params = 8000000000, .active_params = 8000000000, .context = 8192 };
-	struct estimate_settings set = { 4096, KV_F16, 8, 1024 };
+	struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
 	struct hardware hw;
-	struct estimate e = { .model = &m, .ftype = FTYPE_Q4_K_M };
+	struct estimate e = { .model = &m, .ftype = FTYPE_Q4_K_M, .ctx = 4096, .ctx_why = "--ctx",
+			      .flash_attn = true, .flash_attn_why = "llama.cpp's default -fa auto" };
 	struct fit *f = &e.now;
 	struct detail d = { &hw, &set, &e, 1, &e, 100 };
 	char *text = NULL;
@@ -283,6 +287,7 @@ static void explain_draws_what_it_is_given(void)
 	f->terms = (struct decode_terms){ .gpu_bytes_per_token = 3.0e9, .cpu_bytes_per_token = 2.0e9,
 					  .gpu_seconds_per_token = 5.26e-3, .cpu_seconds_per_token = 0.05,
 					  .gpu_efficiency = 0.9, .gpu_bandwidth_gbps = 936, .cpu_gbps = 40,
+					  .cpu_prefill_gflops = 500,
 					  .overhead_seconds = 1.7e-3, .gpu_backend = "cuda", .band = 0.2 };
 	f->decode_tok_s = 18;
 	f->decode_low_tok_s = 14.4;
@@ -297,10 +302,11 @@ static void explain_draws_what_it_is_given(void)
 	e.pcie_gbps = 25.2;
 	detail_explain(out, &d);
 	fclose(out);
-	CHECK_CONTAINS(text, "\nMemory at Q4_K_M, context 4096 tokens, KV cache f16\n"
+	CHECK_CONTAINS(text, "\nMemory at Q4_K_M, context 4096 tokens (--ctx), KV cache f16\n"
 		       "  weights      4.6 GiB  GGUF tensors (file 4.6 GiB)\n"
 		       "  KV cache     512 MiB  128 KiB a token, all layers, f16\n"
-		       "  compute      300 MiB  activations of a 512-token batch and the logits\n"
+		       "  compute      300 MiB  peak of a 512-token batch, flash attention on "
+		       "(llama.cpp's default -fa auto)\n"
 		       "  overhead     256 MiB  runtime, buffers and the process\n"
 		       "  total        5.6 GiB\n"
 		       "  on the placement's devices: 5.6 GiB of 61.5 GiB available\n");
@@ -314,7 +320,8 @@ static void explain_draws_what_it_is_given(void)
 		       "    CPU: 2.00 GB / 40.0 GB/s (CPU matvec rate for these weights) = 50.00 ms\n"
 		       "    = 18 tok/s, band +-20% from calibration: 14-22 tok/s (fast)\n");
 	CHECK_CONTAINS(text, "  prefill: 2 x active params FLOPs a token on GPU0's FP16 tensor rate"
-		       " (142 TFLOPS spec) and the CPU's batched rate (500 GFLOPS) = 3000 tok/s\n"
+		       " (142 TFLOPS spec) and the CPU's batched rate for these weights at 8 threads"
+		       " (500 GFLOPS) = 3000 tok/s\n"
 		       "  time to first token: 1024-token prompt / 3000 tok/s + one decode step = 0.4s\n"
 		       "  load, warm: weights to the GPUs at 25.2 GB/s + runtime start = 1.2s\n"
 		       "  load, cold: warm + 4.6 GiB file read at 3.20 GB/s (profile) = 2.7s\n");

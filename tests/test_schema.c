@@ -280,8 +280,10 @@ static void bench_document_valid(void)
 	app.settings.threads = 16;
 	app.settings.prompt_tokens = 1024;
 	bench_result_init(&r);
-	r.q4_0_gbps = 31.5;
-	r.mem_read_gbps = 40.2;
+	r.rate[BF_Q4_0] = 31.5;
+	r.rate[BF_MEM_READ] = 40.2;
+	r.spread[BF_Q4_0] = 0.04;
+	r.parallel_share = 0.93;
 	r.threads = 16;
 	r.seconds = 1.9;
 	snprintf(r.kernels, sizeof(r.kernels), "avx2");

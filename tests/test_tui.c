@@ -18,7 +18,7 @@
 
 static struct catalog cat;
 static struct hardware hw;
-static struct estimate_settings set = { 4096, KV_F16, 16, 1024 };
+static struct estimate_settings set = { 4096, KV_F16, 16, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
 static struct rows rows;
 static struct tui t;
 static SCREEN *screen;
@@ -138,6 +138,10 @@ static void build(const struct spec *sp, struct estimate *e)
 	}
 	e->model = m;
 	e->ftype = sp->ftype;
+	e->ctx = 4096;
+	e->ctx_why = "--ctx";
+	e->flash_attn = true;
+	e->flash_attn_why = "Ollama passes --flash-attn auto to llama-server";
 	e->file_bytes = e->weights_bytes = gib(sp->file_gib);
 	e->kv_bytes = 384 * MIB;
 	e->kv_bytes_per_token = 96 * KIB;

@@ -13,6 +13,9 @@ if ! command -v valgrind >/dev/null; then
 	echo "valgrind: 0 passed, 0 failed"
 	exit 0
 fi
+# The commands that estimate on this machine would each run the quick bench
+# under valgrind (a minute or more apiece); one native run fills the cache.
+"$bin" bench >/dev/null 2>&1
 # check EXPECTED_STATUS ARGS...: valgrind must report no error and no leak.
 check() {
 	want=$1; shift
@@ -42,6 +45,14 @@ check 0 show deepseek-r1:671b --json --hw $p --gpu "8x H100 SXM"
 check 0 gguf $fx/gguf-seeds/llama-v3.gguf --hw $p
 check 1 gguf $fx/gguf-broken/bad-magic.gguf --hw $p  # --hw: no CPU bench under valgrind
 check 1 show nosuchmodel:7b --hw $p
+# Fault paths (tests/test-faults.sh has the rest): an impossible profile
+# value, a GGUF that is a pipe, model stores that loop.
+printf '{"ram":{},"cpu":{},"disk":{},"gpus":[{"name":"X","vendor":"nvidia","bandwidth_gbps":1e-300}]}' >"$HOME/bad.json"
+check 1 report --hw "$HOME/bad.json" llama3.1:8b
+mkfifo "$HOME/pipe.gguf"
+check 1 gguf --hw $p "$HOME/pipe.gguf"
+mkdir -p "$HOME/.cache/huggingface/hub" && ln -s . "$HOME/.cache/huggingface/hub/loop"
+check 0 local --hw $p
 check 0 show gpt-oss:120b --hw $p --cpu "Ryzen 9 7950X" --ram 64G --disk nvme
 check 0 report --json --hw $p --cpu-only --ram-gbps 70 --ram 64G llama3.1:8b
 check 1 hw --hw $p --cpu "Ryzen 9"

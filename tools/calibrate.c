@@ -144,7 +144,8 @@ static int row_hardware(const struct tables *t, char **f, struct hardware *hw)
 static int row_sample(const struct tables *t, char **f, struct sample *s, const char **why)
 {
 	struct hardware hw;
-	struct estimate_settings set = { 4096, KV_F16, 0, 0 };
+	/* llama-bench runs: llama.cpp splits layers over every visible GPU */
+	struct estimate_settings set = { 4096, KV_F16, 0, 0, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL };
 	struct estimate e;
 	struct error err;
 	const struct model *m = catalog_find(&t->cat, f[3]);

@@ -28,8 +28,8 @@ _canirun()
 	local -a words
 	read -r -a words <<<"$before"
 
-	local commands="report show hw bench gguf local cost"
-	local options="--ctx --quant --kv-type --prompt --sort --fits --task --min-tps --all
+	local commands="report show hw bench gguf local calibrate cost"
+	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all
 		--gpu --cpu-only --ram --vram --cpu --ram-gbps --ram-speed --ram-channels --disk
 		--threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --help --version --cost --watts --kwh-price
@@ -43,6 +43,8 @@ _canirun()
 	case $prev in
 	--quant) list=$quants ;;
 	--kv-type) list="f16 q8_0 q4_0" ;;
+	--runtime) list="ollama llama.cpp" ;;
+	--flash-attn) list="on off" ;;
 	--sort) list="fit speed size params name" ;;
 	--task) list="chat code reasoning embedding vision tools" ;;
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
@@ -58,7 +60,7 @@ _canirun()
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in
-			report|show|hw|bench|gguf|local|cost) command=$w; break ;;
+			report|show|hw|bench|gguf|local|calibrate|cost) command=$w; break ;;
 			esac
 		done
 		if [[ $cur == -* ]]; then

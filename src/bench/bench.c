@@ -15,19 +15,54 @@
 
 #define DEFAULT_LLC_BYTES (32LL << 20)
 /* Four times the last-level cache: what stays cached between passes is
- * then a small part, so the rate is DRAM's, as for a model's weights. */
+ * then a small part, so the rate is DRAM's, as for a model's weights. Capped:
+ * a VM reports its host's whole cache (300 MiB on a 2-vCPU Xeon), and filling
+ * gigabytes would take longer than the bench. */
 #define LLC_MULTIPLE 4
+#define MAX_WEIGHT_BYTES (256LL << 20)
+/* A matvec or read pass takes the next of this many slices of the buffer, so
+ * a pass is short (milliseconds) yet reads what the last passes did not. */
+#define SLICES 8
 #define MATVEC_COLS 4096        /* a 7-8B model's embedding width */
-#define PREFILL_ROWS 2048       /* 4.6 MB of Q4_0: cache-resident */
+#define PREFILL_ROWS 512        /* 1-2 MB of weights: cache-resident */
 #define PREFILL_COLUMNS 16      /* a batch of prompt tokens */
-#define MAX_PASSES 4096
+/* A pass in which some thread ran for less than this share of it was slowed
+ * by another process, not by this machine's speed: it is redone. */
+#define MIN_PARALLEL_SHARE 0.8
+/* A trial that meets only held-up passes stops after this many times its
+ * share of the budget and keeps what it has. */
+#define TRIAL_OVERRUN 3
+#define MAX_PASSES 256
 #define MIB (1LL << 20)
 
-/* The timed phases after setup, each given an equal share of the budget. */
-enum phase { PH_MEMORY, PH_Q4_0, PH_Q4_K, PH_Q6_K, PH_Q8_0, PH_PREFILL, PH_COUNT };
-static const char *const phase_names[PH_COUNT] = {
-	"memory", "Q4_0", "Q4_K", "Q6_K", "Q8_0", "prefill",
+enum kind { K_READ, K_MATVEC, K_BATCH };
+
+static const struct {
+	const char *name;
+	enum kind kind;
+	enum qtype type;
+	bool one_thread;
+} figures[BF_COUNT] = {
+	[BF_MEM_READ] = { "mem_read_gbps", K_READ, QT_Q4_0, false },
+	[BF_MEM_READ_CORE] = { "mem_read_core_gbps", K_READ, QT_Q4_0, true },
+	[BF_Q4_0] = { "q4_0_gbps", K_MATVEC, QT_Q4_0, false },
+	[BF_Q4_K] = { "q4_k_gbps", K_MATVEC, QT_Q4_K, false },
+	[BF_Q6_K] = { "q6_k_gbps", K_MATVEC, QT_Q6_K, false },
+	[BF_Q8_0] = { "q8_0_gbps", K_MATVEC, QT_Q8_0, false },
+	[BF_Q4_0_CORE] = { "q4_0_core_gbps", K_MATVEC, QT_Q4_0, true },
+	[BF_Q4_K_CORE] = { "q4_k_core_gbps", K_MATVEC, QT_Q4_K, true },
+	[BF_Q6_K_CORE] = { "q6_k_core_gbps", K_MATVEC, QT_Q6_K, true },
+	[BF_Q8_0_CORE] = { "q8_0_core_gbps", K_MATVEC, QT_Q8_0, true },
+	[BF_PREFILL_Q4_0] = { "prefill_gflops", K_BATCH, QT_Q4_0, false },
+	[BF_PREFILL_Q4_K] = { "prefill_q4_k_gflops", K_BATCH, QT_Q4_K, false },
+	[BF_PREFILL_Q6_K] = { "prefill_q6_k_gflops", K_BATCH, QT_Q6_K, false },
+	[BF_PREFILL_Q8_0] = { "prefill_q8_0_gflops", K_BATCH, QT_Q8_0, false },
 };
+
+const char *bench_figure_name(enum bench_figure f)
+{
+	return f >= 0 && f < BF_COUNT ? figures[f].name : "?";
+}
 
 struct bench {
 	const struct bench_options *opts;
@@ -35,9 +70,11 @@ struct bench {
 	int threads;
 	uint8_t *buf;
 	size_t buf_bytes;
-	double start_s, budget_s, phase_s;
-	float *x, *y;           /* activations and outputs, big enough for any phase */
+	int slice;              /* the next pass's slice of buf */
+	double start_s, budget_s, trial_s;
+	float *x, *y;           /* activations and outputs, big enough for any pass */
 	uint64_t sink;          /* read sums land here so no read is optimised away */
+	struct bench_result *r;
 	struct error *err;
 };
 
@@ -58,8 +95,9 @@ static void progress(const struct bench *b, const char *phase, double fraction)
 void bench_result_init(struct bench_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->q4_0_gbps = r->q4_k_gbps = r->q6_k_gbps = r->q8_0_gbps = -1;
-	r->mem_read_gbps = r->prefill_gflops = r->disk_read_gbps = -1;
+	for (int f = 0; f < BF_COUNT; f++)
+		r->rate[f] = r->spread[f] = -1;
+	r->parallel_share = r->disk_read_gbps = -1;
 }
 
 /* Random bytes with bit 6 clear and bit 5 set: read as the high byte of a
@@ -85,9 +123,11 @@ static void fill_share(void *ctx, int i, int n)
 static int setup(struct bench *b)
 {
 	int64_t llc = b->opts->llc_bytes > 0 ? b->opts->llc_bytes : DEFAULT_LLC_BYTES;
+	int64_t bytes = llc * LLC_MULTIPLE < MAX_WEIGHT_BYTES ? llc * LLC_MULTIPLE : MAX_WEIGHT_BYTES;
 	size_t xcount = (size_t)PREFILL_COLUMNS * MATVEC_COLS;
 
-	b->buf_bytes = (size_t)((llc * LLC_MULTIPLE + MIB - 1) / MIB * MIB);
+	/* whole MiB per slice, so every slice holds whole rows of every type */
+	b->buf_bytes = (size_t)((bytes + SLICES * MIB - 1) / (SLICES * MIB) * (SLICES * MIB));
 	/* 2 MiB aligned so that transparent huge pages can back it: fewer
 	 * page faults while filling, fewer TLB misses while streaming */
 	if (posix_memalign((void **)&b->buf, 2 * MIB, b->buf_bytes) != 0) {
@@ -96,8 +136,8 @@ static int setup(struct bench *b)
 	}
 	madvise(b->buf, b->buf_bytes, MADV_HUGEPAGE);
 	b->x = malloc(sizeof(float) * xcount);
-	/* outputs: one per row of the smallest-row type, or the prefill's */
-	b->y = malloc(sizeof(float) * (b->buf_bytes / qtype_row_bytes(QT_Q4_0, MATVEC_COLS) +
+	/* outputs: one per row of a slice of the smallest-row type, or the prefill's */
+	b->y = malloc(sizeof(float) * (b->buf_bytes / SLICES / qtype_row_bytes(QT_Q4_0, MATVEC_COLS) +
 				       (size_t)PREFILL_ROWS * PREFILL_COLUMNS));
 	if (!b->x || !b->y)
 		return error_set(b->err, "bench: out of memory for activations");
@@ -106,38 +146,49 @@ static int setup(struct bench *b)
 	return parallel_run(b->threads, fill_share, b, b->err);
 }
 
+struct read_job {
+	struct bench *b;
+	const uint8_t *base;
+	size_t bytes;
+};
+
 static void read_share(void *ctx, int i, int n)
 {
-	struct bench *b = ctx;
+	struct read_job *j = ctx;
 	long begin, end;
 	uint64_t sum;
 
 	/* in 256-byte units, the kernels' stride */
-	parallel_share((long)(b->buf_bytes / 256), i, n, &begin, &end);
-	sum = b->k->read_sum(b->buf + (size_t)begin * 256, (size_t)(end - begin) * 256);
-	__atomic_fetch_add(&b->sink, sum, __ATOMIC_RELAXED);
+	parallel_share((long)(j->bytes / 256), i, n, &begin, &end);
+	sum = j->b->k->read_sum(j->base + (size_t)begin * 256, (size_t)(end - begin) * 256);
+	__atomic_fetch_add(&j->b->sink, sum, __ATOMIC_RELAXED);
 }
 
-/* One pass of a phase; returns the work it did (bytes or flops), or -1. */
-static double run_pass(struct bench *b, enum phase ph)
+/* One pass of figure f; returns the work it did (bytes or flops), or -1,
+ * and how its threads ran in *t. */
+static double run_pass(struct bench *b, enum bench_figure f, struct parallel_timing *t)
 {
-	static const enum qtype types[PH_COUNT] = {
-		[PH_Q4_0] = QT_Q4_0, [PH_PREFILL] = QT_Q4_0, [PH_Q4_K] = QT_Q4_K, [PH_Q6_K] = QT_Q6_K, [PH_Q8_0] = QT_Q8_0,
-	};
-	struct qmatrix w = { types[ph], 0, MATVEC_COLS, b->buf };
+	size_t slice_bytes = b->buf_bytes / SLICES;
+	const uint8_t *base = b->buf + (size_t)b->slice * slice_bytes;
+	int threads = figures[f].one_thread ? 1 : b->threads;
+	struct qmatrix w = { figures[f].type, 0, MATVEC_COLS, base };
 	size_t row_bytes = qtype_row_bytes(w.type, MATVEC_COLS);
 
-	if (ph == PH_MEMORY)
-		return parallel_run(b->threads, read_share, b, b->err) < 0 ? -1 : (double)b->buf_bytes;
-	w.rows = (int)(b->buf_bytes / row_bytes);
-	if (ph == PH_PREFILL) {
-		if (w.rows > PREFILL_ROWS)
-			w.rows = PREFILL_ROWS;
-		if (qmat_mul(b->k, &w, b->x, PREFILL_COLUMNS, b->y, b->threads, b->err) < 0)
+	if (figures[f].kind == K_BATCH) {
+		w.rows = PREFILL_ROWS;
+		w.data = b->buf;
+		if (qmat_mul(b->k, &w, b->x, PREFILL_COLUMNS, b->y, threads, t, b->err) < 0)
 			return -1;
 		return 2.0 * w.rows * MATVEC_COLS * PREFILL_COLUMNS;
 	}
-	if (qmat_mul(b->k, &w, b->x, 1, b->y, b->threads, b->err) < 0)
+	b->slice = (b->slice + 1) % SLICES;
+	if (figures[f].kind == K_READ) {
+		struct read_job j = { b, base, slice_bytes };
+
+		return parallel_run_timed(threads, read_share, &j, t, b->err) < 0 ? -1 : (double)slice_bytes;
+	}
+	w.rows = (int)(slice_bytes / row_bytes);
+	if (qmat_mul(b->k, &w, b->x, 1, b->y, threads, t, b->err) < 0)
 		return -1;
 	return (double)w.rows * (double)row_bytes;
 }
@@ -149,51 +200,86 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Repeats passes for the phase's share of the budget (at least two, the
- * first a warm-up) and returns the median rate in units of 1e9 per second,
- * or -1 on error. */
-static double run_phase(struct bench *b, enum phase ph)
+static double median(double *v, int count)
 {
-	double rates[MAX_PASSES], phase_start = now_s(), median;
-	int count = 0, passes = 0;
+	qsort(v, (size_t)count, sizeof(v[0]), cmp_double);
+	return count % 2 ? v[count / 2] : (v[count / 2 - 1] + v[count / 2]) / 2;
+}
 
-	do {
-		double t0 = now_s(), work = run_pass(b, ph), t1 = now_s();
+/* One trial of figure f: passes for trial_s (at least one kept; the very
+ * first pass of a figure is a warm-up), held-up passes redone. Returns the
+ * median rate of the kept passes in units of 1e9 per second, or -1. A trial
+ * that meets only held-up passes (a machine busy with other work) rates
+ * them by their threads' CPU time instead: what they took while they ran. */
+static double run_trial(struct bench *b, enum bench_figure f, bool warm_up)
+{
+	double kept[MAX_PASSES], held[MAX_PASSES], start, kept_low = 1, held_low = 1;
+	int nkept = 0, nheld = 0;
+	struct parallel_timing t;
+
+	if (warm_up && run_pass(b, f, &t) < 0)
+		return -1;
+	start = now_s();
+	while (nkept + nheld < MAX_PASSES) {
+		double work = run_pass(b, f, &t), elapsed = now_s() - start;
 
 		if (work < 0)
 			return -1;
-		if (passes++ > 0 && count < MAX_PASSES)
-			rates[count++] = work / (t1 - t0) / 1e9;
-		progress(b, phase_names[ph], (t1 - b->start_s) / b->budget_s);
-	} while (passes < 2 || (now_s() - phase_start < b->phase_s && count < MAX_PASSES));
-	qsort(rates, (size_t)count, sizeof(rates[0]), cmp_double);
-	median = count % 2 ? rates[count / 2] : (rates[count / 2 - 1] + rates[count / 2]) / 2;
-	return median;
+		if (t.share >= MIN_PARALLEL_SHARE) {
+			kept[nkept++] = work / t.span_s / 1e9;
+			kept_low = t.share < kept_low ? t.share : kept_low;
+		} else {
+			held[nheld++] = work / t.busy_s / 1e9;
+			held_low = t.share < held_low ? t.share : held_low;
+			b->r->dropped_passes++;
+		}
+		progress(b, figures[f].name, (now_s() - b->start_s) / b->budget_s);
+		if ((nkept > 0 && elapsed >= b->trial_s) || elapsed >= b->trial_s * TRIAL_OVERRUN)
+			break;
+	}
+	if (nkept == 0) {
+		memcpy(kept, held, sizeof(held[0]) * (size_t)nheld);
+		nkept = nheld;
+		kept_low = held_low;
+	}
+	if (b->r->parallel_share < 0 || kept_low < b->r->parallel_share)
+		b->r->parallel_share = kept_low;
+	return median(kept, nkept);
 }
 
-static int run_all(struct bench *b, struct bench_result *r)
+/* The trials, in turn across the figures; each figure keeps the median. */
+static int run_trials(struct bench *b)
 {
-	double *slots[PH_COUNT] = {
-		&r->mem_read_gbps, &r->q4_0_gbps, &r->q4_k_gbps, &r->q6_k_gbps,
-		&r->q8_0_gbps, &r->prefill_gflops,
-	};
+	double trials[BF_COUNT][BENCH_TRIALS];
 
+	for (int t = 0; t < BENCH_TRIALS; t++)
+		for (int f = 0; f < BF_COUNT; f++)
+			if ((trials[f][t] = run_trial(b, (enum bench_figure)f, t == 0)) < 0)
+				return -1;
+	for (int f = 0; f < BF_COUNT; f++) {
+		double m = median(trials[f], BENCH_TRIALS);
+
+		b->r->rate[f] = m;
+		b->r->spread[f] = (trials[f][BENCH_TRIALS - 1] - trials[f][0]) / m;
+	}
+	return 0;
+}
+
+static int run_all(struct bench *b)
+{
 	progress(b, "setup", 0);
 	if (setup(b) < 0)
 		return -1;
 	/* what is left after setup, with a tenth kept for the last passes'
-	 * overrun, shared equally */
-	b->phase_s = (b->budget_s - (now_s() - b->start_s)) * 0.9 / PH_COUNT;
-	for (int ph = 0; ph < PH_COUNT; ph++) {
-		*slots[ph] = run_phase(b, (enum phase)ph);
-		if (*slots[ph] < 0)
-			return -1;
-	}
+	 * overrun and the warm-ups, shared equally */
+	b->trial_s = (b->budget_s - (now_s() - b->start_s)) * 0.9 / (BF_COUNT * BENCH_TRIALS);
+	if (run_trials(b) < 0)
+		return -1;
 	if (b->opts->disk) {
 		int mb = b->opts->disk_mb > 0 ? b->opts->disk_mb : b->opts->full ? 256 : 128;
 
 		progress(b, "disk", 1);
-		if (disk_read_test(b->opts->disk_dir, mb, &r->disk_read_gbps, &r->disk_direct, b->err) < 0)
+		if (disk_read_test(b->opts->disk_dir, mb, &b->r->disk_read_gbps, &b->r->disk_direct, b->err) < 0)
 			return -1;
 	}
 	return 0;
@@ -203,8 +289,8 @@ int bench_run(const struct bench_options *opts, struct bench_result *r,
 	      struct error *err)
 {
 	struct bench b = {
-		.opts = opts, .k = qk_best(), .err = err, .start_s = now_s(),
-		.budget_s = opts->budget_s > 0 ? opts->budget_s : opts->full ? 10 : 2,
+		.opts = opts, .k = qk_best(), .err = err, .start_s = now_s(), .r = r,
+		.budget_s = opts->budget_s > 0 ? opts->budget_s : opts->full ? 10 : 3,
 	};
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc;
@@ -213,7 +299,7 @@ int bench_run(const struct bench_options *opts, struct bench_result *r,
 	if (opts->disk && !opts->disk_dir)
 		return error_set(err, "bench: the disk test needs a directory");
 	b.threads = opts->threads > 0 ? opts->threads : online > 0 ? (int)online : 1;
-	rc = run_all(&b, r);
+	rc = run_all(&b);
 	free(b.buf);
 	free(b.x);
 	free(b.y);

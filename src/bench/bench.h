@@ -3,9 +3,10 @@
  * Token generation on a CPU streams every weight once per token, so its
  * speed is the rate at which the cores turn quantized weight bytes into dot
  * products. We measure that rate directly: matvecs over ggml-layout weights
- * (Q4_0, Q4_K, Q6_K, Q8_0) far larger than the last-level cache, next to a
- * plain memory-read probe, a compute-bound batched variant for prompt
- * processing, and optionally a sequential read of the models disk.
+ * (Q4_0, Q4_K, Q6_K, Q8_0) larger than the last-level cache, on one thread
+ * and on all, next to a plain memory-read probe, a compute-bound batched
+ * variant of each type for prompt processing, and optionally a sequential
+ * read of the models disk.
  *
  * The bench never prints; it reports progress through a callback. It owns
  * its buffers and frees them before returning.
@@ -20,7 +21,7 @@
 
 struct bench_options {
 	int threads;            /* <= 0: every online CPU; callers pass the physical cores */
-	bool full;              /* ~10 s of repetitions instead of ~2 s */
+	bool full;              /* ~10 s of repetitions instead of ~3 s */
 	double budget_s;        /* > 0: this many seconds instead (tests) */
 	int64_t llc_bytes;      /* last-level cache; <= 0: 32 MiB assumed */
 	bool disk;              /* also time a read from disk_dir */
@@ -32,16 +33,39 @@ struct bench_options {
 	void *ctx;
 };
 
-/* Rates in GB/s are 1e9 bytes per second; a rate not measured is -1. */
+/* The figures the bench measures. Matvec rates are weight bytes read per
+ * second (1e9), "core" ones on one thread, the others on opts.threads;
+ * prefill rates are batched matmuls (PREFILL_COLUMNS activation columns
+ * per weight row, 2 flops per weight and column) in GFLOP/s (1e9). */
+enum bench_figure {
+	BF_MEM_READ, BF_MEM_READ_CORE,
+	BF_Q4_0, BF_Q4_K, BF_Q6_K, BF_Q8_0,
+	BF_Q4_0_CORE, BF_Q4_K_CORE, BF_Q6_K_CORE, BF_Q8_0_CORE,
+	BF_PREFILL_Q4_0, BF_PREFILL_Q4_K, BF_PREFILL_Q6_K, BF_PREFILL_Q8_0,
+	BF_COUNT
+};
+
+/* The figure's JSON name (SPEC "bench"): "mem_read_gbps", "q4_0_core_gbps",
+ * "prefill_gflops" (Q4_0), "prefill_q8_0_gflops", ... */
+const char *bench_figure_name(enum bench_figure f);
+
+/* A figure is the median of BENCH_TRIALS trials, taken in turn with the
+ * other figures' so that a passing disturbance costs each figure one trial;
+ * a trial is the median of its passes. A pass whose threads did not all run
+ * for most of it (another process took a core) is dropped and redone. */
+#define BENCH_TRIALS 5
+
+/* A value not measured is -1. */
 struct bench_result {
-	double q4_0_gbps, q4_k_gbps, q6_k_gbps, q8_0_gbps; /* weight bytes read per second */
-	double mem_read_gbps;   /* plain read of the same buffer */
-	double prefill_gflops;  /* Q4_0 weights x 16 columns, 2 flops per weight and column */
+	double rate[BF_COUNT];
+	double spread[BF_COUNT];   /* (max - min) / median of the trials */
+	double parallel_share;     /* lowest share of a kept pass that every thread ran */
+	int dropped_passes;        /* passes redone because a thread was held up */
 	double disk_read_gbps;
-	bool disk_direct;       /* the disk read bypassed the page cache with O_DIRECT */
+	bool disk_direct;          /* the disk read bypassed the page cache with O_DIRECT */
 	int threads;
-	double seconds;         /* the whole run, setup included */
-	char kernels[16];       /* kernel set used: "avx512-vnni", "avx2", ... */
+	double seconds;            /* the whole run, setup included */
+	char kernels[16];          /* kernel set used: "avx512-vnni", "avx2", ... */
 };
 
 /* Sets every rate to unknown. */

@@ -18,7 +18,7 @@
 #include "util/errors.h"
 #include "hw/hw.h"
 
-#define BENCH_CACHE_FORMAT 1
+#define BENCH_CACHE_FORMAT 2
 #define BENCH_KEY_MAX 256
 
 /* The cache file's path from the values of XDG_CACHE_HOME and HOME (either
@@ -39,6 +39,39 @@ int bench_cache_load(const char *path, const char *key, struct bench_result *r,
 /* Saves r under key, creating the directories. Returns 0, or -1 with err. */
 int bench_cache_save(const char *path, const char *key,
 		     const struct bench_result *r, struct error *err);
+
+/* The calibrations of this machine (`canirun calibrate`) live beside the
+ * bench result, in calibration.json of the same directory, under the same
+ * machine key: {"format", "key", "calibration": [...]} (hwjson.h). */
+#define CALIBRATION_CACHE_FORMAT 1
+
+/* calibration.json's path beside the bench cache path. 0, or -1. */
+int calibration_cache_path(char *out, size_t size, const char *bench_path);
+
+/* Loads hw's calibrations saved under key. 0 when some were loaded; -1
+ * when there are none (silently) or the file is unusable (a warning). */
+int calibration_cache_load(const char *path, const char *key, struct hardware *hw,
+			   struct warnings *w);
+
+/* Saves hw's calibrations under key, atomically. 0, or -1 with err. */
+int calibration_cache_save(const char *path, const char *key, const struct hardware *hw,
+			   struct error *err);
+
+/* A new result is not believed when it moves a figure by more than this
+ * share of the cached one: the bench measures again and keeps, figure by
+ * figure, the middle of the three (a machine that really changed gives two
+ * new figures that agree, and one of them is kept). */
+#define BENCH_RECHECK_SHARE 0.25
+
+/* The first figure in which a differs from b by more than limit times b's
+ * value (both known), or BF_COUNT when none does. */
+enum bench_figure bench_differs(const struct bench_result *a,
+				const struct bench_result *b, double limit);
+
+/* Replaces each figure of fresh by the middle of cached, again and fresh;
+ * adds again's dropped passes and time to fresh's. */
+void bench_settle(const struct bench_result *cached, const struct bench_result *again,
+		  struct bench_result *fresh);
 
 /* Copies the result's figures into hw (CPU rates; the disk rate when it
  * was measured), marking them as coming from src (SRC_BENCH or

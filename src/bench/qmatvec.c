@@ -34,7 +34,8 @@ static void mul_rows(void *ctx, int i, int n)
 }
 
 int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
-	     const float *x, int ncols, float *y, int threads, struct error *err)
+	     const float *x, int ncols, float *y, int threads, struct parallel_timing *timing,
+	     struct error *err)
 {
 	struct job j = {
 		.k = k, .w = w, .ncols = ncols, .y = y,
@@ -50,7 +51,7 @@ int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 		qtype_quantize_act(w->type, x + (size_t)c * (size_t)w->cols,
 				   act + (size_t)c * j.act_row_bytes, w->cols);
 	j.act = act;
-	rc = parallel_run(threads < 1 ? 1 : threads, mul_rows, &j, err);
+	rc = parallel_run_timed(threads < 1 ? 1 : threads, mul_rows, &j, timing, err);
 	free(act);
 	return rc;
 }

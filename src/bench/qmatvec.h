@@ -10,6 +10,7 @@
 #define CANIRUN_QMATVEC_H
 
 #include "util/errors.h"
+#include "bench/parallel.h"
 #include "bench/qblocks.h"
 
 struct qmatrix {
@@ -22,8 +23,11 @@ struct qmatrix {
 /* y[c][r] = sum_k W[r][k] * x[c][k] for ncols columns x[c] of w->cols
  * floats (x and y are row-major arrays the caller owns). The activations
  * are quantized once per call; rows are split over 'threads' threads
- * using kernel set k. Returns 0, or -1 with err (out of memory, threads). */
+ * using kernel set k. timing (may be NULL) says how the threads
+ * really ran (parallel.h). Returns 0, or -1 with err (out of
+ * memory, threads). */
 int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
-	     const float *x, int ncols, float *y, int threads, struct error *err);
+	     const float *x, int ncols, float *y, int threads, struct parallel_timing *timing,
+	     struct error *err);
 
 #endif

@@ -53,6 +53,13 @@ int cost_resolve(struct app *app, struct error *err);
 void cost_of(const struct app *app, const struct estimate *e, struct cost_case *out);
 /* estimate_to_json(), plus its "cost" object when cli.cost. */
 cJSON *estimate_json_with_cost(const struct app *app, const struct estimate *e);
+int cmd_calibrate(struct app *app, struct error *err);
+
+/* Where this machine's bench result and calibrations are cached, and the
+ * machine key they are stored under; path[0] is '\0' when there is no
+ * cache directory. */
+void bench_cache_location(const struct app *app, char *path, size_t path_size,
+			  char *key, size_t key_size);
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
  * they are unknown: from the bench cache, else (when may_run) by a quick

@@ -17,7 +17,7 @@
 
 #define CTX_MIN 256
 #define CTX_MAX (1 << 24)
-#define CTX_FROM_MAX 4096       /* +/- from "--ctx max" start here */
+#define CTX_FROM_MAX 4096       /* +/- from "--ctx max" or the runtime's default start here */
 
 static volatile sig_atomic_t screen_up;
 

@@ -15,7 +15,7 @@
 static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
-	[CMD_LOCAL] = "local", [CMD_COST] = "cost",
+	[CMD_LOCAL] = "local", [CMD_COST] = "cost", [CMD_CALIBRATE] = "calibrate",
 };
 
 #define STRINGIFY(x) #x
@@ -44,7 +44,10 @@ static const char *const command_names[] = {
 
 #define ESTIMATE_OPTIONS \
 "Estimates:\n" \
-"      --ctx N          context length in tokens (default 4096; 'max' = trained context)\n" \
+"      --ctx N          context length in tokens (default: the runtime's; 'max' = trained)\n" \
+"      --runtime NAME   ollama (default) or llama.cpp: its default context, flash\n" \
+"                       attention and multi-GPU split\n" \
+"      --flash-attn on|off  override the runtime's flash attention\n" \
 "      --quant TYPE     GGUF quantization (Q4_K_M, Q8_0, ...; default: best that fits)\n" \
 "      --kv-type TYPE   KV cache type: f16 (default), q8_0, q4_0\n" \
 "      --prompt N       prompt tokens for time to first token (default 1024)\n"
@@ -85,6 +88,7 @@ static const char usage_overview[] =
 "  gguf FILE...   estimates for local GGUF files, read from their headers\n"
 "  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n"
 "  cost MODEL...  does running it here pay, against an API or chat seats?\n\n"
+"  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -117,7 +121,7 @@ COMMON_OPTIONS;
 
 static const char usage_bench[] =
 "Usage: canirun bench [OPTIONS]\n"
-"Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 2 s)\n"
+"Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 3 s)\n"
 "and the models disk's read speed; the result is cached for later estimates.\n\n"
 "      --full           a longer, steadier run (about 10 s)\n" COMMON_OPTIONS;
 
@@ -132,6 +136,15 @@ static const char usage_local[] =
 "cache and LM Studio, each read from its GGUF header, with estimates.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
 
+static const char usage_calibrate[] =
+"Usage: canirun calibrate FILE... [MODEL.gguf] [OPTIONS]\n"
+"Read llama-bench output (-o csv, -o json, -o jsonl or its markdown table) or\n"
+"'ollama run --verbose' timings measured on this machine, compare each run with\n"
+"canirun's estimate for the same GGUF file and settings, and keep the ratio per\n"
+"device, weight type and threads with the bench cache: later estimates of that\n"
+"kind say \"source\": \"calibrated\". Runs that do not name their file (markdown,\n"
+"Ollama) are taken as runs of the MODEL.gguf given.\n\n" COMMON_OPTIONS;
+
 const char *cli_usage(enum command command)
 {
 	static const char *const texts[] = {
@@ -139,6 +152,7 @@ const char *cli_usage(enum command command)
 		[CMD_SHOW] = usage_show,        [CMD_HW] = usage_hw,
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
 		[CMD_LOCAL] = usage_local,      [CMD_COST] = usage_cost,
+		[CMD_CALIBRATE] = usage_calibrate,
 	};
 	return texts[command];
 }
@@ -153,6 +167,7 @@ enum {
 	OPT_THREADS, OPT_HW, OPT_DATA_DIR, OPT_SYSROOT, OPT_PCI_DUMP, OPT_NO_COLOR,
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
 	OPT_PROMPT, OPT_CPU, OPT_RAM_GBPS, OPT_RAM_SPEED, OPT_RAM_CHANNELS, OPT_DISK,
+	OPT_RUNTIME, OPT_FLASH_ATTN,
 	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
 	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
 	OPT_USERS, OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
@@ -161,6 +176,8 @@ enum {
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "ctx", required_argument, NULL, OPT_CTX },
+	{ "runtime", required_argument, NULL, OPT_RUNTIME },
+	{ "flash-attn", required_argument, NULL, OPT_FLASH_ATTN },
 	{ "quant", required_argument, NULL, OPT_QUANT },
 	{ "kv-type", required_argument, NULL, OPT_KV },
 	{ "gpu", required_argument, NULL, OPT_GPU },
@@ -338,6 +355,7 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 {
 	enum kv_type kv;
 	enum sort_key sort;
+	enum runtime runtime;
 
 	switch (c) {
 	case OPT_JSON: cli->json = true; return 0;
@@ -359,6 +377,11 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 		return parse_choice("sort", arg, sort_key_parse(arg, &sort) == 0, &cli->sort, err);
 	case OPT_TASK:
 		return parse_choice("task", arg, model_task_parse(arg) != 0, &cli->task, err);
+	case OPT_RUNTIME:
+		return parse_choice("runtime", arg, runtime_parse(arg, &runtime) == 0, &cli->runtime, err);
+	case OPT_FLASH_ATTN:
+		return parse_choice("flash-attn", arg, strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0,
+				    &cli->flash_attn, err);
 	case OPT_CTX:
 		if (strcasecmp(arg, "max") == 0) {
 			cli->ctx = CLI_CTX_MAX;
@@ -410,7 +433,8 @@ static void set_defaults(struct cli *cli)
 	const char *no_color = getenv("NO_COLOR");
 
 	memset(cli, 0, sizeof(*cli));
-	cli->ctx = 4096;
+	cli->ctx = CLI_CTX_RUNTIME;
+	cli->runtime = "ollama";
 	cli->prompt_tokens = 1024;
 	cli->kv_type = "f16";
 	cli->color = !(no_color && *no_color);
@@ -479,7 +503,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_COST; c++)
+		for (int c = CMD_REPORT; c <= CMD_CALIBRATE; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -504,6 +528,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "gguf: name at least one FILE");
 	if (cli->command == CMD_COST && cli->arg_count == 0)
 		return error_set(err, "cost: name at least one MODEL (see 'canirun cost --help')");
+	if (cli->command == CMD_CALIBRATE && cli->arg_count == 0)
+		return error_set(err, "calibrate: name at least one llama-bench or Ollama output FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
 	     cli->command == CMD_LOCAL) && cli->arg_count > 0)
 		return error_set(err, "%s: unexpected argument '%s'",

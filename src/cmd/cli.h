@@ -12,11 +12,12 @@
 
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
-	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_COST,
+	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_COST, CMD_CALIBRATE,
 };
 
 #define CANIRUN_VERSION "0.1.0"
 #define CLI_CTX_MAX (-1)     /* --ctx max: the model's trained context */
+#define CLI_CTX_RUNTIME 0    /* no --ctx: the runtime's default */
 #define CLI_MAX_ARGS 64
 
 /* What `canirun cost` (and report/show --cost) is told; unset numbers < 0. */
@@ -38,12 +39,14 @@ struct cli {
 	enum command command;
 	bool help, version, json, color, full, all, fits_only;
 	bool cost;               /* --cost, or any cost option: report/show add costs */
-	int ctx;                 /* tokens; CLI_CTX_MAX for 'max' */
+	int ctx;                 /* tokens; CLI_CTX_MAX for 'max'; CLI_CTX_RUNTIME */
 	int threads;             /* 0: physical cores */
 	int prompt_tokens;       /* prompt length for time to first token */
 	double min_tok_per_s;    /* --min-tps; 0 = no filter */
 	const char *quant;       /* NULL: each model's best that fits */
 	const char *kv_type;     /* "f16", "q8_0", "q4_0" */
+	const char *runtime;     /* "ollama" (default), "llama.cpp" */
+	const char *flash_attn;  /* "on", "off"; NULL: the runtime's rule */
 	const char *sort;        /* NULL: default order */
 	const char *task;        /* NULL: every task */
 	const char *hw_file, *data_dir, *sysroot, *pci_dump;

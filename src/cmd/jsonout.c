@@ -16,7 +16,12 @@ cJSON *json_document(const struct app *app)
 	if (app->settings.ctx > 0)
 		cJSON_AddNumberToObject(settings, "ctx", app->settings.ctx);
 	else
-		cJSON_AddStringToObject(settings, "ctx", "max");
+		cJSON_AddStringToObject(settings, "ctx", app->settings.ctx == 0 ? "max" : "runtime");
+	cJSON_AddStringToObject(settings, "runtime", runtime_name(app->settings.runtime));
+	if (app->settings.flash_attn == FA_RUNTIME)
+		cJSON_AddStringToObject(settings, "flash_attn", "runtime");
+	else
+		cJSON_AddStringToObject(settings, "flash_attn", app->settings.flash_attn == FA_ON ? "on" : "off");
 	cJSON_AddStringToObject(settings, "kv_type", kv_type_name(app->settings.kv));
 	if (app->settings.threads > 0)
 		cJSON_AddNumberToObject(settings, "threads", app->settings.threads);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,8 +101,28 @@ static void make_settings(struct app *app)
 {
 	struct estimate_settings *set = &app->settings;
 
-	set->ctx = app->cli.ctx == CLI_CTX_MAX ? 0 : app->cli.ctx;
+	const char *env_fa = getenv("OLLAMA_FLASH_ATTENTION");
+
+	set->ctx = app->cli.ctx == CLI_CTX_MAX ? 0 :
+		   app->cli.ctx == CLI_CTX_RUNTIME ? ESTIMATE_CTX_RUNTIME : app->cli.ctx;
 	kv_type_parse(app->cli.kv_type, &set->kv); /* cli_parse checked it */
+	runtime_parse(app->cli.runtime, &set->runtime);
+	set->flash_attn = FA_RUNTIME;
+	if (app->cli.flash_attn) {
+		set->flash_attn = strcmp(app->cli.flash_attn, "on") == 0 ? FA_ON : FA_OFF;
+		set->flash_attn_why = "--flash-attn";
+	} else if (set->runtime == RUNTIME_OLLAMA && env_fa && *env_fa) {
+		/* Ollama reads it as a Go bool (envconfig BoolWithDefault) */
+		bool on = strcmp(env_fa, "1") == 0 || strcasecmp(env_fa, "true") == 0 ||
+			  strcasecmp(env_fa, "t") == 0;
+		bool off = strcmp(env_fa, "0") == 0 || strcasecmp(env_fa, "false") == 0 ||
+			   strcasecmp(env_fa, "f") == 0;
+
+		if (on || off) {
+			set->flash_attn = on ? FA_ON : FA_OFF;
+			set->flash_attn_why = "OLLAMA_FLASH_ATTENTION in the environment";
+		}
+	}
 	set->threads = app->cli.threads > 0 ? app->cli.threads : app->hw.cpu.cores;
 	set->prompt_tokens = app->cli.prompt_tokens;
 }
@@ -142,6 +163,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_show(app, err);
 	case CMD_COST:
 		return cmd_cost(app, err);
+	case CMD_CALIBRATE:
+		return cmd_calibrate(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);
@@ -154,7 +177,7 @@ int main(int argc, char **argv)
 {
 	static struct app app;
 	struct error err = { "" };
-	int rc;
+	int rc, shown;
 
 	if (cli_parse(argc, argv, &app.cli, &err) < 0) {
 		fprintf(stderr, "canirun: %s\n", err.msg);
@@ -184,8 +207,10 @@ int main(int argc, char **argv)
 	if (rc == 0 && app.cli.command != CMD_BENCH)
 		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
 	warnings_print(&app.hw.warnings, stderr);
+	shown = app.hw.warnings.count;
 	if (rc == 0)
 		rc = run_command(&app, &err);
+	warnings_print_from(&app.hw.warnings, shown, stderr); /* e.g. a cache bench could not write */
 	if (rc < 0)
 		fprintf(stderr, "canirun: %s\n", err.msg);
 	gpu_table_release(&app.gpu_table);

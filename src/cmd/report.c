@@ -84,13 +84,15 @@ static void print_wrapped(const char *text, int columns)
 
 static void print_header(const struct app *app, const struct rows *rows, int columns)
 {
-	char hw[1024], set[256], line[512];
+	char hw[1024], set[256], line[512], why[256];
 
 	print_wrapped(cell_hw_summary(&app->hw, hw, sizeof(hw)), columns);
 	snprintf(line, sizeof(line), "%s, %d of %d shown, sorted by %s",
-		 cell_settings_summary(&app->settings, set, sizeof(set)),
+		 cell_settings_summary(&app->hw, &app->settings, set, sizeof(set)),
 		 rows->count, rows->item_count, sort_key_name(rows->sort));
 	print_wrapped(line, columns);
+	if (cell_context_reason(&app->hw, &app->settings, why, sizeof(why)))
+		print_wrapped(why, columns);
 	putchar('\n');
 }
 

@@ -8,9 +8,9 @@
  *            pad256(window + ubatch) (llama.cpp llama-kv-cache-iswa.cpp);
  *            a hybrid model's recurrent layers keep instead a fixed F32
  *            state (arch_recurrent_state_elems), its FFN-only layers none;
- *   compute  activations of one 512-token micro-batch: 4 B x 512 x (2 x FFN
- *            width + 2 x embd) per device, plus the logits (vocab x 512 x 4 B)
- *            on the device that holds the output matrix;
+ *   compute  the graph allocator's peak for one micro-batch of U = min(512,
+ *            ctx) tokens (see compute_bytes_for); it depends on context and
+ *            flash attention;
  *   reserve  457 MiB per discrete GPU (Ollama discover/gpu.go
  *            cudaMinimumMemory/rocmMinimumMemory), 256 MiB for the process.
  *
@@ -33,6 +33,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hw/cpurate.h"
 #include "model/arch.h"
 #include "util/units.h"
 
@@ -86,11 +87,104 @@ const char *verdict_name(enum verdict v)
 	return names[v];
 }
 
-int estimate_context(const struct model *m, int ctx)
+int runtime_parse(const char *name, enum runtime *out)
 {
-	if (ctx > 0)
-		return ctx;
+	if (strcasecmp(name, "ollama") == 0)
+		*out = RUNTIME_OLLAMA;
+	else if (strcasecmp(name, "llama.cpp") == 0 || strcasecmp(name, "llamacpp") == 0)
+		*out = RUNTIME_LLAMA_CPP;
+	else
+		return -1;
+	return 0;
+}
+
+const char *runtime_name(enum runtime r)
+{
+	return r == RUNTIME_LLAMA_CPP ? "llama.cpp" : "ollama";
+}
+
+static int trained_context(const struct model *m)
+{
 	return m->context > 0 && m->context < (1 << 24) ? (int)m->context : 4096;
+}
+
+/* Ollama's context tiers by total VRAM (ollama/ollama server/routes.go:
+ * "vram-based default context", thresholds 47 and 23 GiB), and the step
+ * down it retries once at when a load runs out of memory
+ * (server/sched.go nextLowerAutoNumCtx). */
+#define OLLAMA_CTX_LARGE 262144
+#define OLLAMA_CTX_MEDIUM 32768
+#define OLLAMA_CTX_SMALL 4096
+#define LLAMA_CPP_CTX 4096      /* llama.cpp common/common.h n_ctx */
+
+static int64_t total_vram(const struct hardware *hw)
+{
+	int64_t total = 0;
+
+	for (int i = 0; i < hw->gpu_count; i++)
+		if (hw->gpus[i].vram_total_bytes > 0)
+			total += hw->gpus[i].vram_total_bytes;
+	return total;
+}
+
+int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const char **why)
+{
+	int64_t vram = total_vram(hw);
+
+	if (rt == RUNTIME_LLAMA_CPP) {
+		*why = "llama.cpp's default -c 4096";
+		return LLAMA_CPP_CTX;
+	}
+	if (vram >= 47 * GIB) {
+		*why = "Ollama's default from 47 GiB of VRAM";
+		return OLLAMA_CTX_LARGE;
+	}
+	if (vram >= 23 * GIB) {
+		*why = "Ollama's default from 23 GiB of VRAM";
+		return OLLAMA_CTX_MEDIUM;
+	}
+	*why = "Ollama's default below 23 GiB of VRAM";
+	return OLLAMA_CTX_SMALL;
+}
+
+int estimate_context(const struct hardware *hw, const struct model *m,
+		     const struct estimate_settings *set, const char **why)
+{
+	const char *ignored;
+	int ctx;
+
+	why = why ? why : &ignored;
+	if (set->ctx > 0) {
+		*why = "--ctx";
+		return set->ctx;
+	}
+	if (set->ctx == 0) {
+		*why = "the model's trained context (--ctx max)";
+		return trained_context(m);
+	}
+	ctx = estimate_runtime_context(hw, set->runtime, why);
+	if (ctx > trained_context(m)) {
+		*why = set->runtime == RUNTIME_OLLAMA ? "Ollama's default, clamped to the trained context"
+						      : "llama.cpp's default, clamped to the trained context";
+		return trained_context(m);
+	}
+	return ctx;
+}
+
+/* Flash attention as the runtime decides it. llama.cpp's default -fa auto
+ * turns it on where the backend runs it, which CPU, CUDA, Metal and Vulkan
+ * all do (ggml-org/llama.cpp common/common.h flash_attn_type AUTO); Ollama
+ * passes --flash-attn auto to its llama-server unless OLLAMA_FLASH_ATTENTION
+ * is set (ollama/ollama llm/llama_server.go LlamaServerFlashAttention). */
+static bool flash_attn_for(const struct estimate_settings *set, const char **why)
+{
+	if (set->flash_attn != FA_RUNTIME) {
+		*why = set->flash_attn_why ? set->flash_attn_why : "--flash-attn";
+		return set->flash_attn == FA_ON;
+	}
+	*why = set->runtime == RUNTIME_OLLAMA ? "Ollama passes --flash-attn auto to llama-server"
+					      : "llama.cpp's default -fa auto";
+	return true;
 }
 
 /* ---- memory ---- */
@@ -176,15 +270,42 @@ static int64_t ffn_width(const struct model *m)
 	return m->ffn > moe ? m->ffn : moe;
 }
 
-/* Activations of one micro-batch on a device running layers. */
-static int64_t layer_compute_bytes(const struct model *m)
+/* The compute buffer llama.cpp reserves for one micro-batch of U tokens.
+ * ggml's graph allocator reuses memory, so the buffer is the largest set of
+ * tensors alive at once, not their sum; three moments compete:
+ *   attention without flash attention: the scores KQ, F32 [n_kv, U, heads],
+ *     the F32 KQ mask [n_kv, U] and about four embd-wide activations;
+ *   attention with flash attention: no scores; the mask and its F16 cast
+ *     (6 bytes a cell) and the same activations;
+ *   the FFN: 2 x FFN width + 2 x embd activations;
+ * and on the device that holds the output matrix, the logits [vocab, U]
+ * and the last hidden state. n_kv is the cache's size at ctx (a full-
+ * attention layer's). Matches what llama.cpp printed (issue 10, CPU, no
+ * flash attention): Llama-3.2-1B 2128 MiB at 32768 tokens, 280 at 4096;
+ * Llama-3.2-3B 1624 / 257; Qwen2.5-0.5B 967 / 300. */
+struct compute_shape {
+	int64_t ubatch, n_kv;
+	bool flash_attn;
+};
+
+static int64_t attention_bytes(const struct model *m, const struct compute_shape *c)
 {
-	return (int64_t)UBATCH * 4 * (2 * ffn_width(m) + 2 * m->embd);
+	int64_t activations = 4 * c->ubatch * 4 * m->embd;
+
+	if (c->flash_attn)
+		return c->n_kv * c->ubatch * (4 + 2) + activations;
+	return c->n_kv * c->ubatch * 4 * ((int64_t)m->heads + 1) + activations;
 }
 
-static int64_t logits_bytes(const struct model *m)
+/* A device running layers (holds_output: and the output matrix). */
+static int64_t compute_bytes_for(const struct model *m, const struct compute_shape *c,
+				 bool holds_output)
 {
-	return (int64_t)UBATCH * 4 * m->vocab;
+	int64_t ffn = c->ubatch * 4 * (2 * ffn_width(m) + 2 * m->embd);
+	int64_t attn = attention_bytes(m, c), peak = attn > ffn ? attn : ffn;
+	int64_t logits = c->ubatch * 4 * (m->vocab + m->embd);
+
+	return holds_output && logits > peak ? logits : peak;
 }
 
 /* The output matrix as the GPU holds it: tied models duplicate token_embd. */
@@ -248,6 +369,7 @@ struct placer {
 	const struct estimate_settings *set;
 	int64_t ctx;            /* tokens the cache is allocated for */
 	int64_t read_ctx;       /* tokens a generated token attends to: the prompt */
+	struct compute_shape compute;
 };
 
 static int64_t device_total(const struct device_load *d)
@@ -275,7 +397,7 @@ static bool try_layer(const struct placer *p, struct device_load *d, int i, bool
 /* The output matrix and a compute buffer open a GPU for layers. */
 static bool open_gpu(const struct placer *p, struct device_load *d, bool holds_output)
 {
-	d->compute_bytes = layer_compute_bytes(p->m) + (holds_output ? logits_bytes(p->m) : 0);
+	d->compute_bytes = compute_bytes_for(p->m, &p->compute, holds_output);
 	d->weights_bytes = holds_output ? output_device_bytes(p->m, p->s) : 0;
 	return device_total(d) <= d->budget_bytes;
 }
@@ -300,9 +422,37 @@ static void fill_cpu(const struct placer *p, struct fit *f, int first_cpu_layer,
 			c->expert_layers++;
 		}
 	}
-	c->compute_bytes = f->output_on_gpu ? (int64_t)UBATCH * 4 * 2 * p->m->embd :
-			   layer_compute_bytes(p->m) + logits_bytes(p->m);
+	/* with everything offloaded the CPU keeps the input embeddings only */
+	c->compute_bytes = f->output_on_gpu && c->layers == 0 && c->expert_layers == 0 ?
+			   p->compute.ubatch * 4 * 2 * p->m->embd :
+			   compute_bytes_for(p->m, &p->compute, !f->output_on_gpu);
 	c->reserve_bytes = PROCESS_BYTES;
+}
+
+/* The layers GPU k (in budget order) takes before the next one starts:
+ * all it can for Ollama, which keeps a model on one GPU when it fits there
+ * (ollama/ollama llm/server.go); llama.cpp's default -sm layer splits the
+ * layers over every GPU in proportion to its memory (ggml-org/llama.cpp
+ * src/llama-model.cpp, tensor_split from each device's free memory), even
+ * when the model would fit on one. */
+static int layer_quota(const struct placer *p, const struct budgets *b, int k, int next)
+{
+	int64_t total = 0, before = 0;
+	int n = p->s->n_layers;
+
+	if (p->set->runtime != RUNTIME_LLAMA_CPP)
+		return n;
+	for (int j = 0; j < b->gpu_count; j++) {
+		int64_t budget = b->gpu[b->order[j]] > 0 ? b->gpu[b->order[j]] : 0;
+
+		total += budget;
+		if (j <= k)
+			before += budget;
+	}
+	if (total <= 0 || k == b->gpu_count - 1)
+		return n;
+	return (int)llround((double)n * (double)before / (double)total) > next ?
+	       (int)llround((double)n * (double)before / (double)total) : next;
 }
 
 /* GPUs in budget order; fills f->gpu and returns the layers placed. With
@@ -320,8 +470,10 @@ static int fill_gpus(const struct placer *p, const struct budgets *b, struct fit
 		d->budget_bytes = b->gpu[g];
 		if (d->budget_bytes <= 0 || !open_gpu(p, d, k == 0))
 			continue;
-		if (k == 0)
+		if (k == 0) {
 			f->output_on_gpu = true;
+			f->output_gpu = g;
+		}
 		if (experts_only) {
 			for (int i = 0; i < n; i++) {
 				d->weights_bytes += p->s->layers[i].dense_bytes;
@@ -332,7 +484,9 @@ static int fill_gpus(const struct placer *p, const struct budgets *b, struct fit
 				return -1;
 		}
 		d->first_layer = experts_only ? 0 : next;
-		while (next < n && try_layer(p, d, next, experts_only))
+		int quota = experts_only ? n : layer_quota(p, b, k, next);
+
+		while (next < quota && try_layer(p, d, next, experts_only))
 			next++;
 		f->gpus_used++;
 		if (experts_only)
@@ -525,31 +679,54 @@ static double cpu_read_bytes(const struct placer *p, const struct fit *f)
 	return bytes;
 }
 
-/* The bench's matvec rate for the model's main weight type (Q4_0 for the
- * other legacy types, Q4_K for the other k-quants and IQ types, Q8_0 for
- * floats, which are as memory-bound), falling back to the Q4_0 rate. The
- * bench ran on every core; fewer threads scale it down (decode on few
- * threads is compute-bound). */
+/* The bench's weight type nearest to ggml type id: Q4_0 for the other
+ * legacy types, Q8_0 for itself and for floats (as memory-bound), Q6_K for
+ * itself, Q4_K for the other k-quants and IQ types. */
+static enum cpu_weight cpu_weight_for(int id)
+{
+	switch (id) {
+	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
+	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1:
+		return CPU_W_Q8_0;
+	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
+	case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
+		return CPU_W_Q4_0;
+	case GGML_TYPE_Q6_K:
+		return CPU_W_Q6_K;
+	default:
+		return CPU_W_Q4_K;
+	}
+}
+
+/* A rate for the model's mix of weight types: the byte-weighted harmonic
+ * mean of rate(type) (each byte takes 1/rate of its own type), so a Q4_K_M
+ * file's Q6_K tensors cost what Q6_K costs. -1 when a rate is unknown. */
+static double mixed_rate(const struct size_model *s, const struct cpu_info *cpu, int threads,
+			 double (*rate)(const struct cpu_info *, enum cpu_weight, int))
+{
+	double total = 0, seconds = 0;
+
+	for (int id = 0; id < GGML_TYPE_ID_LIMIT; id++) {
+		double r;
+
+		if (s->type_bytes[id] <= 0)
+			continue;
+		if ((r = rate(cpu, cpu_weight_for(id), threads)) <= 0)
+			return -1;
+		total += (double)s->type_bytes[id];
+		seconds += (double)s->type_bytes[id] / r;
+	}
+	return seconds > 0 ? total / seconds : rate(cpu, CPU_W_Q4_0, threads);
+}
+
+/* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h). */
 static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	const struct cpu_info *cpu = &hw->cpu;
-	double by_class[3] = { cpu->q8_0_gbps, cpu->q4_gbps, cpu->q4_k_gbps };
-	double rate = by_class[estimate_weight_class(s)];
-
-	if (estimate_weight_class(s) == WEIGHT_KQUANT && dominant_type(s) == GGML_TYPE_Q6_K)
-		rate = cpu->q6_k_gbps;
-	if (estimate_weight_class(s) == WEIGHT_LEGACY && dominant_type(s) == GGML_TYPE_Q8_0)
-		rate = cpu->q8_0_gbps;
-	if (rate <= 0)
-		rate = cpu->q4_gbps;
-	if (rate < 0)
-		return -1;
 	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
-	if (cpu->q4_source != SRC_WHATIF && set->threads > 0 && cpu->cores > 0 &&
-	    set->threads < cpu->cores)
-		rate *= (double)set->threads / cpu->cores;
-	return rate;
+	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : set->threads;
+
+	return mixed_rate(s, &hw->cpu, threads, cpu_decode_gbps);
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -569,8 +746,7 @@ static double gpu_decode_seconds(const struct hardware *hw, const struct placer 
 		const struct backend_fit *b = backend_for(&hw->gpus[g]);
 		const char *name = gpu_backend_name(backend_of(&hw->gpus[g]));
 		double bytes, bandwidth = hw->gpus[g].bandwidth_gbps * 1e9, memory, seconds;
-		bool holds_output = f->output_on_gpu && d->budget_bytes > 0 &&
-				    d->compute_bytes > layer_compute_bytes(p->m);
+		bool holds_output = f->output_on_gpu && f->output_gpu == g;
 
 		if (d->layers == 0 && d->expert_layers == 0 && !holds_output)
 			continue;
@@ -658,9 +834,13 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
-		if (hw->cpu.prefill_gflops <= 0)
+		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
+		double gflops = mixed_rate(p->s, &hw->cpu, threads, cpu_prefill_gflops);
+
+		if (gflops <= 0)
 			return;
-		seconds += flops * (1 - gpu_share) / (hw->cpu.prefill_gflops * 1e9);
+		f->terms.cpu_prefill_gflops = gflops;
+		seconds += flops * (1 - gpu_share) / (gflops * 1e9);
 	}
 	f->prefill_tok_s = 1.0 / seconds;
 	if (f->decode_tok_s > 0)
@@ -678,10 +858,56 @@ static enum verdict verdict_for(const struct fit *f)
 	return f->decode_tok_s >= READING_FLOOR_TOK_S ? VERDICT_USABLE : VERDICT_SLOW;
 }
 
+/* The file's main weight type, as the bench and calibrations name it. */
+static enum cpu_weight main_weight(const struct size_model *s)
+{
+	return cpu_weight_for(dominant_type(s));
+}
+
+/* This machine's own measurements of the same kind of run (hw.h struct
+ * calibration): CPU-only at the same threads, or all layers on GPUs. */
+static const struct calibration *calibration_for(const struct hardware *hw,
+						 const struct placer *p, const struct fit *f)
+{
+	enum calibration_device dev = f->placement == PLACE_CPU ? CAL_CPU : CAL_GPU;
+
+	if (f->placement != PLACE_CPU && f->placement != PLACE_GPU && f->placement != PLACE_MULTI_GPU)
+		return NULL;
+	for (int i = 0; i < hw->calibration_count; i++) {
+		const struct calibration *c = &hw->calibrations[i];
+
+		if (c->device == dev && c->weight == (int)main_weight(p->s) &&
+		    (dev == CAL_GPU || c->threads == p->set->threads))
+			return c;
+	}
+	return NULL;
+}
+
+static void calibrate_fit(const struct hardware *hw, const struct placer *p, struct fit *f)
+{
+	const struct calibration *c = calibration_for(hw, p, f);
+
+	if (!c)
+		return;
+	if (c->decode_factor > 0 && f->decode_tok_s > 0) {
+		f->decode_tok_s *= c->decode_factor;
+		f->decode_low_tok_s *= c->decode_factor;
+		f->decode_high_tok_s *= c->decode_factor;
+		f->terms.decode_calibration_runs = c->decode_runs;
+	}
+	if (c->prefill_factor > 0 && f->prefill_tok_s > 0) {
+		f->prefill_tok_s *= c->prefill_factor;
+		f->terms.prefill_calibration_runs = c->prefill_runs;
+		if (f->decode_tok_s > 0)
+			f->ttft_s = p->set->prompt_tokens / f->prefill_tok_s + 1.0 / f->decode_tok_s;
+	}
+}
+
 static void finish_fit(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	decode_speed(hw, p, f);
 	prefill_speed(hw, p, f);
+	calibrate_fit(hw, p, f);
 	f->verdict = verdict_for(f);
 	if (f->placement == PLACE_NONE) {
 		f->decode_tok_s = f->decode_low_tok_s = f->decode_high_tok_s = -1;
@@ -768,28 +994,61 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) *
 						 attention_layers(p->m, p->s->n_layers) *
 						 kv_elem_bytes(p->set->kv));
-	e->compute_bytes = layer_compute_bytes(p->m) + logits_bytes(p->m);
+	e->compute_bytes = compute_bytes_for(p->m, &p->compute, true);
 	e->overhead_bytes = PROCESS_BYTES;
 	e->total_bytes = e->weights_bytes + e->kv_bytes + e->compute_bytes + e->overhead_bytes;
+}
+
+static void estimate_at(const struct hardware *hw, const struct model *m,
+			const struct size_model *s, const struct estimate_settings *set,
+			int ctx, struct estimate *out)
+{
+	struct placer p = { m, s, set, ctx, set->prompt_tokens, { 0, 0, false } };
+	/* a full-attention layer's cache, or the window's when all slide */
+	int widest_layer = m->has_swa && m->swa.global_every > 0 ? m->swa.global_every - 1 : 0;
+
+	if (p.read_ctx > p.ctx || p.read_ctx <= 0)
+		p.read_ctx = p.ctx;
+	/* llama.cpp: n_batch = min(n_ctx, n_batch), n_ubatch = min(n_batch, n_ubatch) */
+	p.compute.ubatch = ctx < UBATCH ? ctx : UBATCH;
+	p.compute.n_kv = layer_kv_tokens(m, widest_layer, ctx, true);
+	p.compute.flash_attn = out->flash_attn;
+	out->model = m;
+	out->ftype = s->ftype;
+	out->file_bytes = s->file_bytes;
+	out->ctx = ctx;
+	out->cpu_weight = cpu_weight_for(dominant_type(s));
+	whole_model_memory(&p, out);
+	place(hw, &p, true, &out->now);
+	place(hw, &p, false, &out->idle);
+	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
 }
 
 void estimate_model(const struct hardware *hw, const struct model *m,
 		    const struct size_model *s, const struct estimate_settings *set,
 		    struct estimate *out)
 {
-	struct placer p = { m, s, set, estimate_context(m, set->ctx), set->prompt_tokens };
-
-	if (p.read_ctx > p.ctx || p.read_ctx <= 0)
-		p.read_ctx = p.ctx;
+	const char *why, *fa_why;
+	int ctx = estimate_context(hw, m, set, &why);
+	bool fa = flash_attn_for(set, &fa_why);
 
 	memset(out, 0, sizeof(*out));
-	out->model = m;
-	out->ftype = s->ftype;
-	out->file_bytes = s->file_bytes;
-	whole_model_memory(&p, out);
-	place(hw, &p, true, &out->now);
-	place(hw, &p, false, &out->idle);
-	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
+	out->flash_attn = fa;
+	out->flash_attn_why = fa_why;
+	estimate_at(hw, m, s, set, ctx, out);
+	out->ctx_why = why;
+	/* Ollama retries a load that ran out of memory once, one tier lower
+	 * (server/sched.go reduceAutoNumCtxForLoadOOM) */
+	if (set->ctx == ESTIMATE_CTX_RUNTIME && set->runtime == RUNTIME_OLLAMA &&
+	    out->now.placement == PLACE_NONE && ctx > OLLAMA_CTX_SMALL) {
+		int lower = ctx > OLLAMA_CTX_MEDIUM ? OLLAMA_CTX_MEDIUM : OLLAMA_CTX_SMALL;
+
+		memset(out, 0, sizeof(*out));
+		out->flash_attn = fa;
+		out->flash_attn_why = fa_why;
+		estimate_at(hw, m, s, set, lower, out);
+		out->ctx_why = "Ollama's default, one tier lower after running out of memory";
+	}
 }
 
 int estimate_ftype(const struct hardware *hw, const struct model *m, enum ftype ft,

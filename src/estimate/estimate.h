@@ -24,11 +24,26 @@ enum kv_type { KV_F16, KV_Q8_0, KV_Q4_0 };
 int kv_type_parse(const char *name, enum kv_type *out);
 const char *kv_type_name(enum kv_type kv);
 
+/* The runtime whose defaults the estimate follows (--runtime): the context
+ * it picks without --ctx, flash attention, how it spreads layers over GPUs. */
+enum runtime { RUNTIME_OLLAMA, RUNTIME_LLAMA_CPP };
+int runtime_parse(const char *name, enum runtime *out);   /* "ollama", "llama.cpp" */
+const char *runtime_name(enum runtime r);
+
+/* Flash attention as the runtime decides it, or forced on/off. */
+enum flash_attn { FA_RUNTIME, FA_ON, FA_OFF };
+
+/* settings.ctx: the runtime's own default (Ollama's by total VRAM). */
+#define ESTIMATE_CTX_RUNTIME (-1)
+
 struct estimate_settings {
-	int ctx;                /* context tokens (resolved: never "max") */
+	int ctx;                /* tokens; 0: the trained context ("max"); ESTIMATE_CTX_RUNTIME */
 	enum kv_type kv;
 	int threads;            /* CPU threads; <= 0: the physical cores */
 	int prompt_tokens;      /* prompt for time to first token */
+	enum runtime runtime;
+	enum flash_attn flash_attn;
+	const char *flash_attn_why; /* what forced it ("--flash-attn", ...); NULL for FA_RUNTIME */
 };
 
 enum placement { PLACE_NONE, PLACE_GPU, PLACE_MULTI_GPU, PLACE_PARTIAL, PLACE_CPU };
@@ -77,6 +92,9 @@ struct decode_terms {
 	double gpu_efficiency;
 	double gpu_bandwidth_gbps;
 	double cpu_gbps;                /* CPU matvec rate used */
+	double cpu_prefill_gflops;      /* CPU batched rate used for prefill; 0 when none */
+	int decode_calibration_runs;    /* > 0: decode scaled by this machine's own runs */
+	int prefill_calibration_runs;   /* the same for prefill */
 	double overhead_seconds;        /* per-token launch overhead */
 	const char *gpu_backend;        /* "cuda", "metal", "vulkan"; "mixed" over several */
 	enum weight_class weight_class; /* which efficiency applied */
@@ -90,6 +108,7 @@ struct fit {
 	int gpu_layers;         /* layers run on GPUs (attention part for OFFLOAD_EXPERTS) */
 	int gpus_used;
 	bool output_on_gpu;     /* output matrix offloaded (llama.cpp does it first) */
+	int output_gpu;         /* the GPU holding it, by hw index (when output_on_gpu) */
 	struct device_load gpu[HW_MAX_GPUS]; /* by hw GPU index */
 	struct device_load cpu; /* system RAM */
 	struct decode_terms terms;
@@ -107,6 +126,11 @@ struct estimate {
 	/* What the whole model needs, wherever it runs (SPEC "memory"). */
 	int64_t weights_bytes, kv_bytes, compute_bytes, overhead_bytes, total_bytes;
 	int64_t kv_bytes_per_token;     /* all layers, at full attention */
+	int cpu_weight;                 /* enum cpu_weight of the file's main type (hw/cpurate.h) */
+	int ctx;                        /* the context estimated at, tokens */
+	const char *ctx_why;            /* why that context (static text) */
+	bool flash_attn;                /* assumed on */
+	const char *flash_attn_why;     /* why (static text) */
 	struct fit now;                 /* with free VRAM and MemAvailable */
 	struct fit idle;                /* with total VRAM and RAM less an OS reserve */
 	double load_cold_s, load_warm_s;/* for the `now` placement (idle if none); < 0 unknown */
@@ -120,9 +144,17 @@ void estimate_model(const struct hardware *hw, const struct model *m,
 		    const struct size_model *s, const struct estimate_settings *set,
 		    struct estimate *out);
 
-/* The context a setting means for m: ctx, or the trained context when
- * ctx <= 0 ("--ctx max"). */
-int estimate_context(const struct model *m, int ctx);
+/* The context a setting means for m on hw: ctx; the trained context for
+ * 0 ("--ctx max"); for ESTIMATE_CTX_RUNTIME the runtime's default: Ollama
+ * picks 4096 below 23 GiB of total VRAM, 32768 from 23 GiB, 262144 from
+ * 47 GiB (ollama/ollama server/routes.go), llama.cpp 4096 (common/common.h
+ * n_ctx); either clamped to the trained context. *why (may be NULL) says
+ * which rule gave it (static text). */
+int estimate_context(const struct hardware *hw, const struct model *m,
+		     const struct estimate_settings *set, const char **why);
+
+/* The runtime's default context on hw before any model's clamp, and why. */
+int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const char **why);
 
 /* The file types tried, best quality first, when no --quant is given. */
 extern const enum ftype estimate_default_ftypes[];

@@ -142,6 +142,11 @@ void hw_init(struct hardware *hw)
 	hw->cpu.q4_gbps = hw->cpu.mem_read_gbps = HW_UNKNOWN;
 	hw->cpu.prefill_gflops = HW_UNKNOWN;
 	hw->cpu.q4_k_gbps = hw->cpu.q6_k_gbps = hw->cpu.q8_0_gbps = HW_UNKNOWN;
+	hw->cpu.q4_core_gbps = hw->cpu.q4_k_core_gbps = HW_UNKNOWN;
+	hw->cpu.q6_k_core_gbps = hw->cpu.q8_0_core_gbps = HW_UNKNOWN;
+	hw->cpu.mem_read_core_gbps = HW_UNKNOWN;
+	hw->cpu.prefill_q4_k_gflops = hw->cpu.prefill_q6_k_gflops = HW_UNKNOWN;
+	hw->cpu.prefill_q8_0_gflops = HW_UNKNOWN;
 	hw->cpu.performance_cores = hw->cpu.memory_channels = hw->cpu.memory_mts = HW_UNKNOWN;
 	hw->cpu.memory_bandwidth_gbps = HW_UNKNOWN;
 	hw->disk.kind = DISK_UNKNOWN;

@@ -82,9 +82,14 @@ struct cpu_info {
 	int64_t l3_bytes;           /* last-level cache, for sizing the bench */
 	double q4_gbps;             /* Q4_0 matvec weight bytes per second / 1e9 */
 	double q4_k_gbps, q6_k_gbps, q8_0_gbps; /* the same for other block types */
+	/* the same four on one thread: what one core computes, the input of
+	 * the decode rate at any thread count (estimate/cpurate.h) */
+	double q4_core_gbps, q4_k_core_gbps, q6_k_core_gbps, q8_0_core_gbps;
 	enum fact_source q4_source; /* SRC_BENCH, SRC_CACHED, SRC_PROFILE, SRC_ESTIMATED */
 	double mem_read_gbps;       /* plain memory-read bandwidth, from the bench */
-	double prefill_gflops;      /* batched Q4 matmul rate, from the bench (CPU prefill) */
+	double mem_read_core_gbps;  /* the same on one thread */
+	/* batched matmul rates (CPU prefill), GFLOP/s: prefill_gflops is Q4_0's */
+	double prefill_gflops, prefill_q4_k_gflops, prefill_q6_k_gflops, prefill_q8_0_gflops;
 	enum fact_source source;
 	/* The memory system, known for a CPU from the table (--cpu) or given
 	 * with --ram-gbps/--ram-speed/--ram-channels; the probe leaves it unknown. */
@@ -136,6 +141,22 @@ struct disk_info {
 	enum fact_source read_source;
 };
 
+/* This machine's own speed for one kind of run, from llama-bench or
+ * Ollama timings the user measured here (`canirun calibrate`): the ratio
+ * of what they measured to what canirun estimated for the same file and
+ * settings. Estimates on the same device, weight type and threads are
+ * scaled by it. */
+#define HW_MAX_CALIBRATIONS 32
+enum calibration_device { CAL_CPU, CAL_GPU };
+struct calibration {
+	enum calibration_device device;  /* CPU only, or every layer on GPUs */
+	int weight;                 /* enum cpu_weight (hw/cpurate.h) of the file's main type */
+	int threads;                /* CPU threads of the runs; 0 for GPU runs */
+	double decode_factor;       /* measured / estimated tok/s; <= 0: none */
+	double prefill_factor;
+	int decode_runs, prefill_runs;  /* measurements behind each */
+};
+
 struct hardware {
 	enum hw_origin origin;
 	struct ram_info ram;
@@ -143,6 +164,8 @@ struct hardware {
 	int gpu_count;
 	struct gpu_info gpus[HW_MAX_GPUS];
 	struct disk_info disk;
+	int calibration_count;
+	struct calibration calibrations[HW_MAX_CALIBRATIONS];
 	struct warnings warnings;   /* doubts met while building this picture */
 };
 

@@ -3,6 +3,8 @@
  * tables, so the two directions cannot drift apart. */
 #include "hw/hwjson.h"
 
+#include "hw/cpurate.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,7 +42,11 @@ static const struct field cpu_fields[] = {
 	DBL(struct cpu_info, q4_gbps), SRC(struct cpu_info, q4_source, "q4_source"),
 	DBL(struct cpu_info, q4_k_gbps), DBL(struct cpu_info, q6_k_gbps),
 	DBL(struct cpu_info, q8_0_gbps),
-	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, prefill_gflops),
+	DBL(struct cpu_info, q4_core_gbps), DBL(struct cpu_info, q4_k_core_gbps),
+	DBL(struct cpu_info, q6_k_core_gbps), DBL(struct cpu_info, q8_0_core_gbps),
+	DBL(struct cpu_info, mem_read_gbps), DBL(struct cpu_info, mem_read_core_gbps),
+	DBL(struct cpu_info, prefill_gflops), DBL(struct cpu_info, prefill_q4_k_gflops),
+	DBL(struct cpu_info, prefill_q6_k_gflops), DBL(struct cpu_info, prefill_q8_0_gflops),
 	SRC(struct cpu_info, source, "source"), INT(struct cpu_info, performance_cores),
 	STR(struct cpu_info, memory_type), INT(struct cpu_info, memory_channels),
 	INT(struct cpu_info, memory_mts), DBL(struct cpu_info, memory_bandwidth_gbps),
@@ -184,10 +190,31 @@ cJSON *hw_to_json(const struct hardware *hw)
 	write_fields(cJSON_AddObjectToObject(obj, "disk"), disk_fields, &hw->disk);
 	cJSON_AddStringToObject(cJSON_GetObjectItem(obj, "disk"), "kind",
 				disk_kind_name(hw->disk.kind));
+	cJSON_AddItemToObject(obj, "calibration", calibrations_to_json(hw));
 	warnings = cJSON_AddArrayToObject(obj, "warnings");
 	for (int i = 0; i < hw->warnings.count; i++)
 		cJSON_AddItemToArray(warnings, cJSON_CreateString(hw->warnings.msg[i]));
 	return obj;
+}
+
+cJSON *calibrations_to_json(const struct hardware *hw)
+{
+	cJSON *list = cJSON_CreateArray();
+
+	for (int i = 0; i < hw->calibration_count; i++) {
+		const struct calibration *c = &hw->calibrations[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "device", c->device == CAL_GPU ? "gpu" : "cpu");
+		cJSON_AddStringToObject(o, "weight", cpu_weight_name((enum cpu_weight)c->weight));
+		cJSON_AddNumberToObject(o, "threads", c->threads);
+		add_number_or_null(o, "decode_factor", c->decode_factor, c->decode_factor > 0);
+		cJSON_AddNumberToObject(o, "decode_runs", c->decode_runs);
+		add_number_or_null(o, "prefill_factor", c->prefill_factor, c->prefill_factor > 0);
+		cJSON_AddNumberToObject(o, "prefill_runs", c->prefill_runs);
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
 }
 
 /* ---- reading ---- */
@@ -203,16 +230,77 @@ static int bad(struct reader *r, const char *field, const char *why)
 	return error_set(r->err, "%s: %s.%s: %s", r->file, r->where, field, why);
 }
 
+/* What a shared profile may claim, where the data enters: zero and absurd
+ * values are refused rather than turned into "0.0 tok/s" or a fit on a
+ * petabyte card. The bounds are generous physical limits (a rate below
+ * 10 MB/s or a GPU above 16 TiB describes no machine that runs a model),
+ * not a judgement of plausibility. A field not listed takes the bounds its
+ * reader passes. */
+struct field_limit {
+	const char *name;
+	double min, max;
+	const char *text;   /* the range as the message says it */
+};
+
+#define GIB 1073741824.0
+static const struct field_limit field_limits[] = {
+	{ "total_bytes", 64 * 1048576.0, 65536 * GIB, "64 MiB to 64 TiB" },
+	{ "available_bytes", 0, 65536 * GIB, "0 to 64 TiB" },
+	{ "cgroup_limit_bytes", 64 * 1048576.0, 65536 * GIB, "64 MiB to 64 TiB" },
+	{ "cores", 1, 65536, "1 to 65536" },
+	{ "threads", 1, 65536, "1 to 65536" },
+	{ "performance_cores", 1, 65536, "1 to 65536" },
+	{ "memory_channels", 1, 64, "1 to 64" },
+	{ "memory_mts", 100, 100000, "100 to 100000 MT/s" },
+	{ "memory_bandwidth_gbps", 0.1, 100000, "0.1 to 100000 GB/s" },
+	{ "q4_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "q4_k_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "q6_k_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "q8_0_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "mem_read_gbps", 0.01, 100000, "0.01 to 100000 GB/s" },
+	{ "prefill_gflops", 0.01, 1e7, "0.01 to 10000000 GFLOP/s" },
+	{ "vram_total_bytes", 1048576.0, 16384 * GIB, "1 MiB to 16 TiB" },
+	{ "vram_free_bytes", 0, 16384 * GIB, "0 to 16 TiB" },
+	{ "gtt_total_bytes", 0, 65536 * GIB, "0 to 64 TiB" },
+	{ "bandwidth_gbps", 1, 100000, "1 to 100000 GB/s" },
+	{ "fp16_tflops", 0.01, 100000, "0.01 to 100000 TFLOPS" },
+	{ "read_gbps", 0.001, 1000, "0.001 to 1000 GB/s" },
+	{ "gen", 1, 7, "1 to 7" },
+	{ "max_gen", 1, 7, "1 to 7" },
+	{ "width", 1, 32, "1 to 32" },
+	{ "max_width", 1, 32, "1 to 32" },
+};
+
+static const struct field_limit *limit_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(field_limits) / sizeof(field_limits[0]); i++)
+		if (strcmp(field_limits[i].name, name) == 0)
+			return &field_limits[i];
+	return NULL;
+}
+
 static int read_number(struct reader *r, const cJSON *v, const char *name,
 		       double min, double max, double *out)
 {
+	const struct field_limit *lim = limit_of(name);
+	char why[96];
+
 	if (!v || cJSON_IsNull(v)) {
 		*out = -1;
 		return 0;
 	}
-	if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max ||
-	    !isfinite(v->valuedouble))
-		return bad(r, name, "must be a non-negative number or null");
+	if (lim) {
+		min = lim->min;
+		max = lim->max;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < min ||
+	    v->valuedouble > max) {
+		if (lim)
+			snprintf(why, sizeof(why), "must be a number from %s, or null", lim->text);
+		else
+			snprintf(why, sizeof(why), "must be a number from %.15g to %.15g, or null", min, max);
+		return bad(r, name, why);
+	}
 	*out = v->valuedouble;
 	return 0;
 }
@@ -391,7 +479,70 @@ int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
 		hw->gpus[hw->gpu_count].index = hw->gpu_count;
 		hw->gpu_count++;
 	}
+	if (calibrations_from_json(cJSON_GetObjectItemCaseSensitive(hwobj, "calibration"), file, hw, err) < 0)
+		return -1;
 	mark_profile(hw);
+	return 0;
+}
+
+static int read_factor(const cJSON *o, const char *name, double *factor, int *runs)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, name);
+	char runs_name[32];
+	const cJSON *n;
+
+	snprintf(runs_name, sizeof(runs_name), "%.*s_runs", (int)(strlen(name) - 7), name);
+	n = cJSON_GetObjectItemCaseSensitive(o, runs_name);
+	*factor = -1;
+	*runs = 0;
+	if (!f || cJSON_IsNull(f))
+		return 0;
+	if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble) || f->valuedouble <= 0 ||
+	    f->valuedouble > 100 || !cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble > 1e6)
+		return -1;
+	*factor = f->valuedouble;
+	*runs = (int)n->valuedouble;
+	return 0;
+}
+
+int calibrations_from_json(const cJSON *array, const char *file, struct hardware *hw,
+			   struct error *err)
+{
+	const cJSON *o;
+	int i = 0;
+
+	hw->calibration_count = 0;
+	if (!array || cJSON_IsNull(array))
+		return 0;
+	if (!cJSON_IsArray(array))
+		return error_set(err, "%s: calibration: must be an array", file);
+	cJSON_ArrayForEach(o, array) {
+		struct calibration *c = &hw->calibrations[i];
+		const cJSON *dev = cJSON_GetObjectItemCaseSensitive(o, "device");
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "weight");
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "threads");
+		enum cpu_weight weight;
+
+		if (i == HW_MAX_CALIBRATIONS)
+			return error_set(err, "%s: calibration: more than %d entries", file, HW_MAX_CALIBRATIONS);
+		if (!cJSON_IsString(dev) || (strcmp(dev->valuestring, "cpu") != 0 &&
+					     strcmp(dev->valuestring, "gpu") != 0))
+			return error_set(err, "%s: calibration[%d].device: must be \"cpu\" or \"gpu\"", file, i);
+		if (!cJSON_IsString(w) || cpu_weight_parse(w->valuestring, &weight) < 0)
+			return error_set(err, "%s: calibration[%d].weight: must be Q4_0, Q4_K, Q6_K or Q8_0",
+					 file, i);
+		if (!cJSON_IsNumber(t) || t->valuedouble < 0 || t->valuedouble > 4096)
+			return error_set(err, "%s: calibration[%d].threads: must be 0 to 4096", file, i);
+		c->device = strcmp(dev->valuestring, "gpu") == 0 ? CAL_GPU : CAL_CPU;
+		c->weight = weight;
+		c->threads = (int)t->valuedouble;
+		if (read_factor(o, "decode_factor", &c->decode_factor, &c->decode_runs) < 0 ||
+		    read_factor(o, "prefill_factor", &c->prefill_factor, &c->prefill_runs) < 0)
+			return error_set(err, "%s: calibration[%d]: a factor must be a number from 0 to 100 "
+					 "with its runs (1 or more), or null", file, i);
+		i++;
+	}
+	hw->calibration_count = i;
 	return 0;
 }
 

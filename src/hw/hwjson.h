@@ -19,6 +19,14 @@ cJSON *hw_to_json(const struct hardware *hw);
 int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
 		 struct error *err);
 
+/* The calibrations as a JSON array (SPEC "calibration"), and back: entries
+ * {"device": "cpu"|"gpu", "weight": "Q4_0"|"Q4_K"|"Q6_K"|"Q8_0", "threads",
+ * "decode_factor", "decode_runs", "prefill_factor", "prefill_runs"}.
+ * calibrations_from_json replaces hw's; errors name file and entry. */
+cJSON *calibrations_to_json(const struct hardware *hw);
+int calibrations_from_json(const cJSON *array, const char *file, struct hardware *hw,
+			   struct error *err);
+
 /* Reads and parses a profile file. */
 int hw_load_profile(const char *path, struct hardware *hw, struct error *err);
 

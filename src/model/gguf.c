@@ -840,7 +840,9 @@ int gguf_open(const char *path, struct gguf_file *out, struct error *err)
 	int fd, rc;
 
 	memset(out, 0, sizeof *out);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO with no writer would block forever; the
+	 * flag changes nothing for the regular files we go on to read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return error_set(err, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -2,6 +2,7 @@
 
 #include "model/catalog.h"
 #include "model/quant.h"
+#include "ui/figures.h"
 
 /* A number, or null when the estimator left it unknown (< 0). */
 static void add_known(cJSON *obj, const char *key, double value)
@@ -158,14 +159,23 @@ cJSON *estimate_to_json(const struct estimate *e, const struct hardware *hw,
 {
 	cJSON *o = cJSON_CreateObject();
 	const struct fit *f = &e->now;
+	char command[HW_PATH_MAX + 256];
 
 	add_spec_fields(o, e);
-	cJSON_AddStringToObject(o, "source", "estimated");
+	cJSON_AddStringToObject(o, "source", f->terms.decode_calibration_runs > 0 ? "calibrated" : "estimated");
+	cJSON_AddNumberToObject(o, "calibration_runs", f->terms.decode_calibration_runs);
+	cJSON_AddNumberToObject(o, "prefill_calibration_runs", f->terms.prefill_calibration_runs);
 	cJSON_AddStringToObject(o, "offload", offload_name(f->offload));
 	cJSON_AddItemToObject(o, "fits_when_idle", idle_json(&e->idle));
 	add_known(o, "ttft_s", f->ttft_s);
 	cJSON_AddNumberToObject(o, "prompt_tokens", set->prompt_tokens);
-	cJSON_AddNumberToObject(o, "ctx", estimate_context(e->model, set->ctx));
+	cJSON_AddNumberToObject(o, "ctx", e->ctx);
+	cJSON_AddStringToObject(o, "ctx_reason", e->ctx_why ? e->ctx_why : "");
+	cJSON_AddStringToObject(o, "runtime", runtime_name(set->runtime));
+	cJSON_AddStringToObject(o, "verify_command",
+				cell_llama_bench_command(e, set, hw, command, sizeof(command)));
+	cJSON_AddBoolToObject(o, "flash_attn", e->flash_attn);
+	cJSON_AddStringToObject(o, "flash_attn_reason", e->flash_attn_why ? e->flash_attn_why : "");
 	cJSON_AddStringToObject(o, "kv_type", kv_type_name(set->kv));
 	cJSON_AddNumberToObject(o, "kv_bytes_per_token", (double)e->kv_bytes_per_token);
 	cJSON_AddItemToObject(o, "devices", devices_json(f, hw));

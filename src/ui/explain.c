@@ -50,15 +50,16 @@ static void memory(FILE *out, const struct detail *d)
 	char a[32], b[32], c[32];
 	int64_t need, avail;
 
-	fprintf(out, "\nMemory at %s, context %d tokens, KV cache %s\n", ftype_name(e->ftype),
-		estimate_context(e->model, d->set->ctx), kv_type_name(d->set->kv));
+	fprintf(out, "\nMemory at %s, context %d tokens (%s), KV cache %s\n", ftype_name(e->ftype),
+		e->ctx, e->ctx_why ? e->ctx_why : "", kv_type_name(d->set->kv));
 	fprintf(out, "  weights   %10s  GGUF tensors (file %s)\n",
 		format_bytes(a, sizeof(a), e->weights_bytes), format_bytes(b, sizeof(b), e->file_bytes));
 	fprintf(out, "  KV cache  %10s  %s a token, all layers, %s\n",
 		format_bytes(a, sizeof(a), e->kv_bytes), format_bytes(b, sizeof(b), e->kv_bytes_per_token),
 		kv_type_name(d->set->kv));
-	fprintf(out, "  compute   %10s  activations of a 512-token batch and the logits\n",
-		format_bytes(a, sizeof(a), e->compute_bytes));
+	fprintf(out, "  compute   %10s  peak of a %d-token batch, flash attention %s (%s)\n",
+		format_bytes(a, sizeof(a), e->compute_bytes), e->ctx < 512 ? e->ctx : 512,
+		e->flash_attn ? "on" : "off", e->flash_attn_why ? e->flash_attn_why : "");
 	fprintf(out, "  overhead  %10s  runtime, buffers and the process\n",
 		format_bytes(a, sizeof(a), e->overhead_bytes));
 	fprintf(out, "  total     %10s\n", format_bytes(a, sizeof(a), e->total_bytes));
@@ -164,10 +165,25 @@ static void decode(FILE *out, const struct hardware *hw, const struct fit *f)
 		fprintf(out, "    = unknown\n");
 		return;
 	}
+	if (t->decode_calibration_runs > 0)
+		fprintf(out, "    scaled to this machine's own measurements ('canirun calibrate', %d run%s)\n",
+			t->decode_calibration_runs, t->decode_calibration_runs > 1 ? "s" : "");
 	fprintf(out, "    = %s tok/s, band +-%.0f%% from calibration: %s-%s tok/s (%s)\n",
 		cell_tok_s(f->decode_tok_s, mid, sizeof(mid)), t->band * 100,
 		cell_tok_s(f->decode_low_tok_s, low, sizeof(low)),
 		cell_tok_s(f->decode_high_tok_s, high, sizeof(high)), verdict_name(f->verdict));
+}
+
+/* The llama-bench command that would check each estimate of the table. */
+static void verify(FILE *out, const struct detail *d)
+{
+	char cmd[HW_PATH_MAX + 256];
+
+	fprintf(out, "\nVerify with llama-bench (pp%d at depth 0 is the prefill, tg128 at depth %d the decode):\n",
+		d->set->prompt_tokens, d->set->prompt_tokens);
+	for (int i = 0; i < d->quant_count; i++)
+		fprintf(out, "  %-7s %s\n", ftype_name(d->quants[i].ftype),
+			cell_llama_bench_command(&d->quants[i], d->set, d->hw, cmd, sizeof(cmd)));
 }
 
 static void prefill_and_load(FILE *out, const struct detail *d, const struct fit *f)
@@ -183,8 +199,8 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 			break;
 		}
 	if (f->cpu.layers > 0)
-		fprintf(out, "%s the CPU's batched rate (%.0f GFLOPS)", f->gpu_layers ? " and" : " on",
-			d->hw->cpu.prefill_gflops);
+		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS)",
+			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops);
 	fprintf(out, " = %s tok/s\n", cell_tok_s(f->prefill_tok_s, a, sizeof(a)));
 	fprintf(out, "  time to first token: %d-token prompt / %s tok/s + one decode step = %s\n",
 		d->set->prompt_tokens, cell_tok_s(f->prefill_tok_s, a, sizeof(a)),
@@ -234,4 +250,5 @@ void detail_write(FILE *out, const struct detail *d)
 	header(out, d);
 	quant_table(out, d);
 	detail_explain(out, d);
+	verify(out, d);
 }

@@ -221,16 +221,55 @@ const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size)
 	return buf;
 }
 
-const char *cell_settings_summary(const struct estimate_settings *set, char *buf, size_t size)
+const char *cell_settings_summary(const struct hardware *hw, const struct estimate_settings *set,
+				  char *buf, size_t size)
 {
-	char ctx[32];
+	char ctx[64];
+	const char *why;
 
 	if (set->ctx > 0)
-		snprintf(ctx, sizeof(ctx), "%d", set->ctx);
-	else
+		snprintf(ctx, sizeof(ctx), "%d tokens", set->ctx);
+	else if (set->ctx == 0)
 		snprintf(ctx, sizeof(ctx), "max (each model's trained context)");
-	snprintf(buf, size, "context %s tokens, KV cache %s, prompt %d tokens", ctx,
+	else
+		snprintf(ctx, sizeof(ctx), "%d (%s default)",
+			 estimate_runtime_context(hw, set->runtime, &why), runtime_name(set->runtime));
+	snprintf(buf, size, "context %s, KV cache %s, prompt %d tokens", ctx,
 		 kv_type_name(set->kv), set->prompt_tokens);
+	return buf;
+}
+
+const char *cell_llama_bench_command(const struct estimate *e, const struct estimate_settings *set,
+				     const struct hardware *hw, char *buf, size_t size)
+{
+	const struct fit *f = &e->now;
+	int ngl = f->placement == PLACE_CPU ? 0 : f->offload == OFFLOAD_NONE ? 99 : f->gpu_layers;
+	char model[HW_PATH_MAX + 16], split[48] = "";
+
+	if (e->file_path)
+		snprintf(model, sizeof(model), "%s", e->file_path);
+	else
+		snprintf(model, sizeof(model), "%s-%s.gguf", e->model->id, ftype_name(e->ftype));
+	/* Ollama keeps a model on one GPU; llama-bench would split it over all */
+	if (hw->gpu_count > 1 && f->gpus_used == 1 && f->output_on_gpu)
+		snprintf(split, sizeof(split), " -sm none -mg %d", f->output_gpu);
+	snprintf(buf, size, "llama-bench -m %s -t %d -ngl %d%s -fa %d -p %d -n 128 -d 0,%d", model,
+		 set->threads > 0 ? set->threads : 1, ngl, split, e->flash_attn ? 1 : 0,
+		 set->prompt_tokens, set->prompt_tokens);
+	return buf;
+}
+
+const char *cell_context_reason(const struct hardware *hw, const struct estimate_settings *set,
+				char *buf, size_t size)
+{
+	const char *why;
+	int tokens;
+
+	if (set->ctx != ESTIMATE_CTX_RUNTIME)
+		return NULL;
+	tokens = estimate_runtime_context(hw, set->runtime, &why);
+	snprintf(buf, size, "Context %d tokens: %s, at most each model's trained context "
+		 "(--ctx overrides, --runtime ollama|llama.cpp)", tokens, why);
 	return buf;
 }
 

@@ -45,7 +45,17 @@ void cell_memory(const struct fit *f, int64_t *need_bytes, int64_t *avail_bytes)
  * available/total, CPU cores and Q4 rate, disk kind. */
 const char *cell_hw_summary(const struct hardware *hw, char *buf, size_t size);
 /* One line on the settings: context, KV type, prompt. */
-const char *cell_settings_summary(const struct estimate_settings *set, char *buf, size_t size);
+const char *cell_settings_summary(const struct hardware *hw, const struct estimate_settings *set,
+				  char *buf, size_t size);
+/* The llama-bench command that would measure estimate e (its file, or
+ * "MODEL.gguf" for a catalogue model; threads, layers on GPU, flash
+ * attention, prompt): what `show` prints to verify it. */
+const char *cell_llama_bench_command(const struct estimate *e, const struct estimate_settings *set,
+				     const struct hardware *hw, char *buf, size_t size);
+
+/* Why the runtime's default context was taken, or NULL when --ctx gave one. */
+const char *cell_context_reason(const struct hardware *hw, const struct estimate_settings *set,
+				char *buf, size_t size);
 
 /* Columns for text output: the terminal's width when stdout is one, else
  * $COLUMNS, else 100. */

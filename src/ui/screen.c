@@ -64,7 +64,7 @@ static void filters_text(const struct tui *t, char *buf, size_t size)
 	const struct rows *r = t->rows;
 	char set[256];
 
-	snprintf(buf, size, "%s | %d/%d | sort %s%s%s%s%s%s", cell_settings_summary(t->set, set, sizeof(set)),
+	snprintf(buf, size, "%s | %d/%d | sort %s%s%s%s%s%s", cell_settings_summary(t->hw, t->set, set, sizeof(set)),
 		 r->count, r->item_count, sort_key_name(r->sort),
 		 r->filter.fits_only ? " | fits only" : "",
 		 r->filter.task ? " | task " : "", r->filter.task ? model_task_name(r->filter.task) : "",

@@ -32,7 +32,12 @@ int error_prefix(struct error *err, const char *fmt, ...)
 
 void warnings_print(const struct warnings *w, FILE *out)
 {
-	for (int i = 0; i < w->count; i++)
+	warnings_print_from(w, 0, out);
+}
+
+void warnings_print_from(const struct warnings *w, int first, FILE *out)
+{
+	for (int i = first; i < w->count; i++)
 		fprintf(out, "canirun: warning: %s\n", w->msg[i]);
 	if (w->dropped)
 		fprintf(out, "canirun: warning: %d more warnings not shown\n", w->dropped);

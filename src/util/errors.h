@@ -46,5 +46,7 @@ void warn_add(struct warnings *w, const char *fmt, ...)
 /* Writes each warning as "canirun: warning: ..." lines to out, and how many
  * were dropped. For the commands (cmd/), which print what modules return. */
 void warnings_print(const struct warnings *w, FILE *out);
+/* The same from warning number first on (those added since a first print). */
+void warnings_print_from(const struct warnings *w, int first, FILE *out);
 
 #endif
