@@ -40,20 +40,6 @@ static size_t write_tiny(const char *path)
 	return len;
 }
 
-static cJSON *run_json(const char *const argv[], const char *const env[], int *status)
-{
-	char *out, *err;
-	cJSON *doc;
-
-	*status = run_canirun(argv, env, &out, &err);
-	doc = cJSON_Parse(out);
-	if (!doc)
-		fprintf(stderr, "stdout: %s\nstderr: %s\n", out, err);
-	free(out);
-	free(err);
-	return doc;
-}
-
 static const cJSON *first_estimate(const cJSON *doc)
 {
 	return cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "estimates"), 0);
@@ -65,7 +51,7 @@ static void gguf_file_estimated_from_its_header(void)
 	size_t bytes = write_tiny(file);
 	const char *argv[] = { "gguf", file, "--json", "--hw", profile, NULL };
 	int status;
-	cJSON *doc = run_json(argv, NULL, &status);
+	cJSON *doc = run_canirun_json(argv, NULL, &status);
 	const cJSON *e = first_estimate(doc);
 
 	CHECK_INT(status, 0);
@@ -113,7 +99,7 @@ static void ollama_store_listed(void)
 		 "\"application/vnd.ollama.image.model\",\"digest\":\"sha256:" HEX "\",\"size\":1}]}");
 	test_write_file(tmp("home/.ollama/models/manifests/registry.ollama.ai/library/tiny/latest"),
 			manifest, strlen(manifest));
-	doc = run_json(argv, env, &status);
+	doc = run_canirun_json(argv, env, &status);
 	e = first_estimate(doc);
 	CHECK_INT(status, 0);
 	CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "estimates")), 1);

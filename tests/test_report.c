@@ -24,20 +24,6 @@ static char *profile_arg(const char *name)
 #define DESKTOP profile_arg("fixtures/profiles/desktop-3090.json")
 #define CPU_BOX profile_arg("fixtures/profiles/cpu-16core.json")
 
-static cJSON *run_json(const char *const argv[], int *rc)
-{
-	char *out, *err;
-	cJSON *doc;
-
-	*rc = run_canirun(argv, NULL, &out, &err);
-	doc = cJSON_Parse(out);
-	if (!doc)
-		fprintf(stderr, "  not JSON: %.200s / %s\n", out, err);
-	free(out);
-	free(err);
-	return doc;
-}
-
 static const cJSON *item(const cJSON *obj, const char *path)
 {
 	char key[64];
@@ -112,7 +98,7 @@ static void filters_and_sort_from_options(void)
 	const char *prev = "";
 	int rc, n = 0;
 
-	doc = run_json(argv, &rc);
+	doc = run_canirun_json(argv, NULL, &rc);
 	CHECK_INT(rc, 0);
 	cJSON_ArrayForEach(e, item(doc, "estimates")) {
 		const char *id = item(e, "model")->valuestring;
@@ -141,7 +127,7 @@ static void estimate_json_fields_types_units(void)
 	int rc;
 	double total;
 
-	doc = run_json(argv, &rc);
+	doc = run_canirun_json(argv, NULL, &rc);
 	CHECK_INT(rc, 0);
 	CHECK_INT(cJSON_GetArraySize(item(doc, "estimates")), 1);
 	e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
@@ -201,7 +187,7 @@ static void unknown_speed_is_null(void)
 	cJSON *doc, *e;
 	int rc;
 
-	doc = run_json(argv, &rc);
+	doc = run_canirun_json(argv, NULL, &rc);
 	e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
 	CHECK_INT(rc, 0);
 	CHECK_STR(item(e, "placement")->valuestring, "cpu");
@@ -218,7 +204,7 @@ static void no_fit_has_null_speeds(void)
 	cJSON *doc, *e;
 	int rc;
 
-	doc = run_json(argv, &rc);
+	doc = run_canirun_json(argv, NULL, &rc);
 	e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
 	CHECK_INT(rc, 0);
 	CHECK_STR(item(e, "verdict")->valuestring, "no-fit");
@@ -351,7 +337,7 @@ static void show_json_has_every_quant(void)
 	cJSON *doc;
 	int rc;
 
-	doc = run_json(argv, &rc);
+	doc = run_canirun_json(argv, NULL, &rc);
 	CHECK_INT(rc, 0);
 	CHECK_STR(item(doc, "selected_quant")->valuestring, "IQ4_XS");
 	/* llama3.1:8b's published types (models.json) less F16, best first:

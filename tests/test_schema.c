@@ -244,6 +244,24 @@ static void gguf_and_local_outputs(void)
 	output_valid((const char *[]){ "report", "schema:1b", "--json", "--hw", profile, NULL }, env);
 }
 
+/* cost, and report/show with --cost: the "cost" object of each estimate,
+ * a load one machine serves and one it cannot, seats and an API. */
+static void cost_outputs(void)
+{
+	output_valid((const char *[]){ "cost", "qwen2.5:14b", "llama3.1:8b", "--json", "--hw",
+				       profile, "--users", "10", "--prompts-per-day", "100",
+				       "--tokens-per-prompt", "500", "--seat-price", "30", NULL }, NULL);
+	output_valid((const char *[]){ "cost", "qwen2.5:14b", "--json", "--hw", profile,
+				       "--tokens-per-day", "20000000", "--api", "deepseek-v3", NULL },
+		     NULL);
+	output_valid((const char *[]){ "cost", "llama3.1:8b", "--json", "--hw", cpu_profile,
+				       "--tokens-per-day", "1000", NULL }, NULL);
+	output_valid((const char *[]){ "report", "--json", "--cost", "--hw", profile, NULL }, NULL);
+	output_valid((const char *[]){ "show", "qwen2.5:14b", "--json", "--hw", profile,
+				       "--watts", "350", "--api-price", "1,2",
+				       "--tokens-per-day", "100000", NULL }, NULL);
+}
+
 /* `canirun` with no command, stdout a pipe: the report. */
 static void plan_outputs(void)
 {
@@ -314,6 +332,8 @@ static void enums_hold_every_name(void)
 		CHECK(in_enum("placement", placement_name((enum placement)p)));
 	for (int v = VERDICT_NO_FIT; v <= VERDICT_FAST; v++)
 		CHECK(in_enum("verdict", verdict_name((enum verdict)v)));
+	for (int w = WATTS_UNKNOWN; w <= WATTS_OPTION; w++)
+		CHECK(in_enum("watts_source", watts_source_name((enum watts_source)w)));
 	for (int o = OFFLOAD_NONE; o <= OFFLOAD_EXPERTS; o++)
 		CHECK(in_enum("offload", offload_name((enum offload)o)));
 	for (int k = KV_F16; k <= KV_Q4_0; k++)
@@ -326,4 +346,4 @@ static void enums_hold_every_name(void)
 TESTS(T(checker_types_and_unions), T(checker_objects), T(checker_values_items_refs),
       T(checker_refuses_what_it_cannot_check), T(checker_names_the_path),
       T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs), T(plan_outputs),
-      T(default_command_piped), T(bench_document_valid), T(enums_hold_every_name));
+      T(cost_outputs), T(default_command_piped), T(bench_document_valid), T(enums_hold_every_name));

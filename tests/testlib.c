@@ -1,6 +1,7 @@
 #include <stdarg.h>
 #include "testlib.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -194,6 +195,20 @@ int run_canirun(const char *const argv[], const char *const env[],
 	close(out_fd);
 	close(err_fd);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+struct cJSON *run_canirun_json(const char *const argv[], const char *const env[], int *status)
+{
+	char *out, *err;
+	cJSON *doc;
+
+	*status = run_canirun(argv, env, &out, &err);
+	doc = cJSON_Parse(out);
+	if (!doc)
+		fprintf(stderr, "  not JSON: %.200s\n  stderr: %s\n", out, err);
+	free(out);
+	free(err);
+	return doc;
 }
 
 int main(int argc, char **argv)

@@ -50,4 +50,10 @@ void test_write_file(const char *path, const void *data, size_t len);
 int run_canirun(const char *const argv[], const char *const env[],
 		char **out, char **err);
 
+/* run_canirun() whose stdout is parsed as JSON: the tree (the caller frees
+ * it with cJSON_Delete), or NULL with stdout and stderr printed. The exit
+ * status goes to *status. */
+struct cJSON;
+struct cJSON *run_canirun_json(const char *const argv[], const char *const env[], int *status);
+
 #endif

@@ -67,5 +67,10 @@ check 0 local --hw $p
 check 0 show gpt-oss:120b --hw $p --cpu "Ryzen 9 7950X" --ram 64G --disk nvme
 check 0 report --json --hw $p --cpu-only --ram-gbps 70 --ram 64G llama3.1:8b
 check 1 hw --hw $p --cpu "Ryzen 9"
+check 0 cost qwen2.5:14b llama3.1:8b --hw $p --users 10 --prompts-per-day 100 --tokens-per-prompt 500 --seat-price 30 --hw-cost 1200
+check 0 cost qwen2.5:14b --json --hw $p --tokens-per-day 20000000
+check 0 report --cost --hw $p llama3.1:8b qwen3:30b
+check 0 show qwen2.5:14b --cost --json --hw $p --api deepseek-v3 --tokens-per-day 100000
+check 2 cost qwen2.5:14b --hw $p --tokens-per-day 1000 --api gpt-9
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

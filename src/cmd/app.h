@@ -7,6 +7,8 @@
 #include <cjson/cJSON.h>
 #include <limits.h>
 
+#include <cjson/cJSON.h>
+
 #include "model/catalog.h"
 #include "model/scores.h"
 #include "cmd/cli.h"
@@ -16,6 +18,9 @@
 #include "hw/cputable.h"
 #include "hw/gputable.h"
 #include "hw/hw.h"
+#include "decide/apis.h"
+#include "decide/costcase.h"
+#include "decide/power.h"
 
 struct app {
 	struct cli cli;
@@ -27,6 +32,10 @@ struct app {
 	struct score_table scores;      /* loaded for the commands that rank models */
 	struct hardware hw;
 	struct estimate_settings settings;
+	/* Loaded and resolved when a command needs costs (cli.cost, hw). */
+	struct power_table power;
+	struct price_table prices;
+	struct cost_settings costs;
 };
 
 /* Each command: 0, or -1 with err (exit status 1). */
@@ -36,6 +45,18 @@ int cmd_show(struct app *app, struct error *err);
 int cmd_browse(struct app *app, struct error *err);   /* `canirun` on a terminal */
 int cmd_bench(struct app *app, struct error *err);
 int cmd_add(struct app *app, struct error *err);     /* writes to app->models_dir */
+int cmd_cost(struct app *app, struct error *err);
+
+/* Loads data/power.json (and data/apis.json when costs are asked for):
+ * 0, or -1 with err (exit status 1). */
+int cost_load_tables(struct app *app, struct error *err);
+/* Resolves the cost options into app->costs (API and seat names looked up,
+ * defaults applied): 0, or -1 with err, a usage error (exit status 2). */
+int cost_resolve(struct app *app, struct error *err);
+/* The cost case of one estimate under app->costs. */
+void cost_of(const struct app *app, const struct estimate *e, struct cost_case *out);
+/* estimate_to_json(), plus its "cost" object when cli.cost. */
+cJSON *estimate_json_with_cost(const struct app *app, const struct estimate *e);
 int cmd_calibrate(struct app *app, struct error *err);
 
 /* Where this machine's bench result and calibrations are cached, and the

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "decide/plan.h"
+#include "decide/cost.h"
 #include "estimate/estimate.h"
 #include "model/catalog.h"
 #include "ui/table.h"
@@ -16,7 +17,11 @@ static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
 	[CMD_LOCAL] = "local", [CMD_ADD] = "add", [CMD_CALIBRATE] = "calibrate", [CMD_PLAN] = "plan",
+	[CMD_COST] = "cost",
 };
+
+#define STRINGIFY(x) #x
+#define TEXT_OF(x) STRINGIFY(x)
 
 #define COMMON_OPTIONS \
 "Hardware (default: probe this machine):\n" \
@@ -58,6 +63,22 @@ static const char *const command_names[] = {
 "      --min-tps N      hide models slower than N tokens/s\n" \
 "      --all            every quantization type, not only the best that fits\n"
 
+#define COST_OPTIONS \
+"Cost (canirun cost; report and show with --cost):\n" \
+"      --cost           add the costs to report/show (a $/1M column, a cost block, JSON)\n" \
+"      --watts N        wall power while generating (default: from data/power.json)\n" \
+"      --kwh-price N    price of 1 kWh (default " TEXT_OF(COST_DEFAULT_KWH_PRICE) " USD; env CANIRUN_KWH_PRICE)\n" \
+"      --hw-cost N      what the hardware cost (default: the GPUs' street price, if known)\n" \
+"      --months N       months to amortise the hardware over (default " TEXT_OF(COST_DEFAULT_MONTHS) ")\n" \
+"      --api NAME       API to compare with (data/apis.json; default gpt-4o)\n" \
+"      --api-price IN,OUT  API price per 1M input and output tokens\n" \
+"      --seat NAME      chat seat plan to compare with (data/apis.json)\n" \
+"      --seat-price N   seat price per user and month\n" \
+"      --tokens-per-day N  output tokens a day;  --input-per-day N  prompt tokens a day\n" \
+"      --users N --prompts-per-day P --tokens-per-prompt T  usage by users\n" \
+"                       (input: users x prompts x --prompt tokens)\n" \
+"      --currency NAME  label for money (default USD; no exchange rates)\n"
+
 static const char usage_overview[] =
 "Usage: canirun [COMMAND] [OPTIONS] [MODEL...]\n"
 "Which local LLMs can this machine run, and how fast?\n\n"
@@ -71,7 +92,8 @@ static const char usage_overview[] =
 "  local          models already downloaded (Ollama, Hugging Face, llama.cpp, LM Studio)\n"
 "  add FILE       add a model the catalogue lacks, from a GGUF file or a config.json\n"
 "  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n"
-"  plan           the stack to serve here, task by task: picks, residency, settings\n\n"
+"  plan           the stack to serve here, task by task: picks, residency, settings\n"
+"  cost MODEL...  does running it here pay, against an API or chat seats?\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -80,17 +102,27 @@ ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
 static const char usage_report[] =
 "Usage: canirun report [OPTIONS] [MODEL...]\n"
 "One row per model: size, memory needed, placement, speed, load time, verdict.\n\n"
-ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS;
+ESTIMATE_OPTIONS LIST_OPTIONS COST_OPTIONS COMMON_OPTIONS;
 
 static const char usage_show[] =
 "Usage: canirun show MODEL [OPTIONS]\n"
 "Every quantization of MODEL, its memory parts, placement per GPU, speed, and how\n"
-"each number was computed.\n\n" ESTIMATE_OPTIONS COMMON_OPTIONS;
+"each number was computed.\n\n" ESTIMATE_OPTIONS COST_OPTIONS COMMON_OPTIONS;
+
+static const char usage_cost[] =
+"Usage: canirun cost MODEL... [OPTIONS]\n"
+"What generating with MODEL here costs (electricity, hardware amortised) against an\n"
+"API or chat seats, for a daily usage: hours busy, monthly and 3-year totals,\n"
+"break-even month and the daily volume from which local pays.\n\n"
+ESTIMATE_OPTIONS COST_OPTIONS COMMON_OPTIONS;
 
 static const char usage_hw[] =
 "Usage: canirun hw [OPTIONS]\n"
 "The hardware found (GPUs, VRAM, RAM, CPU, disk) and where each fact came from.\n"
-"'canirun hw --json > me.json' saves a profile for --hw.\n\n" COMMON_OPTIONS;
+"'canirun hw --json > me.json' saves a profile for --hw. It shows the power\n"
+"draw cost assumes (--watts N overrides it).\n\n"
+"      --watts N        wall power while generating (default: from data/power.json)\n"
+COMMON_OPTIONS;
 
 static const char usage_bench[] =
 "Usage: canirun bench [OPTIONS]\n"
@@ -144,6 +176,7 @@ const char *cli_usage(enum command command)
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
 		[CMD_LOCAL] = usage_local,      [CMD_ADD] = usage_add,
 		[CMD_CALIBRATE] = usage_calibrate, [CMD_PLAN] = usage_plan,
+		[CMD_COST] = usage_cost,
 	};
 	return texts[command];
 }
@@ -159,6 +192,9 @@ enum {
 	OPT_JSON, OPT_FULL, OPT_ALL, OPT_FITS, OPT_SORT, OPT_TASK, OPT_MIN_TPS,
 	OPT_PROMPT, OPT_ID, OPT_CPU, OPT_RAM_GBPS, OPT_RAM_SPEED, OPT_RAM_CHANNELS, OPT_DISK,
 	OPT_RUNTIME, OPT_FLASH_ATTN, OPT_USERS,
+	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
+	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
+	OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
 };
 
 static const struct option long_options[] = {
@@ -192,6 +228,20 @@ static const struct option long_options[] = {
 	{ "ram-speed", required_argument, NULL, OPT_RAM_SPEED },
 	{ "ram-channels", required_argument, NULL, OPT_RAM_CHANNELS },
 	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "cost", no_argument, NULL, OPT_COST },
+	{ "watts", required_argument, NULL, OPT_WATTS },
+	{ "kwh-price", required_argument, NULL, OPT_KWH_PRICE },
+	{ "hw-cost", required_argument, NULL, OPT_HW_COST },
+	{ "months", required_argument, NULL, OPT_MONTHS },
+	{ "api", required_argument, NULL, OPT_API },
+	{ "api-price", required_argument, NULL, OPT_API_PRICE },
+	{ "seat", required_argument, NULL, OPT_SEAT },
+	{ "seat-price", required_argument, NULL, OPT_SEAT_PRICE },
+	{ "tokens-per-day", required_argument, NULL, OPT_TOKENS_PER_DAY },
+	{ "input-per-day", required_argument, NULL, OPT_INPUT_PER_DAY },
+	{ "prompts-per-day", required_argument, NULL, OPT_PROMPTS_PER_DAY },
+	{ "tokens-per-prompt", required_argument, NULL, OPT_TOKENS_PER_PROMPT },
+	{ "currency", required_argument, NULL, OPT_CURRENCY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -205,6 +255,87 @@ static int parse_choice(const char *opt, const char *value, bool known,
 		return error_set(err, "--%s: unknown value '%s'", opt, value);
 	*out = value;
 	return 0;
+}
+
+/* A money amount or count: finite, in [min, max]. */
+static int parse_amount(const char *opt, const char *arg, double min, double max,
+			const char *what, double *out, struct error *err)
+{
+	if (parse_double(arg, out) < 0 || *out < min || *out > max)
+		return error_set(err, "%s: '%s': give %s from %g to %g", opt, arg, what, min, max);
+	return 0;
+}
+
+#define MONEY_MAX 1e12
+#define TOKENS_MAX 1e15
+
+/* IN,OUT: two prices per 1M tokens. */
+static int parse_api_price(const char *arg, struct cost_options *o, struct error *err)
+{
+	char in[64];
+	const char *comma = strchr(arg, ',');
+
+	if (!comma || (size_t)(comma - arg) >= sizeof(in))
+		return error_set(err, "--api-price: '%s': give IN,OUT prices per 1M tokens "
+				 "(e.g. 2.5,10), each >= 0", arg);
+	memcpy(in, arg, (size_t)(comma - arg));
+	in[comma - arg] = '\0';
+	if (parse_double(in, &o->api_input_per_mtok) < 0 || o->api_input_per_mtok < 0 ||
+	    parse_double(comma + 1, &o->api_output_per_mtok) < 0 || o->api_output_per_mtok < 0 ||
+	    o->api_input_per_mtok > MONEY_MAX || o->api_output_per_mtok > MONEY_MAX)
+		return error_set(err, "--api-price: '%s': give IN,OUT prices per 1M tokens "
+				 "(e.g. 2.5,10), each >= 0", arg);
+	return 0;
+}
+
+static int parse_count(const char *opt, const char *arg, int *out, struct error *err)
+{
+	if (parse_int(arg, 1, 1 << 30, out) < 0)
+		return error_set(err, "%s: '%s': give a whole number from 1 to %d", opt, arg, 1 << 30);
+	return 0;
+}
+
+static int parse_cost_option(int c, const char *arg, struct cli *cli, struct error *err)
+{
+	struct cost_options *o = &cli->costs;
+
+	cli->cost = true;
+	switch (c) {
+	case OPT_COST: return 0;
+	case OPT_WATTS:
+		return parse_amount("--watts", arg, 0.001, 1e6, "watts", &o->watts, err) < 0 ||
+		       o->watts <= 0 ? error_set(err, "--watts: '%s': give watts above 0", arg) : 0;
+	case OPT_KWH_PRICE:
+		o->kwh_price_from = "--kwh-price";
+		return parse_amount("--kwh-price", arg, 0, 1000, "a price per kWh", &o->kwh_price, err);
+	case OPT_HW_COST:
+		return parse_amount("--hw-cost", arg, 0, MONEY_MAX, "a price", &o->hw_cost, err);
+	case OPT_SEAT_PRICE:
+		return parse_amount("--seat-price", arg, 0, MONEY_MAX, "a price per user and month",
+				    &o->seat_price, err);
+	case OPT_TOKENS_PER_DAY:
+		return parse_amount("--tokens-per-day", arg, 1, TOKENS_MAX, "tokens",
+				    &o->tokens_per_day, err);
+	case OPT_INPUT_PER_DAY:
+		return parse_amount("--input-per-day", arg, 0, TOKENS_MAX, "tokens",
+				    &o->input_per_day, err);
+	case OPT_MONTHS:
+		if (parse_int(arg, 1, 1200, &o->months) < 0)
+			return error_set(err, "--months: '%s': give a whole number from 1 to 1200", arg);
+		return 0;
+	case OPT_PROMPTS_PER_DAY: return parse_count("--prompts-per-day", arg, &o->prompts_per_day, err);
+	case OPT_TOKENS_PER_PROMPT:
+		return parse_count("--tokens-per-prompt", arg, &o->tokens_per_prompt, err);
+	case OPT_API: o->api = arg; return 0;
+	case OPT_SEAT: o->seat = arg; return 0;
+	case OPT_API_PRICE: return parse_api_price(arg, o, err);
+	case OPT_CURRENCY:
+		if (!*arg || strlen(arg) > 16 || strpbrk(arg, " \t\n"))
+			return error_set(err, "--currency: '%s': give a short label (USD, EUR)", arg);
+		o->currency = arg;
+		return 0;
+	}
+	return error_set(err, "unknown option (see 'canirun --help')");
 }
 
 /* --disk nvme|ssd|hdd|GBPS */
@@ -279,9 +410,10 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_FLASH_ATTN:
 		return parse_choice("flash-attn", arg, strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0,
 				    &cli->flash_attn, err);
-	case OPT_USERS:
+	case OPT_USERS:         /* plan: people served at once; cost: with --prompts-per-day */
 		if (parse_int(arg, 1, 100000, &cli->users) < 0)
 			return error_set(err, "--users: '%s': give a number of people from 1 to 100000", arg);
+		cli->costs.users = cli->users;
 		return 0;
 	case OPT_CTX:
 		if (strcasecmp(arg, "max") == 0) {
@@ -323,6 +455,8 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 		cli->whatif.gpu_names[cli->whatif.gpu_name_count++] = arg;
 		return 0;
 	default:
+		if (c >= OPT_COST && c <= OPT_CURRENCY)
+			return parse_cost_option(c, arg, cli, err);
 		return error_set(err, "unknown option (see 'canirun --help')");
 	}
 }
@@ -343,6 +477,59 @@ static void set_defaults(struct cli *cli)
 	cli->whatif.ram_bytes = cli->whatif.vram_bytes = -1;
 	cli->whatif.ram_gbps = cli->whatif.disk_gbps = -1;
 	cli->whatif.ram_mts = cli->whatif.ram_channels = -1;
+	cli->costs = (struct cost_options){
+		.kwh_price = -1, .hw_cost = -1, .months = COST_DEFAULT_MONTHS,
+		.api_input_per_mtok = -1, .api_output_per_mtok = -1, .seat_price = -1,
+		.tokens_per_day = -1, .input_per_day = -1, .currency = "USD",
+	};
+}
+
+/* CANIRUN_KWH_PRICE, when set, is the default --kwh-price. */
+static int kwh_price_from_env(struct cost_options *o, struct error *err)
+{
+	const char *env = getenv("CANIRUN_KWH_PRICE");
+
+	if (!env || !*env || o->kwh_price_from)
+		return 0;
+	if (parse_double(env, &o->kwh_price) < 0 || o->kwh_price < 0 || o->kwh_price > 1000)
+		return error_set(err, "CANIRUN_KWH_PRICE: '%s': give a price per kWh from 0 to 1000",
+				 env);
+	o->kwh_price_from = "CANIRUN_KWH_PRICE";
+	return 0;
+}
+
+/* The cost options that only make sense together (messages name them). */
+static int check_cost_options(const struct cli *cli, struct error *err)
+{
+	const struct cost_options *o = &cli->costs;
+	int by_users = (o->users > 0) + (o->prompts_per_day > 0) + (o->tokens_per_prompt > 0);
+	bool usd = strcmp(o->currency, "USD") == 0;
+
+	if (by_users > 0 && by_users < 3)
+		return error_set(err, "--users, --prompts-per-day and --tokens-per-prompt go together");
+	if (by_users && o->tokens_per_day > 0)
+		return error_set(err, "--tokens-per-day: give it or --users/--prompts-per-day/"
+				 "--tokens-per-prompt, not both");
+	if (o->api && o->api_output_per_mtok >= 0)
+		return error_set(err, "--api: give it or --api-price, not both");
+	if (o->seat && o->seat_price >= 0)
+		return error_set(err, "--seat: give it or --seat-price, not both");
+	if ((o->api || o->api_output_per_mtok >= 0) && (o->seat || o->seat_price >= 0))
+		return error_set(err, "--seat: compare with an API or a seat plan, not both");
+	if ((o->seat || o->seat_price >= 0) && !by_users)
+		return error_set(err, "--seat: seats are priced per user: give --users, "
+				 "--prompts-per-day and --tokens-per-prompt");
+	if (!usd && (o->api || o->seat))
+		return error_set(err, "--%s: the table's prices are in USD; with --currency %s give "
+				 "--%s-price", o->api ? "api" : "seat", o->currency,
+				 o->api ? "api" : "seat");
+	if (!usd && !o->kwh_price_from)
+		return error_set(err, "--currency: the default --kwh-price is in USD; with --currency "
+				 "%s give --kwh-price", o->currency);
+	if (cli->command == CMD_COST && !by_users && !(o->tokens_per_day > 0))
+		return error_set(err, "cost: give a usage: --tokens-per-day N, or --users N "
+				 "--prompts-per-day P --tokens-per-prompt T");
+	return 0;
 }
 
 static int take_positionals(int argc, char **argv, struct cli *cli, struct error *err)
@@ -350,7 +537,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_PLAN; c++)
+		for (int c = CMD_REPORT; c <= CMD_COST; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -391,6 +578,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "add: name exactly one FILE.gguf or config.json");
 	if (cli->id && cli->command != CMD_ADD)
 		return error_set(err, "--id: only for 'canirun add'");
+	if (cli->command == CMD_COST && cli->arg_count == 0)
+		return error_set(err, "cost: name at least one MODEL (see 'canirun cost --help')");
 	if (cli->command == CMD_CALIBRATE && cli->arg_count == 0)
 		return error_set(err, "calibrate: name at least one llama-bench or Ollama output FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
@@ -399,7 +588,9 @@ static int check_arguments(struct cli *cli, struct error *err)
 				 command_names[cli->command], cli->args[0]);
 	if (cli->hw_file && (cli->sysroot || cli->pci_dump))
 		return error_set(err, "--hw cannot be combined with --sysroot or --pci-dump");
-	return 0;
+	if (cli->command == CMD_COST)
+		cli->cost = true;
+	return kwh_price_from_env(&cli->costs, err) < 0 ? -1 : check_cost_options(cli, err);
 }
 
 int cli_parse(int argc, char **argv, struct cli *cli, struct error *err)

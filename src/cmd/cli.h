@@ -1,6 +1,6 @@
 /* cli.h - the command line as SPEC.md defines it, parsed into plain values.
  * Parsing does no I/O besides reading the environment (NO_COLOR,
- * CANIRUN_DATA_DIR, CANIRUN_SYSROOT); argv strings are borrowed, not copied. */
+ * CANIRUN_DATA_DIR, CANIRUN_SYSROOT, CANIRUN_KWH_PRICE); argv strings are borrowed, not copied. */
 #ifndef CANIRUN_CLI_H
 #define CANIRUN_CLI_H
 
@@ -13,6 +13,7 @@
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
 	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_ADD, CMD_CALIBRATE, CMD_PLAN,
+	CMD_COST,
 };
 
 #define CANIRUN_VERSION "0.1.0"
@@ -20,9 +21,25 @@ enum command {
 #define CLI_CTX_RUNTIME 0    /* no --ctx: the runtime's default */
 #define CLI_MAX_ARGS 64
 
+/* What `canirun cost` (and report/show --cost) is told; unset numbers < 0. */
+struct cost_options {
+	double watts;               /* --watts; 0: from the power table */
+	double kwh_price;           /* --kwh-price, else CANIRUN_KWH_PRICE; < 0: default */
+	const char *kwh_price_from; /* "--kwh-price", "CANIRUN_KWH_PRICE" or NULL */
+	double hw_cost;             /* --hw-cost */
+	int months;                 /* --months */
+	const char *api, *seat;     /* --api NAME, --seat NAME */
+	double api_input_per_mtok, api_output_per_mtok; /* --api-price IN,OUT */
+	double seat_price;          /* --seat-price */
+	double tokens_per_day, input_per_day;
+	int users, prompts_per_day, tokens_per_prompt; /* 0: not given */
+	const char *currency;       /* --currency; "USD" */
+};
+
 struct cli {
 	enum command command;
 	bool help, version, json, color, full, all, fits_only;
+	bool cost;               /* --cost, or any cost option: report/show add costs */
 	int ctx;                 /* tokens; CLI_CTX_MAX for 'max'; CLI_CTX_RUNTIME */
 	int threads;             /* 0: physical cores */
 	int prompt_tokens;       /* prompt length for time to first token */
@@ -37,6 +54,7 @@ struct cli {
 	const char *hw_file, *data_dir, *sysroot, *pci_dump;
 	const char *id;          /* add --id: the new entry's id; NULL: from the file */
 	struct whatif whatif;
+	struct cost_options costs;
 	int arg_count;           /* MODEL... or FILE... */
 	const char *args[CLI_MAX_ARGS];
 };

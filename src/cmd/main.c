@@ -204,6 +204,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_show(app, err);
 	case CMD_ADD:
 		return cmd_add(app, err);
+	case CMD_COST:
+		return cmd_cost(app, err);
 	case CMD_CALIBRATE:
 		return cmd_calibrate(app, err);
 	case CMD_PLAN:
@@ -240,7 +242,15 @@ int main(int argc, char **argv)
 	     (needs_scores(app.cli.command) && load_scores(&app, &err) < 0) ||
 	     build_hardware(&app, &err) < 0 ? -1 : 0;
 	make_settings(&app);
-	if (rc == 0 && app.cli.command != CMD_BENCH && app.cli.command != CMD_ADD)
+	if (rc == 0 && (app.cli.cost || app.cli.command == CMD_HW))
+		rc = cost_load_tables(&app, &err);
+	if (rc == 0 && app.cli.cost && cost_resolve(&app, &err) < 0) {
+		fprintf(stderr, "canirun: %s\n", err.msg);
+		gpu_table_release(&app.gpu_table);
+		catalog_release(&app.catalog);
+		return EXIT_USAGE;
+	}
+		if (rc == 0 && app.cli.command != CMD_BENCH && app.cli.command != CMD_ADD)
 		rc = bench_ensure(&app, needs_catalog(app.cli.command), &err);
 	warnings_print(&app.hw.warnings, stderr);
 	shown = app.hw.warnings.count;

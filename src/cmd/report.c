@@ -10,8 +10,11 @@
 #include "cmd/jsonout.h"
 #include "cmd/reportview.h"
 #include "model/quant.h"
+#include "ui/costview.h"
 
 #define LINE_MAX_BYTES 1024
+/* The --cost column: energy cost per 1M tokens, right-aligned. */
+#define COST_COL_WIDTH 8
 
 /* SGR colours by verdict: green fast, cyan usable, yellow slow, red no-fit. */
 static const char *verdict_color(enum verdict v)
@@ -24,17 +27,39 @@ static const char *verdict_color(enum verdict v)
 	return sgr[v];
 }
 
-static void print_line(const struct rows_layout *l, const struct estimate *e, bool color)
+/* line padded to the layout's width, then the cost cell (or its heading). */
+static void append_cost(const struct app *app, const struct rows_layout *l,
+			const struct estimate *e, char *line, size_t size)
+{
+	char cell[32];
+	struct cost_case c;
+	size_t len = strlen(line);
+
+	if (e) {
+		cost_of(app, e, &c);
+		cost_cell(&c, cell, sizeof(cell));
+	} else {
+		cost_heading(&app->costs, cell, sizeof(cell));
+	}
+	snprintf(line + len, size - len, "%*s%*s", l->total - (int)len + ROWS_GAP, "",
+		 COST_COL_WIDTH, cell);
+}
+
+static void print_line(const struct app *app, const struct rows_layout *l,
+		       const struct estimate *e, bool color)
 {
 	char line[LINE_MAX_BYTES];
 	int at = rows_column_offset(l, COL_VERDICT);
 
 	rows_format_line(l, e, line, sizeof(line));
+	if (app->cli.cost)
+		append_cost(app, l, e, line, sizeof(line));
 	if (!color || !e || at < 0 || at >= (int)strlen(line)) {
 		puts(line);
 		return;
 	}
-	printf("%.*s%s%s\033[0m\n", at, line, verdict_color(e->now.verdict), line + at);
+	printf("%.*s%s%.*s\033[0m%s\n", at, line, verdict_color(e->now.verdict),
+	       l->width[COL_VERDICT], line + at, line + at + l->width[COL_VERDICT]);
 }
 
 /* text broken after ", " so that no line is wider than columns (a part
@@ -109,8 +134,7 @@ static int print_json(const struct app *app, const struct lineup *lineup, const 
 	if (app->cli.command == CMD_LOCAL)
 		cJSON_AddItemToObject(doc, "stores_searched", stores_json(lineup));
 	for (int i = 0; i < rows->count; i++)
-		cJSON_AddItemToArray(list, estimate_to_json(&rows->items[rows->order[i]], &app->hw,
-							    &app->settings));
+		cJSON_AddItemToArray(list, estimate_json_with_cost(app, &rows->items[rows->order[i]]));
 	return json_print(doc, err);
 }
 
@@ -120,11 +144,11 @@ static void print_table(const struct app *app, const struct rows *rows)
 	int columns = cell_output_columns();
 	bool color = app->cli.color && isatty(STDOUT_FILENO);
 
-	rows_layout(rows, columns, 0, &layout);
+	rows_layout(rows, columns - (app->cli.cost ? ROWS_GAP + COST_COL_WIDTH : 0), 0, &layout);
 	print_header(app, rows, columns);
-	print_line(&layout, NULL, false);
+	print_line(app, &layout, NULL, false);
 	for (int i = 0; i < rows->count; i++)
-		print_line(&layout, &rows->items[rows->order[i]], color);
+		print_line(app, &layout, &rows->items[rows->order[i]], color);
 	if (rows->count == 0)
 		puts("(no model matches the filters)");
 	for (int i = 0; i < rows->count; i++)
@@ -133,6 +157,10 @@ static void print_table(const struct app *app, const struct rows *rows)
 			       ftype_name(ESTIMATE_QUANT_FLOOR));
 			break;
 		}
+	if (app->cli.cost)
+		printf("\n%s/1M: electricity per 1M generated tokens at %.4f %s/kWh (power from\n"
+		       "data/power.json or --watts); 'canirun cost' adds hardware and the alternatives.\n",
+		       app->costs.currency, app->costs.kwh_price, app->costs.currency);
 }
 
 int cmd_report(struct app *app, struct error *err)

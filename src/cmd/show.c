@@ -8,6 +8,7 @@
 #include "cmd/app.h"
 #include "ui/figures.h"
 #include "ui/explain.h"
+#include "ui/costview.h"
 #include "ui/estjson.h"
 #include "cmd/jsonout.h"
 #include "estimate/lineup.h"
@@ -91,8 +92,19 @@ static int print_json(const struct app *app, const struct lineup *all, const str
 
 	cJSON_AddStringToObject(doc, "selected_quant", ftype_name(pick->ftype));
 	for (int i = 0; i < all->count; i++)
-		cJSON_AddItemToArray(list, estimate_to_json(&all->items[i], &app->hw, &app->settings));
+		cJSON_AddItemToArray(list, estimate_json_with_cost(app, &all->items[i]));
 	return json_print(doc, err);
+}
+
+/* --cost: the chosen quant's cost block and how it is computed. */
+static void show_cost(const struct app *app, const struct estimate *pick)
+{
+	struct cost_case c;
+
+	cost_of(app, pick, &c);
+	fputs("\nCost\n", stdout);
+	cost_write_text(stdout, pick, &c, &app->costs);
+	cost_write_formulas(stdout);
 }
 
 int cmd_show(struct app *app, struct error *err)
@@ -115,6 +127,8 @@ int cmd_show(struct app *app, struct error *err)
 				    cell_output_columns() };
 
 		detail_write(stdout, &d);
+		if (app->cli.cost)
+			show_cost(app, pick);
 		if (fflush(stdout) == EOF)
 			rc = error_set(err, "stdout: write failed");
 	}

@@ -121,6 +121,22 @@ static int get_numbers(const struct json_entry *c, const cJSON *o,
 	return 0;
 }
 
+/* Optional: price_usd (positive or null), then price_date and price_source
+ * (non-empty strings) required with it. Absent or null: unknown. */
+static int get_price(const struct json_entry *c, const cJSON *o, struct gpu_price *p)
+{
+	p->usd = HW_UNKNOWN;
+	p->date[0] = p->source[0] = '\0';
+	if (!cJSON_GetObjectItemCaseSensitive(o, "price_usd"))
+		return 0;
+	if (json_get_number(c, o, "price_usd", true, &p->usd))
+		return -1;
+	if (p->usd < 0)
+		return 0;
+	return json_get_string(c, o, "price_date", p->date, sizeof(p->date)) ||
+	       json_get_string(c, o, "price_source", p->source, sizeof(p->source)) ? -1 : 0;
+}
+
 static int parse_entry(struct json_entry *c, const cJSON *o, struct gpu_spec *g)
 {
 	char vendor[16];
@@ -139,7 +155,8 @@ static int parse_entry(struct json_entry *c, const cJSON *o, struct gpu_spec *g)
 			  sizeof(g->memory_type)) ||
 	       json_get_bool(c, o, "unified_memory", &g->unified_memory) ||
 	       json_get_enum(c, o, "form", forms, g->form, sizeof(g->form)) ||
-	       get_pcie(c, o, g) || json_get_string(c, o, "source", NULL, 0) ? -1 : 0;
+	       get_pcie(c, o, g) || get_price(c, o, &g->price) ||
+	       json_get_string(c, o, "source", NULL, 0) ? -1 : 0;
 }
 
 /* Names are looked up case-insensitively, so they must differ that way. */
@@ -207,6 +224,33 @@ void gpu_table_release(struct gpu_table *t)
 	free(t->specs);
 	t->specs = NULL;
 	t->count = 0;
+}
+
+const struct gpu_spec *gpu_table_entry_of(const struct gpu_table *t, const struct gpu_info *gpu)
+{
+	const struct gpu_spec *g = NULL;
+
+	if (gpu->table_entry >= 0 && gpu->table_entry < t->count)
+		return &t->specs[gpu->table_entry];
+	if (gpu->pci_vendor_id >= 0 && gpu->pci_device_id >= 0)
+		g = gpu_table_find_pci(t, gpu->pci_vendor_id, gpu->pci_device_id,
+				       gpu->pci_subvendor_id, gpu->pci_subdevice_id,
+				       gpu->pci_revision);
+	for (int i = 0; !g && i < t->count; i++)
+		if (strcasecmp(t->specs[i].name, gpu->name) == 0)
+			g = &t->specs[i];
+	return g;
+}
+
+int gpu_table_price(const struct gpu_table *t, const struct gpu_info *gpu,
+		    const struct gpu_price **out)
+{
+	const struct gpu_spec *g = gpu_table_entry_of(t, gpu);
+
+	if (!g || g->price.usd < 0)
+		return -1;
+	*out = &g->price;
+	return 0;
 }
 
 int gpu_table_index(const struct gpu_table *t, const struct gpu_spec *spec)

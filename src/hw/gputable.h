@@ -22,6 +22,14 @@ struct gpu_pci_id {
 	int revision;                   /* -1: any */
 };
 
+/* A dated street price with its source (data/README.md, price_*). */
+#define GPU_PRICE_SOURCE_MAX 256
+struct gpu_price {
+	double usd;                 /* < 0: unknown */
+	char date[16];              /* "2026-05" */
+	char source[GPU_PRICE_SOURCE_MAX];
+};
+
 struct gpu_spec {
 	char name[HW_NAME_MAX];     /* "GeForce RTX 4090", "Radeon RX 7900 XTX" */
 	enum gpu_vendor vendor;
@@ -36,6 +44,7 @@ struct gpu_spec {
 	bool unified_memory;        /* shares system memory (APU, Apple, GB10) */
 	char form[16];              /* "desktop", "laptop", "datacenter", "workstation", "integrated", "soc" */
 	int pcie_gen, pcie_width;   /* the card's own link; HW_UNKNOWN for SXM/integrated */
+	struct gpu_price price;     /* street price; usd < 0 when none is known */
 };
 
 struct gpu_table {
@@ -88,6 +97,17 @@ struct gpu_sized {
  * the table has A 24 GB, B 16 GB". */
 int gpu_table_find_sized(const struct gpu_table *t, const char *query, struct gpu_sized *out,
 			 struct error *err);
+/* The table entry of a GPU of the hardware picture: gpu_info.table_entry
+ * when set, else the entry for its PCI id, else the entry whose name equals
+ * its name (case-insensitively; a --hw profile records neither index nor
+ * always the id). NULL when none. */
+const struct gpu_spec *gpu_table_entry_of(const struct gpu_table *t, const struct gpu_info *gpu);
+
+/* The street price of a GPU of the hardware picture, from its entry
+ * (gpu_table_entry_of). 0 with *out, or -1 when the GPU has no entry or
+ * the entry no price. The pointer stays valid until t is released. */
+int gpu_table_price(const struct gpu_table *t, const struct gpu_info *gpu,
+		    const struct gpu_price **out);
 
 /* Index of spec within t (for gpu_info.table_entry). */
 int gpu_table_index(const struct gpu_table *t, const struct gpu_spec *spec);
