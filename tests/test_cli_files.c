@@ -136,7 +136,7 @@ static void empty_stores_named(void)
 	CHECK_CONTAINS(out, want);
 	free(out);
 	free(err);
-	doc = run_json(json_argv, env, &status);
+	doc = run_canirun_json(json_argv, env, &status);
 	CHECK_INT(status, 0);
 	first = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "stores_searched"), 0);
 	if (CHECK(first != NULL)) {

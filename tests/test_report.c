@@ -349,7 +349,7 @@ static void show_json_has_every_quant(void)
 	cJSON_Delete(doc);
 	/* a type nobody publishes is added after them */
 	argv[5] = "Q5_1";
-	doc = run_json(argv, &rc);
+	doc = run_canirun_json(argv, NULL, &rc);
 	CHECK_INT(cJSON_GetArraySize(item(doc, "estimates")), 13);
 	CHECK_STR(item(cJSON_GetArrayItem(item(doc, "estimates"), 12), "quant")->valuestring, "Q5_1");
 	cJSON_Delete(doc);
@@ -370,7 +370,7 @@ static void names_as_typed(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *report[] = { "report", "--hw", DESKTOP, "--json", cases[i].name, NULL };
 		const char *show[] = { "show", "--hw", DESKTOP, "--json", cases[i].name, NULL };
-		cJSON *doc = run_json(report, &(int){ 0 });
+		cJSON *doc = run_canirun_json(report, NULL, &(int){ 0 });
 		const cJSON *e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
 
 		if (CHECK(e != NULL)) {
@@ -379,7 +379,7 @@ static void names_as_typed(void)
 				CHECK_STR(item(e, "quant")->valuestring, cases[i].quant);
 		}
 		cJSON_Delete(doc);
-		doc = run_json(show, &(int){ 0 });
+		doc = run_canirun_json(show, NULL, &(int){ 0 });
 		e = cJSON_GetArrayItem(item(doc, "estimates"), 0);
 		if (CHECK(e != NULL) && cases[i].quant)
 			CHECK_STR(item(doc, "selected_quant")->valuestring, cases[i].quant);

@@ -502,9 +502,12 @@ static int kwh_price_from_env(struct cost_options *o, struct error *err)
 static int check_cost_options(const struct cli *cli, struct error *err)
 {
 	const struct cost_options *o = &cli->costs;
-	int by_users = (o->users > 0) + (o->prompts_per_day > 0) + (o->tokens_per_prompt > 0);
+	int by_users = (o->prompts_per_day > 0) + (o->tokens_per_prompt > 0);
 	bool usd = strcmp(o->currency, "USD") == 0;
 
+	/* --users alone is plan's (people served); for costs it needs the other two. */
+	if (by_users > 0 || cli->command == CMD_COST)
+		by_users += o->users > 0;
 	if (by_users > 0 && by_users < 3)
 		return error_set(err, "--users, --prompts-per-day and --tokens-per-prompt go together");
 	if (by_users && o->tokens_per_day > 0)

@@ -73,7 +73,7 @@ static void resolve_usage(const struct app *app, struct cost_settings *cs)
 {
 	const struct cost_options *o = &app->cli.costs;
 
-	if (o->users > 0) {
+	if (o->users > 0 && o->prompts_per_day > 0) {
 		cs->usage_known = true;
 		cs->users = o->users;
 		cs->tokens_per_day = (double)o->users * o->prompts_per_day * o->tokens_per_prompt;
