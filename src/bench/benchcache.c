@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hw/hwjson.h"
+#include "util/atomicfile.h"
 #include "util/sysfile.h"
 
 #define CACHE_MAX_BYTES (64 * 1024)
@@ -137,72 +138,15 @@ static char *result_json(const char *key, const struct bench_result *r)
 	return text;
 }
 
-/* mkdir -p of the directory part of path */
-static int make_parents(const char *path, struct error *err)
-{
-	char dir[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(dir))
-		return error_set(err, "%s: path too long", path);
-	memcpy(dir, path, len + 1);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			return error_set(err, "%s: cannot create: %s", dir, strerror(errno));
-		*p = '/';
-	}
-	return 0;
-}
-
-static int write_fully(int fd, const char *text)
-{
-	size_t len = strlen(text), done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* Writes text (which it frees) to path through a temporary file, fsync
- * and rename, creating the directories. */
+/* Writes text (which it frees) to path atomically (util/atomicfile.h), so
+ * a bench killed mid-write leaves the previous cache or none. */
 static int save_text(const char *path, char *text, struct error *err)
 {
-	char tmp[4200];
-	int fd, rc = 0;
+	int rc;
 
 	if (!text)
 		return error_set(err, "%s: out of memory", path);
-	if (make_parents(path, err) < 0) {
-		free(text);
-		return -1;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp)) {
-		free(text);
-		return error_set(err, "%s: path too long", path);
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(text);
-		return error_set(err, "%s: cannot create a temporary file: %s", tmp, strerror(errno));
-	}
-	if (write_fully(fd, text) < 0 || fsync(fd) < 0)
-		rc = error_set(err, "%s: write: %s", tmp, strerror(errno));
-	if (close(fd) < 0 && rc == 0)
-		rc = error_set(err, "%s: close: %s", tmp, strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = error_set(err, "%s: cannot replace: %s", path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
+	rc = file_write_atomic(path, text, err);
 	free(text);
 	return rc;
 }
