@@ -14,22 +14,19 @@ int cmd_plan(struct app *app, struct error *err)
 	static struct plan plan;
 	cJSON *doc;
 
-	struct estimate_settings set = app->settings;
-
-	/* Without --ctx plan_build serves at PLAN_DEFAULT_CTX. */
-	if (set.ctx == ESTIMATE_CTX_RUNTIME)
-		set.ctx = PLAN_DEFAULT_CTX;
-	if (set.ctx <= 0)
+	/* Without --ctx plan_build serves at PLAN_DEFAULT_CTX; --ctx max has no
+	 * one context to serve at. */
+	if (app->settings.ctx == 0)
 		return error_set(err, "plan: --ctx max differs per model; give a token count");
 	if (app->cli.task && plan_tasks_parse(app->cli.task, &req.tasks, err) < 0)
 		return -1;
-	if (plan_build(&app->hw, &app->catalog, &app->scores, &req, &set, &plan, err) < 0)
+	if (plan_build(&app->hw, &app->catalog, &app->scores, &req, &app->settings, &plan, err) < 0)
 		return -1;
 	if (!app->cli.json) {
 		plan_write(stdout, &plan, &app->hw);
 		return fflush(stdout) == EOF ? error_set(err, "stdout: write failed") : 0;
 	}
 	doc = json_document(app);
-	plan_add_json(doc, &plan, &app->hw, &set);
+	plan_add_json(doc, &plan, &app->hw, &app->settings);
 	return json_print(doc, err);
 }
