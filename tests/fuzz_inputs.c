@@ -139,7 +139,7 @@ static __attribute__((unused)) void check_round_trip(const struct hardware *hw)
  * root `make fuzz` runs in (CANIRUN_DATA_DIR overrides). */
 static struct gpu_table shipped_gpus;
 
-static void load_shipped_gpus(void)
+static __attribute__((unused)) void load_shipped_gpus(void)
 {
 	const char *dir = getenv("CANIRUN_DATA_DIR");
 	char path[512];
@@ -409,7 +409,7 @@ static void make_driver_links(void)
 }
 
 /* Line k of data (cycling over the lines; the whole input when it has no
- * newline) into *line/*len. */
+ * newline) into line and len. */
 static void nth_line(const uint8_t *data, size_t size, size_t k, const uint8_t **line, size_t *len)
 {
 	size_t lines = 1, start = 0;
