@@ -101,11 +101,17 @@ expect 0 "$tmp/out" "$tmp/loop: cannot list: Too many levels of symbolic links" 
 	"a store that loops: warning"
 
 # A GGUF that is a pipe, and one cut short: an error naming the file.
+# The writer (blocked in open until a reader comes, or dead of SIGPIPE) is
+# killed by its pid afterwards: no process outlives the suite (an orphan
+# would also keep the landing lock's fd open).
 mkfifo "$tmp/pipe.gguf"
-(head -c 300 tests/fixtures/gguf-seeds/llama-v3.gguf >"$tmp/pipe.gguf" &)
+head -c 300 tests/fixtures/gguf-seeds/llama-v3.gguf >"$tmp/pipe.gguf" 2>/dev/null &
+writer=$!
 timeout 20 "$bin" gguf --hw "$profile" "$tmp/pipe.gguf" >"$tmp/out" 2>&1; rc=$?
 expect 1 "$tmp/out" "$tmp/pipe.gguf: not a regular file" "a pipe as GGUF"
-cat "$tmp/pipe.gguf" >/dev/null 2>&1 &   # release the writer if it still waits
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+kill -0 "$writer" 2>/dev/null && bad "the pipe's writer outlived its test" || ok
 # With no writer at all, opening a pipe must not block.
 mkfifo "$tmp/lonely.gguf"
 timeout 20 "$bin" gguf --hw "$profile" "$tmp/lonely.gguf" >"$tmp/out" 2>&1; rc=$?
