@@ -939,10 +939,34 @@ static double prefill_weights(const struct model *m)
 	return weights > embedding ? weights - embedding : weights;
 }
 
+/* Attention FLOPs a token of a `prompt`-token prompt takes, on average
+ * over its positions: per attention layer Q.K and weights.V, 2 x 2 x heads
+ * x head_dim for each token attended to; a token at position i attends to
+ * min(i, window) of them, which averages w - w^2 / 2P over a P-token prompt
+ * for w = min(P, window) (P / 2 without a window). */
+static double prompt_attention_flops(const struct model *m, int prompt)
+{
+	double flops = 0, per_token = 4.0 * m->heads * m->head_dim;
+
+	if (prompt <= 0 || is_encoder_only(m))
+		return 0;
+	for (int i = 0; i < m->layers; i++) {
+		double w;
+
+		if (model_layer_kind(m, i) != LAYER_ATTENTION)
+			continue;
+		w = (double)layer_kv_tokens(m, i, prompt, false);
+		flops += per_token * (w - w * w / (2.0 * prompt));
+	}
+	return flops;
+}
+
+
 /* Prompt processing is compute-bound: 2 FLOPs per prefill weight a token,
  * split between GPUs by their layers (FP16 tensor peak x a backend
  * efficiency fitted on the pp512 column of the calibration data) and the
- * CPU (batched bench rate). Unknown when a GPU holding layers has no known
+ * CPU (batched bench rate, attention at ESTIMATE_CPU_ATTENTION_SHARE of it; on a
+ * GPU the fitted efficiency covers it: flash attention). Unknown when a GPU holding layers has no known
  * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
@@ -951,6 +975,7 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 
 	f->prefill_tok_s = f->ttft_s = -1;
 	f->prefill_flops_per_token = flops;
+	f->prefill_attention_flops_per_token = prompt_attention_flops(p->m, p->set->prompt_tokens);
 	if (f->offload == OFFLOAD_EXPERTS)
 		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
 	/* Layers run one after another: each GPU its share at its own rate. */
@@ -972,7 +997,8 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		if (gflops <= 0)
 			return;
 		f->terms.cpu_prefill_gflops = gflops;
-		seconds += flops * (1 - gpu_share) / (gflops * 1e9);
+		seconds += (flops + f->prefill_attention_flops_per_token / ESTIMATE_CPU_ATTENTION_SHARE) *
+			   (1 - gpu_share) / (gflops * 1e9);
 	}
 	f->prefill_tok_s = 1.0 / seconds;
 	if (f->decode_tok_s > 0)

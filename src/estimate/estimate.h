@@ -102,6 +102,18 @@ struct decode_terms {
 };
 
 /* One placement and what it runs at. */
+/* On a CPU attention runs far below the weight products' rate (F16 K and V,
+ * softmax, no tiles): this share of the batched rate, from published
+ * llama-bench pp512 and pp4096 pairs, solving t(P) = weights / R +
+ * attention(P) / (share x R) per machine: CIX CP8180 TinyLlama-1.1B 194.05
+ * and 115.50 t/s (github:geerlingguy/ai-benchmarks issue #51) 0.22; Radxa
+ * Dragon Q8B 194.49 and 132.65 (issue #54) 0.33; Core i5-4278U
+ * Llama-3.2-3B 17.70 and 14.06 (issue #53) 0.41; Core i3-1315U 28.67 and
+ * 23.91 (github:geerlingguy/sbc-reviews issue #107) 0.53; the median.
+ * Each machine predicted from the other three's median: pp4096 within
+ * -11% to +27%, median 9% (without the term: +20% to +68%). */
+#define ESTIMATE_CPU_ATTENTION_SHARE 0.37
+
 struct fit {
 	enum placement placement;
 	enum offload offload;
@@ -115,6 +127,7 @@ struct fit {
 	double decode_tok_s, decode_low_tok_s, decode_high_tok_s;   /* < 0 unknown */
 	double prefill_tok_s, ttft_s;   /* < 0 unknown */
 	double prefill_flops_per_token; /* 2 x active weights less embeddings and output */
+	double prefill_attention_flops_per_token; /* attention over the prompt, averaged */
 	enum verdict verdict;
 };
 

@@ -191,7 +191,8 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 	const struct estimate *e = d->chosen;
 	char a[16], b[16], c[16], size[32];
 
-	fprintf(out, "  prefill: 2 x active params FLOPs a token");
+	fprintf(out, "  prefill: 2 FLOPs a token per active weight (%.2f GFLOPs less embeddings)",
+		f->prefill_flops_per_token / 1e9);
 	for (int g = 0; g < d->hw->gpu_count; g++)
 		if (f->gpu[g].layers > 0) {
 			fprintf(out, " on GPU%d's FP16 tensor rate (%.0f TFLOPS spec)", g,
@@ -199,8 +200,11 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 			break;
 		}
 	if (f->cpu.layers > 0)
-		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS)",
-			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops);
+		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS;"
+			" attention over the %d-token prompt, %.2f GFLOPs a token, at %.2f of it)",
+			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops,
+			d->set->prompt_tokens, f->prefill_attention_flops_per_token / 1e9,
+			ESTIMATE_CPU_ATTENTION_SHARE);
 	fprintf(out, " = %s tok/s\n", cell_tok_s(f->prefill_tok_s, a, sizeof(a)));
 	fprintf(out, "  time to first token: %d-token prompt / %s tok/s + one decode step = %s\n",
 		d->set->prompt_tokens, cell_tok_s(f->prefill_tok_s, a, sizeof(a)),
