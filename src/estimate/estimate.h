@@ -110,8 +110,8 @@ struct decode_terms {
  * Dragon Q8B 194.49 and 132.65 (issue #54) 0.33; Core i5-4278U
  * Llama-3.2-3B 17.70 and 14.06 (issue #53) 0.41; Core i3-1315U 28.67 and
  * 23.91 (github:geerlingguy/sbc-reviews issue #107) 0.53; the median.
- * Each machine predicted from the other three's median: pp4096 within
- * -11% to +27%, median 9% (without the term: +20% to +68%). */
+ * Each machine's pp4096 predicted from its pp512 with the other three's
+ * median: -8.7% to +21.1%, median 7.2% (without the term: +20% to +68%). */
 #define ESTIMATE_CPU_ATTENTION_SHARE 0.37
 
 struct fit {
