@@ -213,6 +213,29 @@ static void tensor_split_when_default_does_not_fit(void)
 	CHECK_STR(rpc_server_command(cmd, sizeof(cmd)), "rpc-server -H 0.0.0.0 -p 50052");
 }
 
+/* a's 2 GiB GPU beside b's 16 GiB of RAM: llama.cpp's free-memory split
+ * gives b (a CPU device at 40 GB/s) most layers; a --tensor-split leaving b
+ * out puts all 5 units on a (4 x 260 + 64 + 64.5 = 1168.5 MiB of 1591). */
+static void faster_split_leaves_slow_device_out(void)
+{
+	char split[64];
+	double dev_s, net;
+
+	small_model();
+	node(0, 0);
+	node(1, 2 * GIB);
+	node(2, 0);
+	pool(3);
+	CHECK(e.rpc.tensor_split);
+	CHECK_STR(rpc_tensor_split(&e.rpc, split, sizeof(split)), "5,0");
+	CHECK_INT(e.rpc.nodes[2].layers, 0);
+	dev_s = (4 * 257 + 64) * MIB / (1000e9 * EFF) + 4 * OH;
+	/* one exchange, returning the logits: 2 x 4096 + 655 - 4096 + 128000 B */
+	net = 100e-6 + (2 * 4096 + 655 - 4096 + 128000) * 8 / GBE_BPS;
+	CHECK_NEAR(e.now.decode_tok_s, 1 / (dev_s + net), 1e-6);
+	CHECK(e.rpc.default_split_tok_s > 0 && e.rpc.default_split_tok_s < e.now.decode_tok_s);
+}
+
 /* Four nodes of one 1 GiB GPU (567 MiB budgets): devices a, b, c, then the
  * host's; shares 0 .2 | .4 | .6 | .8 against {.25 .5 .75 1}. */
 static void four_nodes_each_within_memory(void)
@@ -430,7 +453,8 @@ static void cli_cost_sums_nodes(void)
 }
 
 TESTS(T(split_follows_llama_cpp), T(network_terms_by_hand), T(two_remotes_default_split),
-      T(tensor_split_when_default_does_not_fit), T(four_nodes_each_within_memory),
+      T(tensor_split_when_default_does_not_fit), T(faster_split_leaves_slow_device_out),
+      T(four_nodes_each_within_memory),
       T(decode_falls_as_links_slow), T(pooled_slower_than_alone_said_plainly),
       T(smaller_quant_alone_said_plainly), T(cli_four_nodes), T(cli_refuses_bad_cluster_options),
       T(cli_cost_sums_nodes));

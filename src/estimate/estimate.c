@@ -1354,6 +1354,89 @@ static void rpc_speeds(const struct placer *p, const struct rpc_cluster *c, stru
 		f->ttft_s = p->set->prompt_tokens / f->prefill_tok_s + 1.0 / f->decode_tok_s;
 }
 
+/* Seconds device i spends per byte it reads (GPU: bandwidth x efficiency,
+ * CPU: its matvec rate); < 0 unknown. */
+static double device_seconds_per_byte(const struct placer *p, const struct rpc_cluster *c,
+				      const struct rpc_device *d)
+{
+	const struct hardware *hw = c->nodes[d->node].hw;
+	double gbps;
+
+	if (d->gpu < 0) {
+		gbps = cpu_rate_gbps(hw, p->s, p->set);
+		return gbps > 0 ? 1 / (gbps * 1e9) : -1;
+	}
+	gbps = hw->gpus[d->gpu].bandwidth_gbps *
+	       backend_for(&hw->gpus[d->gpu])->efficiency[estimate_weight_class(p->s)];
+	return gbps > 0 ? 1 / (gbps * 1e9) : -1;
+}
+
+/* The slowest CPU device (a remote node's RAM) still given a share; -1
+ * when there is none or a rate is unknown. */
+static int slowest_cpu_device(const struct placer *p, const struct rpc_cluster *c,
+			      const struct rpc_fit *r, const double *weights)
+{
+	int slowest = -1;
+	double worst = 0;
+
+	for (int i = 0; i < r->device_count; i++) {
+		double s = device_seconds_per_byte(p, c, &r->devices[i]);
+
+		if (weights[i] <= 0 || r->devices[i].gpu >= 0)
+			continue;
+		if (s < 0)
+			return -1;
+		if (s > worst) {
+			worst = s;
+			slowest = i;
+		}
+	}
+	return slowest;
+}
+
+/* llama.cpp's split by free memory gives a CPU node's RAM, large and slow,
+ * most layers. Leaves the slowest CPU devices out, one at a time, while the
+ * rest (split by their free memory) still hold every layer, and keeps the
+ * fastest: a --tensor-split the user can give. GPU devices keep the default
+ * split (whether fewer machines would be faster is the "alone" comparison).
+ * r's per-node sums are left zero for rpc_speeds. */
+static void faster_split(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r,
+			 const double *free_bytes, const struct fit *f)
+{
+	struct fit trial_fit;
+	struct rpc_fit trial;
+	double weights[RPC_MAX_DEVICES], best, default_tok_s;
+	int counts[RPC_MAX_DEVICES], n = p->s->n_layers;
+
+	trial_fit = *f;
+	rpc_speeds(p, c, r, &trial_fit);
+	best = default_tok_s = trial_fit.decode_tok_s;
+	memset(r->nodes, 0, sizeof(r->nodes));
+	r->remote_exchanges = 0;
+	memcpy(weights, free_bytes, sizeof(weights));
+	for (int left = r->device_count - 1; left > 0 && best > 0; left--) {
+		int slow = slowest_cpu_device(p, c, r, weights);
+
+		if (slow < 0)
+			break;
+		weights[slow] = 0;
+		trial = *r;
+		if (rpc_split_units(weights, trial.device_count, n, n + 1, counts) < 0 ||
+		    !assign_units(p, c, &trial, counts, n + 1))
+			break;
+		trial_fit = *f;
+		rpc_speeds(p, c, &trial, &trial_fit);
+		if (trial_fit.decode_tok_s > best) {
+			best = trial_fit.decode_tok_s;
+			*r = trial;
+			r->tensor_split = true;
+		}
+		memset(r->nodes, 0, sizeof(r->nodes));
+		r->remote_exchanges = 0;
+	}
+	r->default_split_tok_s = r->tensor_split ? default_tok_s : -1;
+}
+
 /* Each node with the model alone, at the same settings. */
 static void alone_speeds(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r)
 {
@@ -1404,6 +1487,9 @@ static void place_cluster(const struct placer *p, const struct rpc_cluster *c, s
 	cluster_devices(c, r, free_bytes);
 	memset(f, 0, sizeof(*f));
 	f->placement = place_units(p, c, r, free_bytes) ? PLACE_RPC : PLACE_NONE;
+	r->default_split_tok_s = -1;
+	if (f->placement == PLACE_RPC && !r->tensor_split)
+		faster_split(p, c, r, free_bytes, f);
 	f->gpu_layers = r->ngl < p->s->n_layers ? r->ngl : p->s->n_layers;
 	f->offload = f->gpu_layers < p->s->n_layers ? OFFLOAD_LAYERS : OFFLOAD_NONE;
 	for (int i = 0; i < r->device_count; i++)

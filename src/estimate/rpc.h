@@ -110,7 +110,10 @@ struct rpc_fit {
 	struct rpc_device host_cpu;     /* the host's RAM side: embeddings, CPU layers, process */
 	struct rpc_node_fit nodes[RPC_MAX_NODES];
 	int ngl;                        /* llama.cpp -ngl (n_layer + 1: the output too) */
-	bool tensor_split;              /* the default split by free memory does not fit */
+	bool tensor_split;              /* the default split by free memory does not fit, or
+					 * leaving slow devices out is faster */
+	double default_split_tok_s;     /* decode with llama.cpp's default split, when it fits
+					 * and a faster --tensor-split was found; else < 0 */
 	int remote_exchanges;           /* remote nodes holding layers: round trips a token */
 	double network_seconds_per_token;
 	double devices_seconds_per_token;       /* the same layers without the network */

@@ -188,6 +188,7 @@ static cJSON *rpc_object(const struct estimate *e, const struct estimate_setting
 	cJSON_AddItemToObject(o, "link", link_json(&r->cluster->link));
 	cJSON_AddNumberToObject(o, "ngl", r->ngl);
 	cJSON_AddItemToObject(o, "tensor_split", split_json(r));
+	add_known(o, "default_split_decode_tok_s", r->default_split_tok_s);
 	cJSON_AddNumberToObject(o, "remote_exchanges", r->remote_exchanges);
 	add_known(o, "devices_seconds_per_token", r->devices_seconds_per_token);
 	cJSON_AddNumberToObject(o, "prefill_network_seconds", r->prefill_network_seconds);
@@ -243,13 +244,17 @@ static void device_line(FILE *out, const struct rpc_fit *r, const struct rpc_dev
 static void placement_text(FILE *out, const struct estimate *e)
 {
 	const struct rpc_fit *r = &e->rpc;
-	char mem[32], budget[32];
+	char mem[32], budget[32], speed[16];
 
 	fprintf(out, "\nPlacement: RPC over %d machines (llama.cpp -ngl %d, %s)%s\n",
 		r->cluster->node_count, r->ngl,
-		r->tensor_split ? "a --tensor-split that fits: the default split by free memory "
-				  "does not" : "the default split by free memory",
+		!r->tensor_split ? "the default split by free memory" :
+		r->default_split_tok_s > 0 ? "a --tensor-split that leaves the slowest devices out" :
+		"a --tensor-split that fits: the default split by free memory does not",
 		e->now.placement == PLACE_NONE ? ": does not fit, loads as tried" : "");
+	if (r->default_split_tok_s > 0)
+		fprintf(out, "  (llama.cpp's default split by free memory would run at %s tok/s)\n",
+			cell_tok_s(r->default_split_tok_s, speed, sizeof(speed)));
 	for (int k = 0; k < r->cluster->node_count; k++) {
 		const struct rpc_node_fit *n = &r->nodes[k];
 
