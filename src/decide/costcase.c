@@ -76,6 +76,7 @@ static void cluster_power_and_price(const struct cost_settings *cs, const struct
 	struct power_draw unknown_power = { .watts = -1 };
 	const char *price_note = NULL;
 	double watts = 0, price = 0;
+	int drawing = 0;
 
 	for (int k = 0; k < r->cluster->node_count; k++) {
 		struct cost_case node;
@@ -89,13 +90,14 @@ static void cluster_power_and_price(const struct cost_settings *cs, const struct
 		if (node.power.watts < 0 && unknown_power.watts == -1 && !unknown_power.why_unknown)
 			unknown_power = node.power;
 		watts += node.power.watts < 0 ? 0 : node.power.watts;
+		drawing++;
 		if (node.hw_cost < 0 && !price_note)
 			price_note = node.hw_cost_note;
 		price += node.hw_cost < 0 ? 0 : node.hw_cost;
 	}
 	out->power = unknown_power.why_unknown ? unknown_power :
 		     (struct power_draw){ .watts = watts, .source = WATTS_TABLE, .idle_w = -1,
-					  .fraction = -1, .board_w = -1 };
+					  .fraction = -1, .board_w = -1, .nodes_summed = drawing };
 	if (cs->watts_option > 0)
 		power_for_fit(pt, gpus, r->cluster->nodes[0].hw, &e->now, cs->watts_option, &out->power);
 	hardware_price(cs, gpus, r->cluster->nodes[0].hw, &e->now, out);
