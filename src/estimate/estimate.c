@@ -708,17 +708,18 @@ static double cpu_read_bytes(const struct placer *p, const struct fit *f)
 	return bytes;
 }
 
-/* The bench's weight type nearest to ggml type id: Q4_0 for the other
- * legacy types, Q8_0 for itself and for floats (as memory-bound), Q6_K for
- * itself, Q4_K for the other k-quants and IQ types. */
+/* The bench's weight type whose kernel class runs ggml type id as llama.cpp
+ * does: Q4_0 and Q8_0 for themselves (the types it repacks or tiles on
+ * x86), Q8_0 for floats (as memory-bound), Q6_K for itself, Q4_K for the
+ * other k-quants, IQ types and the legacy types it runs row by row (Q4_1,
+ * Q5_0, Q5_1, MXFP4: no repacked path in ggml-cpu-aarch64.cpp or amx/). */
 static enum cpu_weight cpu_weight_for(int id)
 {
 	switch (id) {
 	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
 	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1:
 		return CPU_W_Q8_0;
-	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
-	case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
+	case GGML_TYPE_Q4_0:
 		return CPU_W_Q4_0;
 	case GGML_TYPE_Q6_K:
 		return CPU_W_Q6_K;
@@ -727,35 +728,87 @@ static enum cpu_weight cpu_weight_for(int id)
 	}
 }
 
+/* Bits per weight of ggml type id; 0 if unknown. */
+static double type_bits(int id)
+{
+	const struct ggml_type_info *t = ggml_type_by_id(id);
+
+	return t ? 8.0 * t->block_bytes / t->block_weights : 0;
+}
+
+/* The bytes of type id that every token multiplies: the whole tensor list
+ * less the token embedding (a row lookup) when it is not also the output,
+ * and for a prompt (only its last token's logits are made) the output too. */
+static double multiplied_bytes(const struct model *m, const struct size_model *s, int id, bool prompt)
+{
+	double bytes = (double)s->type_bytes[id];
+
+	if (id == s->token_embd_type && (prompt || !m->tied_embeddings))
+		bytes -= (double)s->token_embd_bytes;
+	if (id == s->output_type && prompt)
+		bytes -= (double)s->output_bytes;
+	return bytes > 0 ? bytes : 0;
+}
+
+/* The ggml type each bench weight type times. */
+static int ggml_type_of_weight(enum cpu_weight w)
+{
+	static const int ids[CPU_W_COUNT] = { GGML_TYPE_Q4_0, GGML_TYPE_Q4_K, GGML_TYPE_Q6_K, GGML_TYPE_Q8_0 };
+
+	return ids[w];
+}
+
+/* Decode rate of type id in weight GB/s, from its kernel class's rate r.
+ * Where r is below what the memory reads at these threads, the class is
+ * compute-bound: it turns weights a second, so the rate scales with the
+ * type's bits per weight (Q2_K's rows are shorter than Q4_K's for the same
+ * work), up to the memory's rate. Where r is the memory's rate (or that
+ * is unknown), bytes stream at r whatever their type. */
+static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
+{
+	enum cpu_weight w = cpu_weight_for(id);
+	double r = cpu_decode_gbps(cpu, w, threads), memory = cpu_memory_gbps(cpu, threads);
+	double bits = type_bits(id), class_bits = type_bits(ggml_type_of_weight(w));
+
+	if (r <= 0 || memory <= r || bits <= 0 || class_bits <= 0)
+		return r;
+	return fmin(r * bits / class_bits, memory);
+}
+
 /* A rate for the model's mix of weight types: the byte-weighted harmonic
- * mean of rate(type) (each byte takes 1/rate of its own type), so a Q4_K_M
- * file's Q6_K tensors cost what Q6_K costs. -1 when a rate is unknown. */
-static double mixed_rate(const struct size_model *s, const struct cpu_info *cpu, int threads,
-			 double (*rate)(const struct cpu_info *, enum cpu_weight, int))
+ * mean of each type's rate (each byte takes 1/rate of its own type), so a
+ * Q4_K_M file's Q6_K tensors cost what Q6_K costs. Decode rates are GB/s,
+ * prefill's GFLOPS (per weight already: no bits scaling). -1 when a rate
+ * is unknown. */
+static double mixed_rate(const struct model *m, const struct size_model *s, const struct cpu_info *cpu,
+			 int threads, bool prompt)
 {
 	double total = 0, seconds = 0;
 
 	for (int id = 0; id < GGML_TYPE_ID_LIMIT; id++) {
-		double r;
+		double bytes = multiplied_bytes(m, s, id, prompt), r;
 
-		if (s->type_bytes[id] <= 0)
+		if (bytes <= 0)
 			continue;
-		if ((r = rate(cpu, cpu_weight_for(id), threads)) <= 0)
+		r = prompt ? cpu_prefill_gflops(cpu, cpu_weight_for(id), threads) : decode_type_gbps(cpu, id, threads);
+		if (r <= 0)
 			return -1;
-		total += (double)s->type_bytes[id];
-		seconds += (double)s->type_bytes[id] / r;
+		total += bytes;
+		seconds += bytes / r;
 	}
-	return seconds > 0 ? total / seconds : rate(cpu, CPU_W_Q4_0, threads);
+	if (seconds > 0)
+		return total / seconds;
+	return prompt ? cpu_prefill_gflops(cpu, CPU_W_Q4_0, threads) : cpu_decode_gbps(cpu, CPU_W_Q4_0, threads);
 }
 
 /* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h). */
-static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *s,
+static double cpu_rate_gbps(const struct hardware *hw, const struct model *m, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
 	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
 	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : set->threads;
 
-	return mixed_rate(s, &hw->cpu, threads, cpu_decode_gbps);
+	return mixed_rate(m, s, &hw->cpu, threads, false);
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -818,7 +871,7 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 	t->weight_class = estimate_weight_class(p->s);
 	gpu_s = gpu_decode_seconds(hw, p, f, &gpu_band, &known);
 	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
-	t->cpu_gbps = cpu_rate_gbps(hw, p->s, p->set);
+	t->cpu_gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
 	if (t->cpu_bytes_per_token > 0) {
 		if (t->cpu_gbps <= 0)
 			known = false;
@@ -838,14 +891,29 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 
 /* ---- prefill ---- */
 
-/* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
+/* The weights a prompt token is multiplied with: the active parameters
+ * less the token embedding (a row lookup, no product) and the output
+ * matrix, which llama.cpp applies to the last prompt token only
+ * (llama_batch_get_one asks for the last logits; its product is the
+ * first generated token's, counted in TTFT's decode term). */
+static double prefill_weights(const struct model *m)
+{
+	double weights = (double)(m->active_params > 0 ? m->active_params : m->params);
+	double embedding = (double)m->vocab * (double)m->embd * (m->tied_embeddings ? 1 : 2);
+
+	/* a catalogue count below its own embeddings (an inconsistent entry)
+	 * keeps the whole count rather than a negative one */
+	return weights > embedding ? weights - embedding : weights;
+}
+
+/* Prompt processing is compute-bound: 2 FLOPs per prefill weight a token,
  * split between GPUs by their layers (FP16 tensor peak x a backend
  * efficiency fitted on the pp512 column of the calibration data) and the
  * CPU (batched bench rate). Unknown when a GPU holding layers has no known
  * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
-	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
+	double flops = 2.0 * prefill_weights(p->m);
 	double gpu_share = (double)f->gpu_layers / p->s->n_layers, seconds = 0;
 
 	f->prefill_tok_s = f->ttft_s = -1;
@@ -864,7 +932,7 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 	}
 	if (gpu_share < 1) {
 		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
-		double gflops = mixed_rate(p->s, &hw->cpu, threads, cpu_prefill_gflops);
+		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
 
 		if (gflops <= 0)
 			return;

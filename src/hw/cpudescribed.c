@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "hw/cpurate.h"
+
 /* Every constant below comes from one table of llama.cpp CPU runs:
  * github:ikawrakow/ik_llama.cpp README.md at commit 25ade2452 (2024-08-12),
  * column "t/s (llama.cpp)" (llama.cpp build 081fe431, llama-bench -p 0
@@ -49,16 +51,21 @@ void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu)
 {
 	const double *per_thread = d->arm ? arm_thread_gbps : x86_thread_gbps;
 	double memory = cpu_described_memory_limit_gbps(d);
-	double rate[RATE_TYPES];
+	double *all[RATE_TYPES] = { &cpu->q4_gbps, &cpu->q4_k_gbps, &cpu->q6_k_gbps, &cpu->q8_0_gbps };
+	double *core[RATE_TYPES] = {
+		&cpu->q4_core_gbps, &cpu->q4_k_core_gbps, &cpu->q6_k_core_gbps, &cpu->q8_0_core_gbps,
+	};
 
-	for (int t = 0; t < RATE_TYPES; t++)
-		rate[t] = fmin(memory, d->threads * per_thread[t]);
-	cpu->q4_gbps = rate[RATE_Q4_0];
-	cpu->q4_k_gbps = rate[RATE_Q4_K];
-	cpu->q6_k_gbps = rate[RATE_Q6_K];
-	cpu->q8_0_gbps = rate[RATE_Q8_0];
+	/* the bench's own model (hw/cpurate.h): one thread's rate, and the
+	 * rate the described threads reach together */
+	for (int t = 0; t < RATE_TYPES; t++) {
+		*core[t] = per_thread[t];
+		*all[t] = cpu_threads_gbps(per_thread[t], memory, d->threads);
+	}
 	cpu->mem_read_gbps = memory;
+	cpu->mem_read_core_gbps = -1; /* not published per thread */
 	cpu->prefill_gflops = d->threads * (d->arm ? ARM_PREFILL_THREAD_GFLOPS :
 					    X86_PREFILL_THREAD_GFLOPS);
+	cpu->prefill_q4_k_gflops = cpu->prefill_q6_k_gflops = cpu->prefill_q8_0_gflops = -1;
 	cpu->q4_source = SRC_WHATIF;
 }

@@ -265,6 +265,13 @@ int whatif_apply_host(const struct whatif *w, const struct cpu_table *table,
 		if (cpu_table_find_name(table, w->cpu_name, &spec, err) < 0)
 			return error_prefix(err, "--cpu");
 		cpu_from_spec(spec, &hw->cpu);
+	} else if (table) {
+		struct error not_in_table;
+
+		/* the host's own CPU (a profile's, this machine's), where the table
+		 * knows its name: its vendor decides Apple's P-core memory share */
+		if (cpu_table_find_name(table, hw->cpu.model, &spec, &not_in_table) < 0)
+			spec = NULL;
 	}
 	if (set_memory(w, &hw->cpu, err) < 0)
 		return -1;
