@@ -62,6 +62,7 @@ static void small_model(void)
 	size.tensor_bytes = 4 * 256 * MIB + 128 * MIB;
 	size.file_bytes = size.tensor_bytes;
 	size.type_bytes[GGML_TYPE_Q4_K] = size.tensor_bytes;
+	size.token_embd_type = size.output_type = GGML_TYPE_Q4_K;
 }
 
 /* Node k: one NVIDIA GPU of vram_bytes (0: none) at 1000 GB/s, 16 GiB RAM. */

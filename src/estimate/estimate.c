@@ -1278,8 +1278,8 @@ static void rpc_device_speed(const struct placer *p, const struct hardware *hw,
 	d->seconds_per_token = d->prefill_flops = -1;
 	*band = CPU_BAND;
 	if (d->gpu < 0) {
-		double gbps = cpu_rate_gbps(hw, p->s, p->set);
-		double gflops = mixed_rate(p->s, &hw->cpu, threads, cpu_prefill_gflops);
+		double gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
+		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
 
 		if (gbps > 0)
 			d->seconds_per_token = bytes / (gbps * 1e9);
@@ -1325,8 +1325,7 @@ static int64_t node_budget_share(const struct rpc_cluster *c, const struct rpc_d
 static double rpc_node_times(const struct placer *p, const struct rpc_cluster *c,
 			     struct rpc_fit *r, double *band, double *prefill_s)
 {
-	double total = 0, band_s = 0, flops = 2.0 * (double)(p->m->active_params > 0 ?
-					     p->m->active_params : p->m->params);
+	double total = 0, band_s = 0, flops = 2.0 * prefill_weights(p->m);
 	int used_on[RPC_MAX_NODES] = { 0 };
 	bool known = true;
 
@@ -1431,7 +1430,7 @@ static double device_seconds_per_byte(const struct placer *p, const struct rpc_c
 	double gbps;
 
 	if (d->gpu < 0) {
-		gbps = cpu_rate_gbps(hw, p->s, p->set);
+		gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
 		return gbps > 0 ? 1 / (gbps * 1e9) : -1;
 	}
 	gbps = hw->gpus[d->gpu].bandwidth_gbps *
@@ -1563,8 +1562,7 @@ static void place_cluster(const struct placer *p, const struct rpc_cluster *c, s
 	for (int i = 0; i < r->device_count; i++)
 		f->gpus_used += rpc_device_used(&r->devices[i]);
 	host_share(r, f);
-	f->prefill_flops_per_token = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params :
-						    p->m->params);
+	f->prefill_flops_per_token = 2.0 * prefill_weights(p->m);
 	f->terms.weight_class = estimate_weight_class(p->s);
 	f->terms.gpu_bandwidth_gbps = -1;
 	rpc_speeds(p, c, r, f);
