@@ -728,12 +728,53 @@ static enum cpu_weight cpu_weight_for(int id)
 	}
 }
 
-/* Bits per weight of ggml type id; 0 if unknown. */
-static double type_bits(int id)
+/* How fast llama.cpp's kernel for a type the bench does not time runs,
+ * against the kernel class it is timed by (cpu_weight_for), from
+ * github:ikawrakow/ik_llama.cpp README.md @25ade2452 (2024-08-12), column
+ * "t/s (llama.cpp)": x86 a Ryzen 9 7950X on LLaMA-3-8B, Arm an M2 Max on
+ * LLaMA-2-7B; the class types are Q4_K_S (Q8_0 for F16).
+ * Decode, weight bytes a second on one thread: the 2-thread tg128 rows
+ * (compute-bound there), t/s x the file's bytes a token as canirun sizes it:
+ *   x86: Q4_K_S 9.61 t/s x 4.398 GB; Q4_1 5.11 x 4.802, Q5_0 5.31 x 5.239,
+ *   Q5_1 4.52 x 5.675, Q2_K_S 11.30 x 2.817, Q3_K_S 8.58 x 3.439, Q5_K_S
+ *   7.45 x 5.239, IQ4_XS 8.08 x 4.206, IQ4_NL 5.52 x 4.412; Q8_0 5.03 x
+ *   7.983, F16 3.63 x 15.019.
+ *   Arm: Q4_K_S 11.15 x 3.816; Q4_1 9.11 x 4.190, Q5_0 7.26 x 4.594, Q5_1
+ *   6.51 x 4.999, Q2_K_S 8.42 x 2.309, Q3_K_S 6.40 x 2.925, Q5_K_S 7.20 x
+ *   4.594, IQ4_XS 9.87 x 3.611, IQ4_NL 8.32 x 3.807; Q8_0 8.29 x 7.055,
+ *   F16 6.94 x 13.249.
+ * Prefill, FLOPs a second: the pp512 rows' t/s over the class type's:
+ *   x86: Q4_K_S 98.92; Q4_1 57.83, Q5_0 53.50, Q5_1 50.85, Q2_K_S 110.11,
+ *   Q3_K_S 77.42, Q5_K_S 69.44, IQ4_XS 68.98, IQ4_NL 59.94; Q8_0 118.07,
+ *   F16 112.37.
+ *   Arm: Q4_K_S 46.55; Q4_1 37.40, Q5_0 29.31, Q5_1 26.02, Q2_K_S 35.44,
+ *   Q3_K_S 26.79, Q5_K_S 30.18, IQ4_XS 40.67, IQ4_NL 34.36; Q8_0 77.25,
+ *   F16 90.28.
+ * BF16 and F32 take F16's; types not in the table (MXFP4, the IQ2/IQ3
+ * types) their class's, 1: no published figure. These rows are marked
+ * fitted in tests/fixtures/cpu-runs.csv. */
+static double kernel_factor(const struct cpu_info *cpu, int id, bool prompt)
 {
-	const struct ggml_type_info *t = ggml_type_by_id(id);
+	static const struct { int id; double x86, arm, x86_prompt, arm_prompt; } factors[] = {
+		{ GGML_TYPE_Q4_1, 0.581, 0.897, 0.585, 0.803 },
+		{ GGML_TYPE_Q5_0, 0.658, 0.784, 0.541, 0.630 },
+		{ GGML_TYPE_Q5_1, 0.607, 0.765, 0.514, 0.559 },
+		{ GGML_TYPE_Q2_K, 0.753, 0.457, 1.113, 0.761 },
+		{ GGML_TYPE_Q3_K, 0.698, 0.440, 0.783, 0.576 },
+		{ GGML_TYPE_Q5_K, 0.923, 0.778, 0.702, 0.648 },
+		{ GGML_TYPE_IQ4_XS, 0.804, 0.838, 0.697, 0.874 },
+		{ GGML_TYPE_IQ4_NL, 0.576, 0.745, 0.606, 0.738 },
+		{ GGML_TYPE_F16, 1.358, 1.571, 0.952, 1.169 },
+		{ GGML_TYPE_BF16, 1.358, 1.571, 0.952, 1.169 },
+		{ GGML_TYPE_F32, 1.358, 1.571, 0.952, 1.169 },
+	};
+	bool arm = cpu_has_simd(cpu, "neon");
 
-	return t ? 8.0 * t->block_bytes / t->block_weights : 0;
+	for (size_t i = 0; i < sizeof(factors) / sizeof(factors[0]); i++)
+		if (factors[i].id == id)
+			return prompt ? (arm ? factors[i].arm_prompt : factors[i].x86_prompt)
+				      : (arm ? factors[i].arm : factors[i].x86);
+	return 1;
 }
 
 /* The bytes of type id that every token multiplies: the whole tensor list
@@ -750,36 +791,30 @@ static double multiplied_bytes(const struct model *m, const struct size_model *s
 	return bytes > 0 ? bytes : 0;
 }
 
-/* The ggml type each bench weight type times. */
-static int ggml_type_of_weight(enum cpu_weight w)
-{
-	static const int ids[CPU_W_COUNT] = { GGML_TYPE_Q4_0, GGML_TYPE_Q4_K, GGML_TYPE_Q6_K, GGML_TYPE_Q8_0 };
-
-	return ids[w];
-}
-
-/* Decode rate of type id in weight GB/s, from its kernel class's rate r.
- * Where r is below what the memory reads at these threads, the class is
- * compute-bound: it turns weights a second, so the rate scales with the
- * type's bits per weight (Q2_K's rows are shorter than Q4_K's for the same
- * work), up to the memory's rate. Where r is the memory's rate (or that
- * is unknown), bytes stream at r whatever their type. */
+/* Decode rate of type id in weight GB/s. A type the bench times has its
+ * own rate. Another runs its class's one-thread rate x its kernel factor
+ * on each thread (llama.cpp's threads: the big cores at most), up to what
+ * the memory reads at these threads, or without a memory figure up to the
+ * class's rate: hw/cpurate.h's model. */
 static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 {
 	enum cpu_weight w = cpu_weight_for(id);
-	double r = cpu_decode_gbps(cpu, w, threads), memory = cpu_memory_gbps(cpu, threads);
-	double bits = type_bits(id), class_bits = type_bits(ggml_type_of_weight(w));
+	double factor = kernel_factor(cpu, id, false), memory = cpu_memory_gbps(cpu, threads);
+	int n = threads > 0 ? threads : cpu->cores;
 
-	if (r <= 0 || memory <= r || bits <= 0 || class_bits <= 0)
-		return r;
-	return fmin(r * bits / class_bits, memory);
+	if (factor == 1)
+		return cpu_decode_gbps(cpu, w, threads);
+	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
+		n = cpu->performance_cores;
+	return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor,
+				memory > 0 ? memory : cpu_decode_gbps(cpu, w, threads), n);
 }
 
 /* A rate for the model's mix of weight types: the byte-weighted harmonic
  * mean of each type's rate (each byte takes 1/rate of its own type), so a
  * Q4_K_M file's Q6_K tensors cost what Q6_K costs. Decode rates are GB/s,
- * prefill's GFLOPS (per weight already: no bits scaling). -1 when a rate
- * is unknown. */
+ * prefill's GFLOPS (its class's x the type's kernel factor). -1 when a
+ * rate is unknown. */
 static double mixed_rate(const struct model *m, const struct size_model *s, const struct cpu_info *cpu,
 			 int threads, bool prompt)
 {
@@ -790,7 +825,8 @@ static double mixed_rate(const struct model *m, const struct size_model *s, cons
 
 		if (bytes <= 0)
 			continue;
-		r = prompt ? cpu_prefill_gflops(cpu, cpu_weight_for(id), threads) : decode_type_gbps(cpu, id, threads);
+		r = prompt ? cpu_prefill_gflops(cpu, cpu_weight_for(id), threads) * kernel_factor(cpu, id, true)
+			   : decode_type_gbps(cpu, id, threads);
 		if (r <= 0)
 			return -1;
 		total += bytes;
@@ -805,10 +841,7 @@ static double mixed_rate(const struct model *m, const struct size_model *s, cons
 static double cpu_rate_gbps(const struct hardware *hw, const struct model *m, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
-	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : set->threads;
-
-	return mixed_rate(m, s, &hw->cpu, threads, false);
+	return mixed_rate(m, s, &hw->cpu, set->threads, false);
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -931,6 +964,8 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
+		/* a what-if CPU's prefill rate is for the threads asked already
+		 * (hw/cpudescribed.h); no one-thread rate to scale from */
 		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
 		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
 
