@@ -27,7 +27,7 @@ static struct size_model size;
 static struct layer_bytes layers[4];
 static struct hardware hw;
 static struct estimate e;
-static const struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+static const struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 
 static void dense_model(void)
 {

@@ -255,7 +255,7 @@ static void explain_draws_what_it_is_given(void)
 {
 	struct model m = { .id = "test:8b", .name = "Test 8B", .arch = "llama", .layers = 32,
 			   .params = 8000000000, .active_params = 8000000000, .context = 8192 };
-	struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+	struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 	struct hardware hw;
 	struct estimate e = { .model = &m, .ftype = FTYPE_Q4_K_M, .ctx = 4096, .ctx_why = "--ctx",
 			      .flash_attn = true, .flash_attn_why = "llama.cpp's default -fa auto" };

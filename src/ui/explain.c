@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ui/figures.h"
+#include "ui/rpcview.h"
 #include "model/quant.h"
 #include "ui/table.h"
 #include "util/units.h"
@@ -63,7 +64,7 @@ static void memory(FILE *out, const struct detail *d)
 	fprintf(out, "  overhead  %10s  runtime, buffers and the process\n",
 		format_bytes(a, sizeof(a), e->overhead_bytes));
 	fprintf(out, "  total     %10s\n", format_bytes(a, sizeof(a), e->total_bytes));
-	cell_memory(&e->now, &need, &avail);
+	cell_memory(e, &e->now, &need, &avail);
 	fprintf(out, "  on the placement's devices: %s of %s available\n",
 		format_bytes(b, sizeof(b), need), format_bytes(c, sizeof(c), avail));
 }
@@ -241,6 +242,10 @@ void detail_explain(FILE *out, const struct detail *d)
 	const struct fit *f = &d->chosen->now;
 
 	memory(out, d);
+	if (d->chosen->rpc.used) {
+		rpc_write_text(out, d->chosen, d->set, d->quants, d->quant_count);
+		return;
+	}
 	placement(out, d, f);
 	if (f->placement != PLACE_NONE) {
 		decode(out, d->hw, f);
