@@ -121,8 +121,8 @@ static void table_checks_bandwidth(void)
 }
 
 /* The model, by hand: x86 memory limit = bandwidth x 0.772; per-thread
- * Q4_0 14.9, Q4_K 22.5, Q6_K 24.8, Q8_0 21.5 GB/s; prefill 104.9 GFLOPS a
- * thread. Apple: also P-cores x 13.1 GB/s. */
+ * Q4_0 14.9, Q4_K 22.5, Q6_K 24.8, Q8_0 21.5 GB/s; prefill 91.1 GFLOPS a
+ * thread (Q8_0 x 118.07 / 104.46). Apple: also P-cores x 13.1 GB/s. */
 static void rates_follow_the_model(void)
 {
 	struct cpu_info cpu;
@@ -134,7 +134,8 @@ static void rates_follow_the_model(void)
 	CHECK_NEAR(cpu.q4_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.q8_0_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.mem_read_gbps, 83.2 * 0.772, 1e-9);
-	CHECK_NEAR(cpu.prefill_gflops, 16 * 104.9, 1e-9);
+	CHECK_NEAR(cpu.prefill_gflops, 16 * 91.1, 1e-9);
+	CHECK_NEAR(cpu.prefill_q8_0_gflops, 16 * 91.1 * 118.07 / 104.46, 1e-9);
 	CHECK_INT(cpu.q4_source, SRC_WHATIF);
 	cpu_described_rates(&two, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 2 * 14.9, 1e-9);
@@ -147,7 +148,7 @@ static void rates_follow_the_model(void)
 	CHECK_NEAR(cpu_decode_gbps(&cpu, CPU_W_Q4_K, 1), 22.5, 1e-9);
 	cpu_described_rates(&m2max, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 8 * 13.1, 1e-9);   /* not 400 x 0.772 = 308.8 */
-	CHECK_NEAR(cpu.prefill_gflops, 8 * 110.3, 1e-9);
+	CHECK_NEAR(cpu.prefill_gflops, 8 * 106.0, 1e-9);
 }
 
 /* --ram-gbps over a host CPU the table knows by name (a profile made on an
@@ -196,7 +197,7 @@ static void cpu_only_decode_scales_with_bandwidth(void)
 		struct whatif w = { .ram_bytes = 256 * GIB, .vram_bytes = -1, .cpu_only = true,
 				    .cpu_name = "EPYC 9654", .ram_gbps = gbps[i], .ram_mts = -1,
 				    .ram_channels = -1, .disk_gbps = -1 };
-		struct estimate_settings set = { 4096, KV_F16, 0, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+		struct estimate_settings set = { 4096, KV_F16, 0, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 		struct hardware hw;
 		struct estimate e;
 

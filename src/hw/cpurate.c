@@ -76,7 +76,7 @@ double cpu_memory_gbps(const struct cpu_info *cpu, int threads)
 
 	if (cpu->mem_read_core_gbps > 0 && n > 0)
 		return cpu_threads_gbps(cpu->mem_read_core_gbps, cpu->mem_read_gbps, n);
-	return cpu->mem_read_gbps > 0 ? cpu->mem_read_gbps * thread_share(cpu, threads) : -1;
+	return cpu->mem_read_gbps > 0 ? cpu->mem_read_gbps : -1;
 }
 
 double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads)

@@ -39,8 +39,8 @@ double cpu_decode_gbps(const struct cpu_info *cpu, enum cpu_weight w, int thread
 
 /* Memory read rate (GB/s) on `threads` threads (<= 0: every core):
  * cpu_threads_gbps of the bench's one-thread and all-core reads, or the
- * all-core read scaled by threads / cores when only that is known. -1 when
- * unknown. */
+ * all-core read when only that is known (a described CPU's bandwidth
+ * limit). -1 when unknown. */
 double cpu_memory_gbps(const struct cpu_info *cpu, int threads);
 
 /* Batched (prefill) rate of weight type w in GFLOP/s on `threads` threads
