@@ -488,6 +488,15 @@ static void impossible_sysfs_sizes_are_ignored(void)
 		CHECK_INT(r.hw.gpus[0].vram_total_bytes, 24 * GIB);
 		CHECK_INT(r.hw.gpus[0].vram_source, SRC_TABLE);
 	}
+	/* A 16 TiB carve-out (within the limit alone) plus GTT: beyond any GPU,
+	 * so the APU is budgeted as one without figures, by MemAvailable (the
+	 * sum failed to load back as a profile: fuzz_sysfs). */
+	probe_altered("strix-halo", "sys/bus/pci/devices/0000:c5:00.0/mem_info_vram_total",
+		      "17592186044416\n", &r);
+	if (found(&r, 1)) {
+		CHECK_INT(r.hw.gpus[0].vram_total_bytes, r.hw.ram.available_bytes);
+		CHECK_INT(r.hw.gpus[0].vram_source, SRC_PROCFS);
+	}
 	probe_altered("arc-b580-xe", "sys/bus/pci/devices/0000:03:00.0/tile0/physical_vram_size_bytes",
 		      "9223372036854775807\n", &r);
 	if (found(&r, 2)) {

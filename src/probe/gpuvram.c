@@ -134,6 +134,7 @@ void gpuvram_discrete(struct gpu_info *gpu, const struct gpu_mem_report *m)
 void gpuvram_unified(struct gpu_info *gpu, const struct gpu_mem_report *m,
 		     const struct ram_info *ram)
 {
+	struct value_limit lim = hw_limit("vram_total_bytes");
 	int64_t avail = ram->available_bytes;
 
 	gpu->gtt_total_bytes = m->gtt_total_bytes;
@@ -141,7 +142,10 @@ void gpuvram_unified(struct gpu_info *gpu, const struct gpu_mem_report *m,
 	gpu->vram_source = SRC_UNKNOWN;
 	if (avail < 0)
 		return;
-	if (m->vram_total_bytes < 0 || m->gtt_total_bytes < 0) {
+	/* A carve-out plus GTT beyond any GPU's memory (each file alone within
+	 * it) is no figure to budget by: the rule for an APU without them. */
+	if (m->vram_total_bytes < 0 || m->gtt_total_bytes < 0 ||
+	    !value_in_limit((double)(m->vram_total_bytes + min64(m->gtt_total_bytes, avail)), &lim)) {
 		gpu->vram_total_bytes = gpu->vram_free_bytes = avail;
 		gpu->vram_source = ram->source;
 		return;
