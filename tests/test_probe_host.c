@@ -156,6 +156,21 @@ static void impossible_values_are_refused(void)
 	CHECK_CONTAINS(hw.warnings.msg[2], "cache/index3/size: not a cache size from 16 KiB to 64 GiB");
 }
 
+/* MemAvailable above MemTotal: the available figure is dropped, said. */
+static void more_available_than_total_is_refused(void)
+{
+	char root[512];
+
+	snprintf(root, sizeof(root), "%s/overfull-host", test_tmpdir());
+	write_tree_file(root, "proc/meminfo", "MemTotal:       8388608 kB\n"
+			"MemAvailable:   16777216 kB\n");
+	hw_init(&hw);
+	CHECK_INT(probe_ram(root, &hw), 0);
+	CHECK_INT(hw.ram.total_bytes, 8LL << 30);
+	CHECK_INT(hw.ram.available_bytes, HW_UNKNOWN);
+	CHECK_CONTAINS(hw.warnings.msg[0], "/proc/meminfo: MemAvailable: more than MemTotal; ignored");
+}
+
 static void missing_tree_is_unknown_not_fatal(void)
 {
 	hw_init(&hw);
@@ -169,4 +184,5 @@ static void missing_tree_is_unknown_not_fatal(void)
 TESTS(T(vm_like_the_build_machine), T(desktop_smt_and_nvme_partition),
       T(cgroup_limits_memory_and_cpus), T(dm_over_nvme_and_big_cache), T(hdd_partition),
       T(affinity_across_sockets_and_md), T(broken_inputs_become_unknown_with_warnings),
-      T(impossible_values_are_refused), T(missing_tree_is_unknown_not_fatal));
+      T(impossible_values_are_refused), T(more_available_than_total_is_refused),
+      T(missing_tree_is_unknown_not_fatal));

@@ -396,6 +396,8 @@ static int read_gpu(struct reader *r, const cJSON *obj, struct gpu_info *g)
 		return -1;
 	if (!g->name[0])
 		return bad(r, "name", "missing");
+	if (g->vram_total_bytes >= 0 && g->vram_free_bytes > g->vram_total_bytes)
+		return bad(r, "vram_free_bytes", "must not exceed vram_total_bytes");
 	if (!cJSON_IsString(vendor) || gpu_vendor_parse(vendor->valuestring, &g->vendor) < 0)
 		return bad(r, "vendor", "must be nvidia, amd, intel, apple or other");
 	if (read_pci_id(r, obj, "pci_id", &g->pci_vendor_id, &g->pci_device_id) < 0 ||
@@ -466,8 +468,11 @@ int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
 	hw_init(hw);
 	if (!hwobj)
 		hwobj = json;
-	if (read_section(&r, hwobj, "ram", ram_fields, &hw->ram) < 0 ||
-	    read_section(&r, hwobj, "cpu", cpu_fields, &hw->cpu) < 0 ||
+	if (read_section(&r, hwobj, "ram", ram_fields, &hw->ram) < 0)
+		return -1;
+	if (hw->ram.total_bytes >= 0 && hw->ram.available_bytes > hw->ram.total_bytes)
+		return bad(&r, "available_bytes", "must not exceed total_bytes");
+	if (read_section(&r, hwobj, "cpu", cpu_fields, &hw->cpu) < 0 ||
 	    read_simd(&r, cJSON_GetObjectItemCaseSensitive(hwobj, "cpu"), &hw->cpu) < 0 ||
 	    read_section(&r, hwobj, "disk", disk_fields, &hw->disk) < 0)
 		return -1;

@@ -84,6 +84,10 @@ static void read_meminfo(const char *root, struct ram_info *ram,
 			*fields[i] = HW_UNKNOWN;
 		}
 	}
+	if (ram->total_bytes >= 0 && ram->available_bytes > ram->total_bytes) {
+		warn_add(w, "%s/proc/meminfo: MemAvailable: more than MemTotal; ignored", root);
+		ram->available_bytes = HW_UNKNOWN;
+	}
 	ram->source = SRC_PROCFS;
 }
 
