@@ -183,6 +183,25 @@ static void node_name(const char *file, char *out, size_t size)
 	snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), base);
 }
 
+/* Node k's name made unlike the earlier nodes' (the same profile given
+ * twice, or two files of one name): "-2", "-3", ... appended, so that
+ * each command names one machine. */
+static void distinct_node_name(struct app *app, int k)
+{
+	char *name = app->node_names[k], base[sizeof(app->node_names[0])];
+	bool taken = true;
+
+	snprintf(base, sizeof(base), "%s", name);
+	for (int n = 2; taken; n++) {
+		taken = false;
+		for (int i = 0; i < k; i++)
+			taken |= strcmp(app->node_names[i], name) == 0;
+		if (taken)
+			snprintf(name, sizeof(app->node_names[0]), "%.*s-%d",
+				 (int)sizeof(app->node_names[0]) - 8, base, n);
+	}
+}
+
 /* The link: --link's preset (1GbE without it), --link-gbps and
  * --link-rtt-us over it. */
 static void make_link(const struct cli *cli, struct rpc_link *link)
@@ -220,6 +239,7 @@ static int build_cluster(struct app *app, const char *host_file, struct error *e
 		if (hw_load_profile(cli->node_files[i], &app->nodes[k], err) < 0)
 			return error_prefix(err, "--node");
 		node_name(cli->node_files[i], app->node_names[k], sizeof(app->node_names[k]));
+		distinct_node_name(app, k);
 		c->nodes[k].hw = &app->nodes[k];
 		c->nodes[k].name = app->node_names[k];
 		devices += app->nodes[k].gpu_count > 0 ? app->nodes[k].gpu_count : 1;

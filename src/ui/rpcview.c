@@ -290,7 +290,7 @@ static void speed_text(FILE *out, const struct estimate *e, const struct estimat
 		cell_tok_s(e->now.decode_tok_s, a, sizeof(a)), verdict_name(e->now.verdict),
 		cell_tok_s(r->devices_seconds_per_token > 0 ? 1 / r->devices_seconds_per_token : -1,
 			   b, sizeof(b)));
-	fprintf(out, "  prefill: each device's share of 2 x active params FLOPs at its rate, + the "
+	fprintf(out, "  prefill: each device's share of the prompt's FLOPs (2 a weight less embeddings) at its rate, + the "
 		"prompt's %d x %lld floats each way per exchange and a round trip per 512 tokens "
 		"(%.3f s) = %s tok/s\n", set->prompt_tokens, (long long)e->model->embd,
 		r->prefill_network_seconds, cell_tok_s(e->now.prefill_tok_s, a, sizeof(a)));
