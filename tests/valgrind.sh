@@ -68,6 +68,16 @@ mkfifo "$HOME/pipe.gguf"
 check 1 gguf --hw $p "$HOME/pipe.gguf"
 mkdir -p "$HOME/.cache/huggingface/hub" && ln -s . "$HOME/.cache/huggingface/hub/loop"
 check 0 local --hw $p
+# A GGUF truncated while it is read (tests/fault_shrink.c), a store path
+# that is a file, cost options given and one refused (a zero API price).
+cp $fx/gguf-seeds/llama-v3.gguf "$HOME/shrinks.gguf"
+export CANIRUN_SHRINK_PATH="$HOME/shrinks.gguf" LD_PRELOAD="$PWD/build/fault-shim/shrink.so"
+check 1 gguf --hw $p "$HOME/shrinks.gguf"
+unset CANIRUN_SHRINK_PATH LD_PRELOAD
+mkdir -p "$HOME/.ollama/models" && : >"$HOME/.ollama/models/manifests"
+check 0 local --hw $p
+check 0 report --hw $p llama3.1:8b --cost --watts 300 --kwh-price 0.3
+check 2 cost qwen2.5:14b --hw $p --tokens-per-day 1000 --api-price 0,0
 check 0 show gpt-oss:120b --hw $p --cpu "Ryzen 9 7950X" --ram 64G --disk nvme
 check 0 report --json --hw $p --cpu-only --ram-gbps 70 --ram 64G llama3.1:8b
 check 1 hw --hw $p --cpu "Ryzen 9"
