@@ -39,7 +39,8 @@ static const char *const command_names[] = {
 "      --threads N      CPU threads to assume (default: physical cores)\n" \
 "      --hw FILE        use a profile saved by 'canirun hw --json'\n" \
 "      --node FILE      pool machines with llama.cpp RPC: each a 'canirun hw --json'\n" \
-"                       profile (repeatable; the host is --hw, else the first --node)\n" \
+"                       profile (repeatable; the host is --hw, else the first --node;\n" \
+"                       report, show, gguf, local, plan, cost)\n" \
 "      --link NAME      the network between them: 1GbE (default), 2.5GbE, 10GbE,\n" \
 "                       25GbE, 40GbE, 100GbE, TB4, IB\n" \
 "      --link-gbps N    its rate in Gb/s (0.001 to 10000; over --link's)\n" \
