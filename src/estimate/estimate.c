@@ -1109,7 +1109,7 @@ static int rank(const struct estimate *e)
 	return f->placement != PLACE_NONE ? 1 : 0;
 }
 
-static int quality_index(enum ftype ft)
+int estimate_quality_index(enum ftype ft)
 {
 	for (int i = 0; i < estimate_quality_order_count; i++)
 		if (estimate_quality_order[i] == ft)
@@ -1186,7 +1186,8 @@ int estimate_best(const struct hardware *hw, const struct model *m,
 	int n = estimate_listed_ftypes(m, false, types), upper = 0, r;
 	struct estimate lower;
 
-	while (upper < n && quality_index(types[upper]) <= quality_index(ESTIMATE_QUANT_FLOOR))
+	while (upper < n && estimate_quality_index(types[upper]) <=
+			       estimate_quality_index(ESTIMATE_QUANT_FLOOR))
 		upper++;
 	if (upper == 0)
 		upper = 1; /* nothing at the floor is published: the best that is */

@@ -174,6 +174,9 @@ extern const int estimate_default_ftype_count;
  * generation deciding (F32 > F16/BF16 > Q8_0 > Q6_K > Q5_K_M > ... > IQ1_S). */
 extern const enum ftype estimate_quality_order[];
 extern const int estimate_quality_order_count;
+/* ft's place in that order (0: the best); the order's length for a type
+ * not in it. */
+int estimate_quality_index(enum ftype ft);
 
 /* Speed alone never picks a type of lower quality than this (Ollama's
  * default tags are Q4_K_M); only memory may. */
