@@ -73,12 +73,13 @@ static int load_gpu_table(struct app *app, struct error *err)
 	return gpu_table_load(path, &app->gpu_table, err);
 }
 
-/* data/cpus.json, read only when --cpu names a CPU from it. */
+/* data/cpus.json, read only when --cpu names a CPU from it, and for need
+ * (its CPU-only machines). */
 static int load_cpu_table(struct app *app, struct error *err)
 {
 	char path[PATH_MAX];
 
-	if (!app->cli.whatif.cpu_name)
+	if (!app->cli.whatif.cpu_name && app->cli.command != CMD_NEED)
 		return 0;
 	snprintf(path, sizeof(path), "%s/cpus.json", app->data_dir);
 	return cpu_table_load(path, &app->cpu_table, err);
@@ -210,6 +211,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_calibrate(app, err);
 	case CMD_PLAN:
 		return cmd_plan(app, err);
+	case CMD_NEED:
+		return cmd_need(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);
