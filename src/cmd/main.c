@@ -73,13 +73,14 @@ static int load_gpu_table(struct app *app, struct error *err)
 	return gpu_table_load(path, &app->gpu_table, err);
 }
 
-/* data/cpus.json, read only when --cpu names a CPU from it, and for need
- * (its CPU-only machines). */
+/* data/cpus.json, read when the command line describes the CPU or its
+ * memory (--cpu names an entry; --ram-gbps and the like take the vendor of
+ * the host CPU the table knows), and for need (its CPU-only machines). */
 static int load_cpu_table(struct app *app, struct error *err)
 {
 	char path[PATH_MAX];
 
-	if (!app->cli.whatif.cpu_name && app->cli.command != CMD_NEED)
+	if (!whatif_names_host(&app->cli.whatif) && app->cli.command != CMD_NEED)
 		return 0;
 	snprintf(path, sizeof(path), "%s/cpus.json", app->data_dir);
 	return cpu_table_load(path, &app->cpu_table, err);

@@ -198,14 +198,6 @@ bool whatif_names_host(const struct whatif *w)
 	       w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0;
 }
 
-static bool has_simd(const struct cpu_info *cpu, const char *name)
-{
-	for (int i = 0; i < cpu->simd_count; i++)
-		if (strcmp(cpu->simd[i], name) == 0)
-			return true;
-	return false;
-}
-
 /* The table's CPU replaces this machine's; the L3 size is not in the table. */
 static void cpu_from_spec(const struct cpu_spec *spec, struct cpu_info *cpu)
 {
@@ -256,7 +248,7 @@ static void describe_rates(const struct cpu_spec *spec, int want_threads, struct
 	int threads = cpu->performance_cores > 0 ? cpu->performance_cores : cores;
 	struct cpu_described d = {
 		.threads = want_threads > 0 && want_threads < threads ? want_threads : threads,
-		.arm = spec ? cpu_spec_is_arm(spec) : has_simd(cpu, "neon"),
+		.arm = spec ? cpu_spec_is_arm(spec) : cpu_has_simd(cpu, "neon"),
 		.apple = spec && strcmp(spec->vendor, "apple") == 0,
 		.performance_cores = cpu->performance_cores,
 		.bandwidth_gbps = cpu->memory_bandwidth_gbps,
@@ -266,17 +258,13 @@ static void describe_rates(const struct cpu_spec *spec, int want_threads, struct
 		cpu_described_rates(&d, cpu);
 }
 
-/* A described CPU is not the one the bench and `canirun calibrate` measured
- * (report and need must agree whatever this machine measured): none of
- * their figures may outlive the derived rates. */
-static void forget_measured_cpu(struct hardware *hw)
+/* A described CPU is not the one `canirun calibrate` measured: its runs'
+ * factors must not scale the derived rates (report and need agree whatever
+ * this machine measured). */
+static void forget_cpu_calibrations(struct hardware *hw)
 {
-	struct cpu_info *c = &hw->cpu;
 	int kept = 0;
 
-	c->q4_core_gbps = c->q4_k_core_gbps = c->q6_k_core_gbps = c->q8_0_core_gbps = HW_UNKNOWN;
-	c->mem_read_core_gbps = HW_UNKNOWN;
-	c->prefill_q4_k_gflops = c->prefill_q6_k_gflops = c->prefill_q8_0_gflops = HW_UNKNOWN;
 	for (int i = 0; i < hw->calibration_count; i++)
 		if (hw->calibrations[i].device != CAL_CPU)
 			hw->calibrations[kept++] = hw->calibrations[i];
@@ -291,26 +279,45 @@ static void set_disk(const struct whatif *w, struct disk_info *disk)
 	disk->read_source = SRC_WHATIF;
 }
 
+/* The --cpu entry (by name or given), or NULL: 0, or -1 with err. */
+static int given_cpu(const struct whatif *w, const struct cpu_table *table,
+		     const struct cpu_spec **spec, struct error *err)
+{
+	*spec = w->cpu_spec;
+	if (*spec || !w->cpu_name)
+		return 0;
+	if (!table)
+		return error_set(err, "--cpu '%s': no CPU table loaded", w->cpu_name);
+	if (cpu_table_find_name(table, w->cpu_name, spec, err) < 0)
+		return error_prefix(err, "--cpu");
+	return 0;
+}
+
 int whatif_apply_host(const struct whatif *w, const struct cpu_table *table,
 		      struct hardware *hw, struct error *err)
 {
 	const struct cpu_spec *spec = NULL;
+	bool described;
 
 	if (!whatif_names_host(w))
 		return 0;
-	spec = w->cpu_spec;
-	if (!spec && w->cpu_name) {
-		if (!table)
-			return error_set(err, "--cpu '%s': no CPU table loaded", w->cpu_name);
-		if (cpu_table_find_name(table, w->cpu_name, &spec, err) < 0)
-			return error_prefix(err, "--cpu");
-	}
-	if (spec)
+	if (given_cpu(w, table, &spec, err) < 0)
+		return -1;
+	described = spec || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0;
+	if (spec) {
 		cpu_from_spec(spec, &hw->cpu);
+	} else if (table) {
+		struct error not_in_table;
+
+		/* the host's own CPU (a profile's, this machine's), where the table
+		 * knows its name: its vendor decides Apple's P-core memory share */
+		if (cpu_table_find_name(table, hw->cpu.model, &spec, &not_in_table) < 0)
+			spec = NULL;
+	}
 	if (set_memory(w, &hw->cpu, err) < 0)
 		return -1;
-	if (spec || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0) {
-		forget_measured_cpu(hw);
+	if (described) {
+		forget_cpu_calibrations(hw);
 		describe_rates(spec, w->threads, &hw->cpu);
 	}
 	if (w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0)

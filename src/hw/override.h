@@ -57,9 +57,8 @@ int whatif_apply(const struct whatif *w, const struct gpu_table *table,
  * MT/s) and --ram-gbps sets the bandwidth outright. Whenever any of them is
  * given, the CPU rates become those cpudescribed.h derives for that CPU and
  * bandwidth (source "what-if"), at w->threads threads (at most the
- * cores; the estimator does not scale them again), and no figure measured
- * on the machine's own CPU survives: its one-core and per-type prefill rates
- * and its CPU calibrations are dropped. --disk sets the disk's kind and read rate
+ * cores; the estimator does not scale them again), and the machine's CPU
+ * calibrations are dropped (they measured another CPU). --disk sets the disk's kind and read rate
  * (a kind's default rate, or GBPS). Returns 0, or -1 with err for an
  * unknown/ambiguous CPU, or --ram-speed/--ram-channels without the other
  * half of the memory system (no --cpu, and the machine does not say). */
