@@ -166,7 +166,7 @@ static void make_settings(struct app *app)
 			set->flash_attn_why = "OLLAMA_FLASH_ATTENTION in the environment";
 		}
 	}
-	set->threads = app->cli.threads > 0 ? app->cli.threads : app->hw.cpu.cores;
+	set->threads = estimate_threads(&app->hw, app->cli.threads);
 	set->prompt_tokens = app->cli.prompt_tokens;
 }
 

@@ -244,6 +244,7 @@ static void try_type(const struct need_request *req, const struct hardware *hw,
 	int64_t tokens = (int64_t)ctx * req->users;
 
 	set.ctx = tokens < (1 << 24) ? (int)tokens : 1 << 24;
+	set.threads = estimate_threads(hw, req->whatif->threads); /* a CPU-only box's own cores */
 	estimate_model(hw, s->model, &s->sizes[type], &set, &t->est);
 	t->per_user_tok_s = req->users > 1 ? batch_per_user_tok_s(&t->est, req->users)
 					   : t->est.now.decode_tok_s;

@@ -161,6 +161,11 @@ int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const c
 	return OLLAMA_CTX_SMALL;
 }
 
+int estimate_threads(const struct hardware *hw, int asked)
+{
+	return asked > 0 ? asked : hw->cpu.cores;
+}
+
 int estimate_context(const struct hardware *hw, const struct model *m,
 		     const struct estimate_settings *set, const char **why)
 {

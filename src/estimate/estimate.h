@@ -36,6 +36,10 @@ enum flash_attn { FA_RUNTIME, FA_ON, FA_OFF };
 /* settings.ctx: the runtime's own default (Ollama's by total VRAM). */
 #define ESTIMATE_CTX_RUNTIME (-1)
 
+/* The CPU threads estimates assume on hw: asked (--threads) when > 0, else
+ * the physical cores of its CPU (llama.cpp's default). */
+int estimate_threads(const struct hardware *hw, int asked);
+
 struct estimate_settings {
 	int ctx;                /* tokens; 0: the trained context ("max"); ESTIMATE_CTX_RUNTIME */
 	enum kv_type kv;
