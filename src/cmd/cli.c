@@ -5,8 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decide/apis.h"
 #include "decide/plan.h"
 #include "decide/cost.h"
+#include "decide/power.h"
 #include "estimate/estimate.h"
 #include "model/catalog.h"
 #include "ui/table.h"
@@ -17,7 +19,7 @@ static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
 	[CMD_LOCAL] = "local", [CMD_ADD] = "add", [CMD_CALIBRATE] = "calibrate", [CMD_PLAN] = "plan",
-	[CMD_COST] = "cost",
+	[CMD_COST] = "cost", [CMD_NEED] = "need",
 };
 
 #define STRINGIFY(x) #x
@@ -37,7 +39,8 @@ static const char *const command_names[] = {
 "      --threads N      CPU threads to assume (default: physical cores)\n" \
 "      --hw FILE        use a profile saved by 'canirun hw --json'\n" \
 "      --node FILE      pool machines with llama.cpp RPC: each a 'canirun hw --json'\n" \
-"                       profile (repeatable; the host is --hw, else the first --node)\n" \
+"                       profile (repeatable; the host is --hw, else the first --node;\n" \
+"                       report, show, gguf, local, plan, cost)\n" \
 "      --link NAME      the network between them: 1GbE (default), 2.5GbE, 10GbE,\n" \
 "                       25GbE, 40GbE, 100GbE, TB4, IB\n" \
 "      --link-gbps N    its rate in Gb/s (0.001 to 10000; over --link's)\n" \
@@ -85,6 +88,13 @@ static const char *const command_names[] = {
 "                       (input: users x prompts x --prompt tokens)\n" \
 "      --currency NAME  label for money (default USD; no exchange rates)\n"
 
+#define NEED_OPTIONS \
+"Need:\n" \
+"      --min-tps N      tokens/s each user needs (default 4, the reading floor)\n" \
+"      --users N        requests decoding at once (default 1)\n" \
+"      --all            every configuration, not the first 20 of each section\n" \
+"      --plan           canirun plan's stack (--task, --users) instead of MODELs\n"
+
 static const char usage_overview[] =
 "Usage: canirun [COMMAND] [OPTIONS] [MODEL...]\n"
 "Which local LLMs can this machine run, and how fast?\n\n"
@@ -99,7 +109,8 @@ static const char usage_overview[] =
 "  add FILE       add a model the catalogue lacks, from a GGUF file or a config.json\n"
 "  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n"
 "  plan           the stack to serve here, task by task: picks, residency, settings\n"
-"  cost MODEL...  does running it here pay, against an API or chat seats?\n\n"
+"  cost MODEL...  does running it here pay, against an API or chat seats?\n"
+"  need MODEL...  which GPUs, Macs or CPUs run it at a speed, cheapest first\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -174,6 +185,23 @@ static const char usage_plan[] =
 "      --users N        people served at once (default 1)\n"
 ESTIMATE_OPTIONS COMMON_OPTIONS;
 
+static const char usage_need[] =
+"Usage: canirun need MODEL... [--min-tps N] [--ctx N] [--quant Q] [--users N] [OPTIONS]\n"
+"       canirun need --plan [--task T,...] [--users N] [OPTIONS]\n"
+"Which hardware runs MODEL at --min-tps: every GPU of data/gpus.json alone, two\n"
+"and four of a desktop, workstation or datacenter card, unified-memory machines at\n"
+"the table's memory, and CPU-only machines of data/cpus.json at the least RAM that\n"
+"holds it. Cheapest first where a dated, sourced price is known, then smallest.\n"
+"Each row: quant, placement, tok/s and its low band, context held and the largest\n"
+"allowed (--ctx: the least it must hold, 4096 by default here), memory left.\n"
+"--quant: only that type (default: the best quality that reaches --min-tps).\n"
+"--plan: canirun plan's stack on this machine (or --hw, --gpu), and the cheapest box\n"
+"on which it stays loaded, and on which it runs with swaps. The CPU share of GPU\n"
+"configurations runs on this machine's CPU and RAM, or on --cpu, --ram, --ram-gbps.\n\n"
+NEED_OPTIONS
+"      --task T,...     --plan: chat, writing, code, reasoning, tools, embedding, vision\n"
+ESTIMATE_OPTIONS COMMON_OPTIONS;
+
 const char *cli_usage(enum command command)
 {
 	static const char *const texts[] = {
@@ -182,7 +210,7 @@ const char *cli_usage(enum command command)
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
 		[CMD_LOCAL] = usage_local,      [CMD_ADD] = usage_add,
 		[CMD_CALIBRATE] = usage_calibrate, [CMD_PLAN] = usage_plan,
-		[CMD_COST] = usage_cost,
+		[CMD_COST] = usage_cost,        [CMD_NEED] = usage_need,
 	};
 	return texts[command];
 }
@@ -201,7 +229,7 @@ enum {
 	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
 	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
 	OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
-	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US,
+	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US, OPT_PLAN,
 };
 
 static const struct option long_options[] = {
@@ -253,6 +281,7 @@ static const struct option long_options[] = {
 	{ "link", required_argument, NULL, OPT_LINK },
 	{ "link-gbps", required_argument, NULL, OPT_LINK_GBPS },
 	{ "link-rtt-us", required_argument, NULL, OPT_LINK_RTT_US },
+	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -277,6 +306,10 @@ static int parse_amount(const char *opt, const char *arg, double min, double max
 	return 0;
 }
 
+/* Amounts in any currency (--currency): no exchange rates, so only what no
+ * currency makes sensible is refused; USD prices meet the tables' limits
+ * (check_usd_prices). */
+#define MONEY_MIN 0.001
 #define MONEY_MAX 1e12
 #define TOKENS_MAX 1e15
 
@@ -288,14 +321,15 @@ static int parse_api_price(const char *arg, struct cost_options *o, struct error
 
 	if (!comma || (size_t)(comma - arg) >= sizeof(in))
 		return error_set(err, "--api-price: '%s': give IN,OUT prices per 1M tokens "
-				 "(e.g. 2.5,10), each >= 0", arg);
+				 "(e.g. 2.5,10), each from %g to %g", arg, MONEY_MIN, MONEY_MAX);
 	memcpy(in, arg, (size_t)(comma - arg));
 	in[comma - arg] = '\0';
-	if (parse_double(in, &o->api_input_per_mtok) < 0 || o->api_input_per_mtok < 0 ||
-	    parse_double(comma + 1, &o->api_output_per_mtok) < 0 || o->api_output_per_mtok < 0 ||
+	if (parse_double(in, &o->api_input_per_mtok) < 0 ||
+	    parse_double(comma + 1, &o->api_output_per_mtok) < 0 ||
+	    o->api_input_per_mtok < MONEY_MIN || o->api_output_per_mtok < MONEY_MIN ||
 	    o->api_input_per_mtok > MONEY_MAX || o->api_output_per_mtok > MONEY_MAX)
 		return error_set(err, "--api-price: '%s': give IN,OUT prices per 1M tokens "
-				 "(e.g. 2.5,10), each >= 0", arg);
+				 "(e.g. 2.5,10), each from %g to %g", arg, MONEY_MIN, MONEY_MAX);
 	return 0;
 }
 
@@ -314,15 +348,15 @@ static int parse_cost_option(int c, const char *arg, struct cli *cli, struct err
 	switch (c) {
 	case OPT_COST: return 0;
 	case OPT_WATTS:
-		return parse_amount("--watts", arg, 0.001, 1e6, "watts", &o->watts, err) < 0 ||
-		       o->watts <= 0 ? error_set(err, "--watts: '%s': give watts above 0", arg) : 0;
+		return parse_amount("--watts", arg, power_watts_limit.min, power_watts_limit.max,
+				    "watts", &o->watts, err);
 	case OPT_KWH_PRICE:
 		o->kwh_price_from = "--kwh-price";
 		return parse_amount("--kwh-price", arg, 0, 1000, "a price per kWh", &o->kwh_price, err);
 	case OPT_HW_COST:
 		return parse_amount("--hw-cost", arg, 0, MONEY_MAX, "a price", &o->hw_cost, err);
 	case OPT_SEAT_PRICE:
-		return parse_amount("--seat-price", arg, 0, MONEY_MAX, "a price per user and month",
+		return parse_amount("--seat-price", arg, MONEY_MIN, MONEY_MAX, "a price per user and month",
 				    &o->seat_price, err);
 	case OPT_TOKENS_PER_DAY:
 		return parse_amount("--tokens-per-day", arg, 1, TOKENS_MAX, "tokens",
@@ -431,6 +465,7 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_FULL: cli->full = true; return 0;
 	case OPT_ALL: cli->all = true; return 0;
 	case OPT_FITS: cli->fits_only = true; return 0;
+	case OPT_PLAN: cli->need_plan = true; return 0;
 	case 'h': cli->help = true; return 0;
 	case 'V': cli->version = true; return 0;
 	case OPT_QUANT: cli->quant = arg; return 0;
@@ -548,6 +583,20 @@ static int kwh_price_from_env(struct cost_options *o, struct error *err)
 	return 0;
 }
 
+/* Prices given in USD meet the limits data/apis.json's do. */
+static int check_usd_prices(const struct cost_options *o, struct error *err)
+{
+	if (o->api_output_per_mtok >= 0 &&
+	    (!value_in_limit(o->api_input_per_mtok, &api_price_limit) ||
+	     !value_in_limit(o->api_output_per_mtok, &api_price_limit)))
+		return error_set(err, "--api-price: %g,%g: each must be from %s", o->api_input_per_mtok,
+				 o->api_output_per_mtok, api_price_limit.text);
+	if (o->seat_price >= 0 && !value_in_limit(o->seat_price, &seat_price_limit))
+		return error_set(err, "--seat-price: %g: must be from %s", o->seat_price,
+				 seat_price_limit.text);
+	return 0;
+}
+
 /* The cost options that only make sense together (messages name them). */
 static int check_cost_options(const struct cli *cli, struct error *err)
 {
@@ -576,6 +625,8 @@ static int check_cost_options(const struct cli *cli, struct error *err)
 		return error_set(err, "--%s: the table's prices are in USD; with --currency %s give "
 				 "--%s-price", o->api ? "api" : "seat", o->currency,
 				 o->api ? "api" : "seat");
+	if (usd && check_usd_prices(o, err) < 0)
+		return -1;
 	if (!usd && !o->kwh_price_from)
 		return error_set(err, "--currency: the default --kwh-price is in USD; with --currency "
 				 "%s give --kwh-price", o->currency);
@@ -590,7 +641,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_COST; c++)
+		for (int c = CMD_REPORT; c <= CMD_NEED; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -612,9 +663,33 @@ static int check_task(struct cli *cli, struct error *err)
 
 	if (!cli->task)
 		return 0;
-	if (cli->command == CMD_PLAN)
+	if (cli->command == CMD_PLAN || (cli->command == CMD_NEED && cli->need_plan))
 		return plan_tasks_parse(cli->task, &plan_tasks, err);
 	return parse_choice("task", cli->task, model_task_parse(cli->task) != 0, &cli->task, err);
+}
+
+/* need tries every configuration itself: options describing one machine's
+ * GPUs have no place there (--cpu and --ram describe the CPU share). */
+static int check_need(const struct cli *cli, struct error *err)
+{
+	const struct whatif *w = &cli->whatif;
+
+	if (cli->need_plan && cli->command != CMD_NEED)
+		return error_set(err, "--plan: only for 'canirun need'");
+	if (cli->command != CMD_NEED)
+		return 0;
+	/* --plan: they describe the machine whose plan is the stack */
+	if (!cli->need_plan && (w->gpu_name_count > 0 || w->vram_bytes >= 0 || w->cpu_only))
+		return error_set(err, "need: --%s describes one machine; need tries every GPU "
+				 "of the table itself (--cpu, --ram describe the CPU share)",
+				 w->gpu_name_count > 0 ? "gpu" : w->vram_bytes >= 0 ? "vram" : "cpu-only");
+	if (cli->need_plan && cli->arg_count > 0)
+		return error_set(err, "need --plan: unexpected argument '%s' (the stack is plan's "
+				 "picks for --task)", cli->args[0]);
+	if (!cli->need_plan && cli->arg_count == 0)
+		return error_set(err, "need: name at least one MODEL, or --plan "
+				 "(see 'canirun need --help')");
+	return 0;
 }
 
 /* --node needs a second machine; the link options need --node. */
@@ -665,6 +740,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "--id: only for 'canirun add'");
 	if (cli->command == CMD_COST && cli->arg_count == 0)
 		return error_set(err, "cost: name at least one MODEL (see 'canirun cost --help')");
+	if (check_need(cli, err) < 0)
+		return -1;
 	if (cli->command == CMD_CALIBRATE && cli->arg_count == 0)
 		return error_set(err, "calibrate: name at least one llama-bench or Ollama output FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||
