@@ -811,8 +811,9 @@ static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 		return cpu_decode_gbps(cpu, w, threads);
 	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
 		n = cpu->performance_cores;
-	return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor,
-				memory > 0 ? memory : cpu_decode_gbps(cpu, w, threads), n);
+	if (memory <= 0)
+		return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor, cpu_decode_gbps(cpu, w, threads), n);
+	return cpu_memory_bound_gbps(cpu_decode_gbps(cpu, w, 1) * factor, memory, n);
 }
 
 /* A rate for the model's mix of weight types: the byte-weighted harmonic
