@@ -285,7 +285,52 @@ static int read_mla(const struct entry_ctx *c, const cJSON *obj,
 	    get_int32(c, s, "nope_dim", "mla.nope_dim", 1, 4096, true,
 		      &a->nope_dim) < 0 ||
 	    get_int32(c, s, "v_head_dim", "mla.v_head_dim", 1, 4096, true,
-		      &a->v_head_dim) < 0)
+		      &a->v_head_dim) < 0 ||
+	    get_int32(c, s, "index_n_heads", "mla.index_n_heads", 1, 4096, false,
+		      &a->index_heads) < 0 ||
+	    get_int32(c, s, "index_head_dim", "mla.index_head_dim", 1, 4096, false,
+		      &a->index_head_dim) < 0)
+		return -1;
+	if ((a->index_heads > 0) != (a->index_head_dim > 0))
+		return entry_error(c, "mla.index_head_dim",
+				   "must be given exactly with mla.index_n_heads");
+	return 0;
+}
+
+/* Sections an architecture needs (arch.h flags): the lightning indexer of
+ * deepseek32, the per-layer embeddings of gemma3n; and only there. */
+static int check_arch_sections(const struct entry_ctx *c, struct model *m)
+{
+	const struct arch_info *arch = arch_find(m->arch);
+	bool dsa = arch->flags & ARCH_DSA, altup = arch->flags & ARCH_ALTUP;
+
+	if (dsa != (m->has_mla && m->mla.index_heads > 0))
+		return entry_error(c, "mla.index_n_heads", dsa ?
+				   "required for arch deepseek32 (its lightning indexer)" :
+				   "only for arch deepseek32");
+	if (altup != m->has_ple)
+		return entry_error(c, "ple", altup ? "required for arch gemma3n" :
+				   "only for arch gemma3n (src/model/arch.c)");
+	m->kv_layers = arch->kv_layers < m->layers ? arch->kv_layers : 0;
+	return 0;
+}
+
+static int read_ple(const struct entry_ctx *c, const cJSON *obj, struct model *m)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, "ple");
+	struct model_ple *p = &m->ple;
+
+	if (!s || cJSON_IsNull(s))
+		return 0;
+	if (!cJSON_IsObject(s))
+		return entry_error(c, "ple", "must be an object or null");
+	m->has_ple = true;
+	if (get_int(c, s, "embd_per_layer", "ple.embd_per_layer", 1, 1 << 16, true,
+		    &p->embd_per_layer) < 0 ||
+	    get_int32(c, s, "altup_inputs", "ple.altup_inputs", 2, 64, true,
+		      &p->altup_inputs) < 0 ||
+	    get_int32(c, s, "laurel_rank", "ple.laurel_rank", 1, 1 << 16, true,
+		      &p->laurel_rank) < 0)
 		return -1;
 	return 0;
 }
@@ -461,8 +506,9 @@ static int read_model(const struct entry_ctx *c0, const cJSON *obj,
 	    get_bool(&c, obj, "qk_norm", false, &m->qk_norm) < 0 ||
 	    get_ffn_kind(&c, obj, &m->ffn_kind) < 0 ||
 	    get_text(&c, obj, "notes", false, m->notes, sizeof(m->notes)) < 0 ||
-	    read_ssm(&c, obj, m) < 0 || read_published_params(&c, obj, m) < 0 ||
-	    read_quants(&c, obj, m) < 0)
+	    read_ssm(&c, obj, m) < 0 || read_ple(&c, obj, m) < 0 ||
+	    read_published_params(&c, obj, m) < 0 || read_quants(&c, obj, m) < 0 ||
+	    check_arch_sections(&c, m) < 0)
 		return -1;
 	if (!m->has_moe && m->active_params != m->params)
 		return entry_error(&c, "active_params",
@@ -826,6 +872,8 @@ static void add_sections(cJSON *o, const struct model *m)
 		cJSON_AddNumberToObject(s, "shared_experts", m->moe.shared_experts);
 		cJSON_AddNumberToObject(s, "shared_ffn", (double)m->moe.shared_ffn);
 		cJSON_AddNumberToObject(s, "dense_layers", m->moe.dense_layers);
+		if (m->moe.layer_step > 1)
+			cJSON_AddNumberToObject(s, "layer_step", m->moe.layer_step);
 	}
 	if (!m->has_swa) {
 		cJSON_AddNullToObject(o, "swa");
@@ -847,6 +895,33 @@ static void add_sections(cJSON *o, const struct model *m)
 	cJSON_AddNumberToObject(s, "rope_dim", m->mla.rope_dim);
 	cJSON_AddNumberToObject(s, "nope_dim", m->mla.nope_dim);
 	cJSON_AddNumberToObject(s, "v_head_dim", m->mla.v_head_dim);
+	if (m->mla.index_heads > 0) {
+		cJSON_AddNumberToObject(s, "index_n_heads", m->mla.index_heads);
+		cJSON_AddNumberToObject(s, "index_head_dim", m->mla.index_head_dim);
+	}
+}
+
+/* The optional sections: a hybrid's recurrent layers, Gemma 3n's
+ * per-layer embeddings. */
+static void add_optional_sections(cJSON *o, const struct model *m)
+{
+	cJSON *s;
+
+	if (m->has_ssm) {
+		s = cJSON_AddObjectToObject(o, "ssm");
+		cJSON_AddStringToObject(s, "layers", m->ssm.layers);
+		cJSON_AddNumberToObject(s, "conv_kernel", m->ssm.conv_kernel);
+		cJSON_AddNumberToObject(s, "inner_size", (double)m->ssm.inner_size);
+		cJSON_AddNumberToObject(s, "state_size", m->ssm.state_size);
+		cJSON_AddNumberToObject(s, "group_count", m->ssm.group_count);
+		cJSON_AddNumberToObject(s, "time_step_rank", m->ssm.time_step_rank);
+	}
+	if (!m->has_ple)
+		return;
+	s = cJSON_AddObjectToObject(o, "ple");
+	cJSON_AddNumberToObject(s, "embd_per_layer", (double)m->ple.embd_per_layer);
+	cJSON_AddNumberToObject(s, "altup_inputs", m->ple.altup_inputs);
+	cJSON_AddNumberToObject(s, "laurel_rank", m->ple.laurel_rank);
 }
 
 struct cJSON *catalog_entry_json(const struct model *m)
@@ -872,6 +947,7 @@ struct cJSON *catalog_entry_json(const struct model *m)
 	cJSON_AddBoolToObject(o, "tied_embeddings", m->tied_embeddings);
 	cJSON_AddNumberToObject(o, "context", (double)m->context);
 	add_sections(o, m);
+	add_optional_sections(o, m);
 	add_tasks(o, m->tasks);
 	cJSON_AddStringToObject(o, "license", m->license);
 	cJSON_AddStringToObject(o, "source", m->source);

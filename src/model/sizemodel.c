@@ -1,6 +1,7 @@
 #include "model/sizemodel.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,22 @@ struct tensor {
 	bool expert;            /* a routed MoE expert tensor */
 	enum ggml_type src;     /* the type convert_hf_to_gguf.py writes */
 	struct quant_class cls; /* what the quantizer's rules read from the name */
+	int position;           /* among the tensors advancing its rule count */
+	int kind;               /* into tensor_list.kinds */
+};
+
+/* Tensors the rules cannot tell apart unless by position: same class,
+ * row length, rank and source type. A file type is worked out once per
+ * kind, and per tensor only where the position matters (attn_v, ffn_down):
+ * a catalogue report types some million tensors otherwise. */
+struct tensor_kind {
+	struct quant_class cls;
+	int64_t ne[3];
+	int n_dims;
+	enum ggml_type src;
+	enum ggml_type type;    /* at the file type being summed */
+	int64_t row_bytes;
+	bool positional;        /* there: typed tensor by tensor */
 };
 
 struct tensor_list {
@@ -26,6 +43,11 @@ struct tensor_list {
 	int count, cap;
 	bool oom;
 	int layer, layer_first, prev_first, pos;  /* where add() is, for twin() */
+	/* what does not depend on the file type, summed once the list is built */
+	int64_t info_bytes, params;
+	int n_attention_wv;
+	struct tensor_kind *kinds;
+	int kind_count;
 };
 
 /* convert_hf_to_gguf.py keeps vectors, biases, norms (Mamba2's ssm_norm is
@@ -138,16 +160,31 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	quant_classify(t->name, t->n_dims, &t->cls);
 }
 
+/* a followed by b into out, cut to size: snprintf("%s%s") took a quarter
+ * of a catalogue report, called for every tensor of every model. */
+static void join(char *out, size_t size, const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (na > size - 1)
+		na = size - 1;
+	if (nb > size - 1 - na)
+		nb = size - 1 - na;
+	memcpy(out, a, na);
+	memcpy(out + na, b, nb);
+	out[na + nb] = '\0';
+}
+
 /* A norm: weight, and bias for LayerNorm architectures. */
 static void add_norm(struct tensor_list *l, int layer, const char *what,
 		     int64_t n)
 {
 	char part[48];
 
-	snprintf(part, sizeof(part), "%s.weight", what);
+	join(part, sizeof(part), what, ".weight");
 	add(l, layer, part, n, 0, 0);
 	if (l->flags & ARCH_NORM_BIAS) {
-		snprintf(part, sizeof(part), "%s.bias", what);
+		join(part, sizeof(part), what, ".bias");
 		add(l, layer, part, n, 0, 0);
 	}
 }
@@ -158,12 +195,66 @@ static void add_linear(struct tensor_list *l, int layer, const char *what,
 {
 	char part[48];
 
-	snprintf(part, sizeof(part), "%s.weight", what);
+	join(part, sizeof(part), what, ".weight");
 	add(l, layer, part, n_in, n_out, 0);
 	if (bias) {
-		snprintf(part, sizeof(part), "%s.bias", what);
+		join(part, sizeof(part), what, ".bias");
 		add(l, layer, part, n_out, 0, 0);
 	}
+}
+
+#define PER_LAYER_TOKEN_EMBD "per_layer_token_embd.weight"
+
+/* Gemma 3n's tensors outside the blocks (gemma3n load_arch_tensors): the
+ * per-layer embedding table and its projection, AltUp's projections into
+ * and out of its extra streams. */
+static void add_altup_inputs(struct tensor_list *l)
+{
+	const struct model *m = l->m;
+	int64_t per_layer = m->ple.embd_per_layer * m->layers;
+	int64_t streams = m->ple.altup_inputs - 1;
+
+	add(l, -1, "altup_proj.weight", m->embd, m->embd, streams);
+	add(l, -1, "altup_unembd_proj.weight", m->embd, m->embd, streams);
+	add(l, -1, PER_LAYER_TOKEN_EMBD, per_layer, m->vocab, 0);
+	add(l, -1, "per_layer_model_proj.weight", m->embd, per_layer, 0);
+	add(l, -1, "per_layer_proj_norm.weight", m->ple.embd_per_layer, 0, 0);
+}
+
+/* A Gemma 3n block's own tensors besides attention and FFN: the per-layer
+ * input gate and projection, AltUp's predict/correct step, LAuReL. */
+static void add_altup_layer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	int64_t n = m->ple.altup_inputs, embd = m->embd;
+
+	add(l, i, "inp_gate.weight", embd, m->ple.embd_per_layer, 0);
+	add(l, i, "proj.weight", m->ple.embd_per_layer, embd, 0);
+	add(l, i, "post_norm.weight", embd, 0, 0);
+	add(l, i, "altup_correct_coef.weight", n, n, 0);
+	add(l, i, "altup_correct_scale.weight", embd, 0, 0);
+	add(l, i, "altup_predict_coef.weight", n, n * n, 0);
+	add(l, i, "altup_router.weight", embd, n, 0);
+	add(l, i, "altup_router_norm.weight", embd, 0, 0);
+	add(l, i, "laurel_l.weight", embd, m->ple.laurel_rank, 0);
+	add(l, i, "laurel_r.weight", m->ple.laurel_rank, embd, 0);
+	add(l, i, "laurel_post_norm.weight", embd, 0, 0);
+}
+
+/* DeepSeek V3.2's lightning indexer (deepseek32 load_tensors): one key
+ * head of index_head_dim under a LayerNorm, index_heads query heads from
+ * the compressed query, and a weight per query head. */
+static void add_indexer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	const struct model_mla *a = &m->mla;
+
+	add(l, i, "indexer.k_norm.weight", a->index_head_dim, 0, 0);
+	add(l, i, "indexer.k_norm.bias", a->index_head_dim, 0, 0);
+	add(l, i, "indexer.proj.weight", m->embd, a->index_heads, 0);
+	add(l, i, "indexer.attn_k.weight", m->embd, a->index_head_dim, 0);
+	add(l, i, "indexer.attn_q_b.weight", a->q_lora_rank,
+	    (int64_t)a->index_heads * a->index_head_dim, 0);
 }
 
 /* DeepSeek-V2/V3 multi-head latent attention, as converted since llama.cpp
@@ -187,6 +278,8 @@ static void add_mla(struct tensor_list *l, int i)
 	add(l, i, "attn_k_b.weight", a->nope_dim, a->kv_lora_rank, h);
 	add(l, i, "attn_v_b.weight", a->kv_lora_rank, a->v_head_dim, h);
 	add(l, i, "attn_output.weight", h * a->v_head_dim, embd, 0);
+	if (a->index_heads > 0)
+		add_indexer(l, i);
 }
 
 static void add_attention(struct tensor_list *l, int i)
@@ -226,9 +319,9 @@ static void add_ffn(struct tensor_list *l, int i, const char *suffix,
 	bool bias = l->flags & ARCH_FFN_BIAS;
 	char gate[32], up[32], down[32];
 
-	snprintf(gate, sizeof(gate), "ffn_gate%s", suffix);
-	snprintf(up, sizeof(up), "ffn_up%s", suffix);
-	snprintf(down, sizeof(down), "ffn_down%s", suffix);
+	join(gate, sizeof(gate), "ffn_gate", suffix);
+	join(up, sizeof(up), "ffn_up", suffix);
+	join(down, sizeof(down), "ffn_down", suffix);
 	if (l->flags & ARCH_FUSED_GATE_UP) {
 		add_linear(l, i, up, m->embd, 2 * n, bias);
 	} else {
@@ -363,6 +456,8 @@ static void add_layer(struct tensor_list *l, int i)
 	}
 	if (kind == LAYER_FFN_ONLY || !no_mixer_ffn)
 		add_ffn_block(l, i);
+	if ((l->flags & ARCH_ALTUP) && l->m->has_ple)
+		add_altup_layer(l, i);
 }
 
 /* The whole list in llama.cpp's order: non-layer tensors, then by layer. */
@@ -379,6 +474,8 @@ static void build_tensors(struct tensor_list *l)
 		add_norm(l, -1, "token_embd_norm", m->embd);
 	} else {
 		add_norm(l, -1, "output_norm", m->embd);
+		if ((l->flags & ARCH_ALTUP) && m->has_ple)
+			add_altup_inputs(l);
 		if (!l->tied)
 			add_linear(l, -1, "output", m->embd, m->vocab,
 				   l->flags & ARCH_OUTPUT_BIAS);
@@ -443,11 +540,6 @@ static int64_t tensor_info_bytes(const struct tensor *t)
 	       8 * t->n_dims + 4 + 8;
 }
 
-static int64_t tensor_data_bytes(const struct tensor *t, enum ggml_type type)
-{
-	return ggml_row_bytes(type, t->ne[0]) * t->ne[1] * t->ne[2];
-}
-
 static int check_shape(const struct model *m, struct error *err)
 {
 	if (m->has_moe && (m->moe.dense_layers > 0 || m->moe.layer_step > 1) &&
@@ -460,6 +552,11 @@ static int check_shape(const struct model *m, struct error *err)
 				 m->id);
 	if (!m->has_moe && m->ffn <= 0)
 		return error_set(err, "%s: ffn: must be positive", m->id);
+	if (m->has_ple && (m->ple.embd_per_layer <= 0 || m->ple.altup_inputs < 2 ||
+			   m->ple.laurel_rank <= 0))
+		return error_set(err, "%s: ple: per-layer embedding sizes missing", m->id);
+	if (m->has_mla && m->mla.index_heads > 0 && m->mla.q_lora_rank <= 0)
+		return error_set(err, "%s: mla.q_lora_rank: the indexer needs one", m->id);
 	return 0;
 }
 
@@ -467,7 +564,6 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 			 enum ggml_type type, int64_t bytes)
 {
 	out->tensor_bytes += bytes;
-	out->params += t->ne[0] * t->ne[1] * t->ne[2];
 	out->type_bytes[type] += bytes;
 	if (t->layer < 0) {
 		out->nonlayer_bytes += bytes;
@@ -475,6 +571,8 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 			out->token_embd_bytes = bytes;
 		else if (strcmp(t->name, "output.weight") == 0)
 			out->output_bytes = bytes;
+		else if (strcmp(t->name, PER_LAYER_TOKEN_EMBD) == 0)
+			out->input_bytes = bytes;
 	} else if (t->expert) {
 		out->layers[t->layer].expert_bytes += bytes;
 	} else {
@@ -482,76 +580,164 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 	}
 }
 
-static int sum_tensors(const struct tensor_list *l, enum ftype ft,
+/* Types and sums l's tensors as a file of type ft; l may have been built
+ * for another model of m's shape. */
+static int sum_tensors(const struct model *m, struct tensor_list *l, enum ftype ft,
 		       const struct size_options *opt, struct size_model *out,
 		       struct error *err)
 {
-	const struct model *m = l->m;
 	struct quant_model qm = { m->arch, m->layers,
 				  m->has_moe ? m->moe.experts : 0,
 				  m->heads / m->kv_heads };
 	struct quant_state qs;
-	int64_t padded = 0, infos = 0;
-	int n_wv = 0;
+	int64_t padded = 0;
 
-	for (int i = 0; i < l->count; i++)
-		n_wv += l->t[i].cls.attn_v;
-	quant_begin(&qs, &qm, ft, n_wv, l->tied, opt->imatrix);
+	quant_begin(&qs, &qm, ft, l->n_attention_wv, l->tied, opt->imatrix);
 	if (opt->token_embd_type)
 		qs.token_embd_type = (int)opt->token_embd_type->type;
+	for (int k = 0; k < l->kind_count; k++) {
+		struct tensor_kind *kind = &l->kinds[k];
+
+		kind->positional = quant_type_depends_on_position(ft, &kind->cls);
+		kind->type = quant_classified_type(&qs, &kind->cls, kind->ne, kind->n_dims, kind->src);
+		kind->row_bytes = ggml_row_bytes(kind->type, kind->ne[0]);
+	}
 	for (int i = 0; i < l->count; i++) {
 		const struct tensor *t = &l->t[i];
-		enum ggml_type type = quant_classified_type(&qs, &t->cls, t->ne,
-							    t->n_dims, t->src);
-		int64_t bytes = tensor_data_bytes(t, type);
+		const struct tensor_kind *kind = &l->kinds[t->kind];
+		enum ggml_type type = kind->type;
+		int64_t row = kind->row_bytes, bytes;
 
+		if (kind->positional) {
+			type = quant_type_at(&qs, &t->cls, t->position, t->ne, t->n_dims, t->src);
+			row = ggml_row_bytes(type, t->ne[0]);
+		}
+		bytes = row < 0 ? -1 : row * t->ne[1] * t->ne[2];
 		if (bytes < 0)
 			return error_set(err, "%s: %s: row of %lld does not fit type %s",
 					 m->id, t->name, (long long)t->ne[0],
 					 ggml_type_name(type));
 		count_tensor(out, t, type, bytes);
 		padded += align_up(bytes);
-		infos += tensor_info_bytes(t);
 	}
 	out->n_tensors = l->count;
+	out->params = l->params;
 	out->meta_bytes = align_up(GGUF_HEADER_BYTES + META_OTHER_BYTES +
-				   tokenizer_bytes(m) + infos) +
+				   tokenizer_bytes(m) + l->info_bytes) +
 			  padded - out->tensor_bytes;
 	out->file_bytes = out->tensor_bytes + out->meta_bytes;
 	return 0;
 }
 
+static bool same_kind(const struct tensor_kind *k, const struct tensor *t)
+{
+	return k->cls.quantizable == t->cls.quantizable && k->cls.token_embd == t->cls.token_embd &&
+	       k->cls.attn_v == t->cls.attn_v && k->cls.category == t->cls.category &&
+	       k->ne[0] == t->ne[0] && k->n_dims == t->n_dims &&
+	       (k->ne[2] > 1) == (t->ne[2] > 1) && k->src == t->src;
+}
+
+/* t's kind, added when new; -1 when out of memory. */
+static int kind_of(struct tensor_list *l, const struct tensor *t)
+{
+	struct tensor_kind *k;
+
+	for (int i = 0; i < l->kind_count; i++)
+		if (same_kind(&l->kinds[i], t))
+			return i;
+	if (!l->kinds && !(l->kinds = malloc((size_t)l->count * sizeof(*l->kinds))))
+		return -1;
+	k = &l->kinds[l->kind_count];
+	*k = (struct tensor_kind){ .cls = t->cls, .n_dims = t->n_dims, .src = t->src };
+	memcpy(k->ne, t->ne, sizeof(k->ne));
+	return l->kind_count++;
+}
+
+/* What does not depend on the file type: totals, each tensor's kind and
+ * position. -1 when out of memory. */
+static int sum_type_free(struct tensor_list *l)
+{
+	int counts[QUANT_COUNT_FFN_UP + 1] = { 0 };
+
+	for (int i = 0; i < l->count; i++) {
+		struct tensor *t = &l->t[i];
+		enum quant_count c = quant_counted_as(&t->cls);
+
+		l->params += t->ne[0] * t->ne[1] * t->ne[2];
+		l->info_bytes += tensor_info_bytes(t);
+		l->n_attention_wv += t->cls.attn_v;
+		t->position = c == QUANT_COUNT_NONE ? 0 : counts[c]++;
+		if ((t->kind = kind_of(l, t)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The parts of struct model a size depends on: everything but the free
+ * text (aliases, name, sources, license, notes), which is most of its
+ * bytes; hashing and comparing the whole struct took a microsecond a
+ * call. A field added among the shape fields is covered. */
+static const struct { size_t from, to; } shape_parts[] = {
+	{ offsetof(struct model, arch), offsetof(struct model, params_source) },
+	{ offsetof(struct model, layers), offsetof(struct model, license) },
+	{ offsetof(struct model, qkv_bias), offsetof(struct model, notes) },
+};
+
+#define SHAPE_PARTS (sizeof(shape_parts) / sizeof(shape_parts[0]))
+
+static bool same_shape(const struct model *a, const struct model *b)
+{
+	for (size_t i = 0; i < SHAPE_PARTS; i++)
+		if (memcmp((const char *)a + shape_parts[i].from, (const char *)b + shape_parts[i].from,
+			   shape_parts[i].to - shape_parts[i].from) != 0)
+			return false;
+	return true;
+}
+
 /* The tensor list of the model last sized, kept for its next file type:
  * estimate_best sizes one model at up to six types in a row, and the list
  * (names, shapes, the quantizer's reading of each name) does not depend on
- * the type. Keyed by the model's bytes, so a changed model is rebuilt. */
+ * the type. Keyed by the model's shape (same_shape), so a changed model
+ * is rebuilt. */
 static struct {
 	struct model model;
 	bool tied, valid;
 	struct tensor_list list;
 } last;
 
-static const struct tensor_list *tensor_list_for(const struct model *m, bool tied)
+static void forget_last(void)
 {
-	if (last.valid && last.tied == tied && memcmp(&last.model, m, sizeof(*m)) == 0)
-		return &last.list;
 	free(last.list.t);
+	free(last.list.kinds);
+	memset(&last, 0, sizeof(last));
+}
+
+static struct tensor_list *tensor_list_for(const struct model *m, bool tied)
+{
+	/* the next model reuses the tensor buffer: growing it anew for each
+	 * model cost a tenth of a catalogue report in copies */
+	struct tensor *buffer = last.list.t;
+	int cap = last.list.cap;
+
+	if (last.valid && last.tied == tied && same_shape(&last.model, m))
+		return &last.list;
+	free(last.list.kinds);
 	memset(&last, 0, sizeof(last));
 	last.model = *m;
 	last.tied = tied;
-	last.list = (struct tensor_list){ &last.model, arch_find(m->arch), arch_find(m->arch)->flags,
-					  tied, NULL, 0, 0, false, -1, 0, -1, 0 };
+	last.list = (struct tensor_list){ .m = &last.model, .arch = arch_find(m->arch),
+					  .flags = arch_find(m->arch)->flags, .tied = tied,
+					  .t = buffer, .cap = cap, .layer = -1, .prev_first = -1 };
 	build_tensors(&last.list);
-	if (last.list.oom) {
-		free(last.list.t);
-		memset(&last, 0, sizeof(last));
+	if (last.list.oom || sum_type_free(&last.list) < 0) {
+		forget_last();
 		return NULL;
 	}
 	last.valid = true;
 	return &last.list;
 }
 
-/* Size models already computed with the default options, by model bytes
+/* Size models already computed with the default options, by model shape and id
  * and file type: the browser re-estimates every row when the context
  * changes, and the sizes do not depend on it. Open addressing; when full,
  * new results are simply not kept. */
@@ -566,19 +752,22 @@ struct memo_slot {
 
 static struct memo_slot *memo;
 
-/* FNV-1a over 8-byte words (the struct's tail bytes too). */
+/* FNV-1a over 8-byte words of the shape parts (their tail bytes too). */
 static uint64_t model_key(const struct model *m, enum ftype ft)
 {
-	const unsigned char *b = (const unsigned char *)m;
 	uint64_t h = 1469598103934665603ull ^ (uint64_t)ft, w;
-	size_t i;
 
-	for (i = 0; i + 8 <= sizeof(*m); i += 8) {
-		memcpy(&w, b + i, 8);
-		h = (h ^ w) * 1099511628211ull;
+	for (size_t p = 0; p < SHAPE_PARTS; p++) {
+		const unsigned char *b = (const unsigned char *)m + shape_parts[p].from;
+		size_t n = shape_parts[p].to - shape_parts[p].from, i;
+
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, b + i, 8);
+			h = (h ^ w) * 1099511628211ull;
+		}
+		for (; i < n; i++)
+			h = (h ^ b[i]) * 1099511628211ull;
 	}
-	for (; i < sizeof(*m); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
 	return h ? h : 1;
 }
 
@@ -623,8 +812,7 @@ static void memo_keep(struct memo_slot *slot, uint64_t key, enum ftype ft, const
 
 void size_model_cache_release(void)
 {
-	free(last.list.t);
-	memset(&last, 0, sizeof(last));
+	forget_last();
 	for (int i = 0; memo && i < MEMO_SLOTS; i++)
 		if (memo[i].value) {
 			free(memo[i].value->layers);
@@ -639,7 +827,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		      struct error *err)
 {
 	static const struct size_options defaults = { false, false, NULL };
-	const struct tensor_list *l;
+	struct tensor_list *l;
 	struct memo_slot *slot = NULL;
 	uint64_t key = 0;
 	int rc;
@@ -666,7 +854,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		size_model_release(out);
 		return error_set(err, "%s: out of memory", m->id);
 	}
-	rc = sum_tensors(l, ft, opt, out, err);
+	rc = sum_tensors(m, l, ft, opt, out, err);
 	if (rc < 0)
 		size_model_release(out);
 	else if (slot)
