@@ -10,6 +10,7 @@
 #include "estimate/estimate.h"
 #include "model/quant.h"
 #include "hw/cpudescribed.h"
+#include "hw/cpurate.h"
 #include "hw/cputable.h"
 #include "hw/override.h"
 #include "util/units.h"
@@ -120,8 +121,8 @@ static void table_checks_bandwidth(void)
 }
 
 /* The model, by hand: x86 memory limit = bandwidth x 0.772; per-thread
- * Q4_0 14.9, Q4_K 22.5, Q6_K 24.8, Q8_0 21.5 GB/s; prefill 104.9 GFLOPS a
- * thread. Apple: also P-cores x 13.1 GB/s. */
+ * Q4_0 14.9, Q4_K 22.5, Q6_K 24.8, Q8_0 21.5 GB/s; prefill 91.1 GFLOPS a
+ * thread (Q8_0 x 118.07 / 104.46). Apple: also P-cores x 13.1 GB/s. */
 static void rates_follow_the_model(void)
 {
 	struct cpu_info cpu;
@@ -133,16 +134,48 @@ static void rates_follow_the_model(void)
 	CHECK_NEAR(cpu.q4_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.q8_0_gbps, 83.2 * 0.772, 1e-9);
 	CHECK_NEAR(cpu.mem_read_gbps, 83.2 * 0.772, 1e-9);
-	CHECK_NEAR(cpu.prefill_gflops, 16 * 104.9, 1e-9);
+	CHECK_NEAR(cpu.prefill_gflops, 16 * 91.1, 1e-9);
+	CHECK_NEAR(cpu.prefill_q8_0_gflops, 16 * 91.1 * 118.07 / 104.46, 1e-9);
 	CHECK_INT(cpu.q4_source, SRC_WHATIF);
 	cpu_described_rates(&two, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 2 * 14.9, 1e-9);
 	CHECK_NEAR(cpu.q4_k_gbps, 2 * 22.5, 1e-9);
 	CHECK_NEAR(cpu.q6_k_gbps, 2 * 24.8, 1e-9);
 	CHECK_NEAR(cpu.q8_0_gbps, 2 * 21.5, 1e-9);
+	/* one thread's rates, for --threads below the described ones */
+	CHECK_NEAR(cpu.q4_core_gbps, 14.9, 1e-9);
+	CHECK_NEAR(cpu.q8_0_core_gbps, 21.5, 1e-9);
+	CHECK_NEAR(cpu_decode_gbps(&cpu, CPU_W_Q4_K, 1), 22.5, 1e-9);
 	cpu_described_rates(&m2max, &cpu);
 	CHECK_NEAR(cpu.q4_gbps, 8 * 13.1, 1e-9);   /* not 400 x 0.772 = 308.8 */
-	CHECK_NEAR(cpu.prefill_gflops, 8 * 110.3, 1e-9);
+	CHECK_NEAR(cpu.prefill_gflops, 8 * 106.0, 1e-9);
+}
+
+/* --ram-gbps over a host CPU the table knows by name (a profile made on an
+ * M2 Max): its vendor applies Apple's P-core share, 8 x 13.1 GB/s, not
+ * 400 x 0.772. A CPU the table does not know gets no such cap. */
+static void ram_gbps_on_a_known_host_cpu(void)
+{
+	struct whatif w = { .ram_bytes = -1, .vram_bytes = -1, .ram_gbps = 400, .ram_mts = -1,
+			    .ram_channels = -1, .disk_gbps = -1 };
+	struct hardware hw;
+	struct error err;
+
+	hw_init(&hw);
+	snprintf(hw.cpu.model, sizeof(hw.cpu.model), "Apple M2 Max");
+	hw.cpu.cores = hw.cpu.threads = 12;
+	hw.cpu.performance_cores = 8;
+	hw.cpu.simd_count = 1;
+	snprintf(hw.cpu.simd[0], sizeof(hw.cpu.simd[0]), "neon");
+	CHECK_INT(whatif_apply_host(&w, real_table(), &hw, &err), 0);
+	CHECK_NEAR(hw.cpu.q4_gbps, 8 * 13.1, 1e-9);
+	hw_init(&hw);
+	snprintf(hw.cpu.model, sizeof(hw.cpu.model), "Some Arm Board");
+	hw.cpu.cores = hw.cpu.threads = 8;
+	hw.cpu.simd_count = 1;
+	snprintf(hw.cpu.simd[0], sizeof(hw.cpu.simd[0]), "neon");
+	CHECK_INT(whatif_apply_host(&w, real_table(), &hw, &err), 0);
+	CHECK_NEAR(hw.cpu.q4_gbps, fmin(400 * 0.772, 8 * 18.7), 1e-9);
 }
 
 /* A CPU-only what-if at 40 and at 80 GB/s: 96 EPYC cores compute far more
@@ -336,5 +369,5 @@ static void show_says_which_cpu(void)
 
 TESTS(T(table_covers_the_families), T(names_match_like_gpus), T(table_checks_bandwidth),
       T(rates_follow_the_model), T(cpu_only_decode_scales_with_bandwidth),
-      T(memory_options_recompute_bandwidth), T(disk_option_sets_the_disk),
+      T(memory_options_recompute_bandwidth), T(ram_gbps_on_a_known_host_cpu), T(disk_option_sets_the_disk),
       T(options_reject_bad_values), T(profiles_carry_the_cpu), T(show_says_which_cpu));

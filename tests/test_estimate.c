@@ -54,7 +54,12 @@ static void dense_model(void)
 	size.tensor_bytes = 4 * 256 * MIB + 128 * MIB;
 	size.file_bytes = size.tensor_bytes + 10 * MIB;
 	size.type_bytes[GGML_TYPE_Q4_K] = size.tensor_bytes;
+	size.token_embd_type = size.output_type = GGML_TYPE_Q4_K;
 }
+
+/* FLOPs a prompt token of dense_model() takes: 2 per weight, less the
+ * token embedding and the output matrix (32000 x 1024 each, untied). */
+#define DENSE_PREFILL_FLOPS (2.0 * (1e9 - 2 * 32000.0 * 1024))
 
 static void machine(int gpus, int64_t vram_bytes, int64_t ram_bytes)
 {
@@ -246,8 +251,8 @@ static void whole_model_on_one_gpu(void)
 	CHECK_NEAR(e.now.decode_low_tok_s, 1 / t * (1 - cuda.band), 1e-6);
 	CHECK_STR(e.now.terms.gpu_backend, "cuda");
 	CHECK_STR(verdict_name(e.now.verdict), "fast");
-	/* Prefill: 2 x 1e9 FLOP a token over 100 TFLOPS x the prefill efficiency. */
-	CHECK_NEAR(e.now.prefill_tok_s, 100e12 * cuda.prefill_efficiency / 2e9, 1e-6);
+	/* Prefill: DENSE_PREFILL_FLOPS a token over 100 TFLOPS x the prefill efficiency. */
+	CHECK_NEAR(e.now.prefill_tok_s, 100e12 * cuda.prefill_efficiency / DENSE_PREFILL_FLOPS, 1e-6);
 	CHECK_NEAR(e.now.ttft_s, 1024 / e.now.prefill_tok_s + t, 1e-9);
 	/* Load: file over NVMe at 3.5 GB/s (970 EVO Plus rating) + 1088 MiB over PCIe 4.0 x16 x 0.8 + 0.5 s. */
 	double upload = 1088.0 * MIB / (1.969e9 * 16 * 0.8);
@@ -314,10 +319,10 @@ static void mixed_gpus_decode_terms(void)
 static void mixed_gpus_prefill(void)
 {
 	mixed_machine();
-	/* Layers run one after another: each GPU's share of the 2e9 FLOPs a
+	/* Layers run one after another: each GPU's share of the DENSE_PREFILL_FLOPS a
 	 * token at its own FP16 peak x its backend's prefill efficiency. */
-	double seconds = 2e9 * 0.25 / (100e12 * cuda.prefill_efficiency) +
-			 2e9 * 0.75 / (60e12 * vulkan.prefill_efficiency);
+	double seconds = DENSE_PREFILL_FLOPS * 0.25 / (100e12 * cuda.prefill_efficiency) +
+			 DENSE_PREFILL_FLOPS * 0.75 / (60e12 * vulkan.prefill_efficiency);
 	CHECK_NEAR(e.now.prefill_tok_s, 1 / seconds, 1e-6);
 	/* A GPU holding layers at an unknown peak leaves prefill unknown. */
 	hw.gpus[2].fp16_tflops = HW_UNKNOWN;
@@ -357,7 +362,7 @@ static void cpu_only_and_no_fit(void)
 	CHECK_INT(e.now.cpu.weights_bytes, 1152 * MIB);
 	CHECK_NEAR(e.now.decode_tok_s, 40e9 / (1092.0 * MIB), 1e-6);
 	CHECK_STR(verdict_name(e.now.verdict), "fast");
-	CHECK_NEAR(e.now.prefill_tok_s, 500e9 / 2e9, 1e-9);
+	CHECK_NEAR(e.now.prefill_tok_s, 500e9 / DENSE_PREFILL_FLOPS, 1e-9);
 	machine(0, 0, GIB);
 	CHECK_STR(placement_name(e.now.placement), "none");
 	CHECK_STR(verdict_name(e.now.verdict), "no-fit");
@@ -785,7 +790,39 @@ static void only_published_types(void)
 	expect_best("Q4_0", false);
 }
 
-TESTS(T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
+/* CPU rates per weight type, on 8 cores. A Q2_K tensor runs the Q4_K
+ * class's one-thread rate (1 GB/s) x Q2_K's x86 kernel factor 0.753 on
+ * each of 8 threads: 6.024 GB/s, under the memory's 40; with the memory
+ * at 5 GB/s, 5. Its Q6_K output streams at Q6_K's own 10 GB/s. A prompt
+ * multiplies neither token_embd nor output: a Q6_K output whose prefill
+ * rate is 1 GFLOPS leaves prefill at the layers' rate, Q4_K's x Q2_K's
+ * prompt factor 1.113. */
+static void cpu_rates_by_weight_type(void)
+{
+	double layer_bytes = 4 * 256.0 * MIB, out_bytes = 64.0 * MIB;
+
+	dense_model();
+	machine(0, 0, 64 * GIB);
+	size.type_bytes[GGML_TYPE_Q4_K] = 0;
+	size.type_bytes[GGML_TYPE_Q2_K] = 4 * 256 * MIB;
+	size.type_bytes[GGML_TYPE_Q6_K] = 128 * MIB;
+	size.token_embd_type = size.output_type = GGML_TYPE_Q6_K;
+	hw.cpu.q4_k_gbps = 8;
+	hw.cpu.q4_k_core_gbps = 1;
+	hw.cpu.q6_k_gbps = 10;
+	hw.cpu.mem_read_gbps = 40;
+	hw.cpu.prefill_q4_k_gflops = 400;
+	hw.cpu.prefill_q6_k_gflops = 1;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.terms.cpu_gbps, (layer_bytes + out_bytes) / (layer_bytes / (8 * 0.753) + out_bytes / 10),
+		   1e-9);
+	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 1.113 / DENSE_PREFILL_FLOPS, 1e-6);
+	hw.cpu.mem_read_gbps = 5;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.terms.cpu_gbps, (layer_bytes + out_bytes) / (layer_bytes / 5 + out_bytes / 10), 1e-9);
+}
+
+TESTS(T(cpu_rates_by_weight_type), T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
       T(ollama_steps_down_when_out_of_memory), T(llama_cpp_splits_layers_over_gpus),
       T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
       T(mixed_gpus_decode_terms), T(mixed_gpus_prefill), T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),

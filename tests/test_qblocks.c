@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench/qblocks.h"
+#include "bench/qmatvec.h"
 #include "testlib.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -257,6 +258,57 @@ static int compare_with_scalar(const struct qkernels *k, bool exact)
 	return bad;
 }
 
+/* Set k's packed kernel for type t, on a group packed by qtype_pack from
+ * exact plain rows, gives each row's reference dot with each of 6 columns
+ * (a pass of 4 and one of 2); returns the number of mismatches. */
+static int compare_packed(const struct qkernels *k, enum qtype t)
+{
+	enum { COLS = 6 };
+	const struct qkernels *ref = qk_get(QISA_SCALAR);
+	int group = k->packed.group, bad = 0;
+
+	for (size_t bc = 0; bc < sizeof(block_counts) / sizeof(block_counts[0]); bc++) {
+		int n = block_counts[bc] * qtype_block_weights(t), nb = n / QK8_0;
+		size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
+		uint8_t *w = malloc(rb * (size_t)group), *p = malloc(rb * (size_t)group), *a = malloc(ab * COLS);
+		int32_t *sums = malloc(sizeof(*sums) * (size_t)nb * COLS);
+		float *out = malloc(sizeof(float) * (size_t)group * COLS);
+
+		for (int i = 0; i < group; i++)
+			fill_weights(t, w + i * rb, n, true);
+		for (int c = 0; c < COLS; c++) {
+			fill_acts(t, a + c * ab, n, true);
+			qtype_act_sums(a + c * ab, n, sums + c * nb);
+		}
+		qtype_pack(t, group, w, p, n);
+		k->packed.gemm[t](n, p, a, ab, sums, COLS, out, (size_t)group);
+		for (int i = 0; i < group; i++)
+			for (int c = 0; c < COLS; c++) {
+				float want = ref->dot[t](n, w + i * rb, a + c * ab);
+
+				if (out[c * group + i] != want && bad++ < 5)
+					fprintf(stderr, "  %s %s packed n=%d row %d col %d: got %.9g, want %.9g\n",
+						k->name, qtype_name(t), n, i, c, out[c * group + i], want);
+			}
+		free(w);
+		free(p);
+		free(a);
+		free(sums);
+		free(out);
+	}
+	return bad;
+}
+
+static int compare_packed_with_scalar(const struct qkernels *k)
+{
+	int bad = 0;
+
+	for (int t = 0; t < QT_COUNT; t++)
+		if (qmat_packs(k, (enum qtype)t))
+			bad += compare_packed(k, (enum qtype)t);
+	return bad;
+}
+
 static void test_simd_paths_match_scalar(void)
 {
 	int tested = 0, skipped = 0;
@@ -272,6 +324,7 @@ static void test_simd_paths_match_scalar(void)
 		}
 		CHECK_INT(compare_with_scalar(k, false), 0);
 		CHECK_INT(compare_with_scalar(k, true), 0);
+		CHECK_INT(compare_packed_with_scalar(k), 0);
 		tested++;
 	}
 	printf("qblocks: SIMD kernel paths tested %d, skipped %d\n", tested, skipped);
@@ -340,7 +393,48 @@ static void test_best_and_features(void)
 	CHECK_INT(qk_cpu_simd(names, 1), n > 0 ? 1 : 0);
 }
 
+/* qmat_mul gives each row's dot with each of 6 columns on two threads,
+ * for 7 plain rows (split unevenly) and, where the best kernel set packs
+ * the type, for two groups packed by qtype_pack. */
+static void test_matmul_matches_dots(void)
+{
+	enum { COLS = 6, N = 128 };
+	const struct qkernels *k = qk_best();
+
+	for (int t = 0; t < QT_COUNT; t++) {
+		bool packed = qmat_packs(k, (enum qtype)t);
+		int rows = packed ? 2 * k->packed.group : 7;
+		size_t rb = qtype_row_bytes((enum qtype)t, N), ab = qtype_act_row_bytes((enum qtype)t, N);
+		uint8_t *w = malloc(rb * (size_t)rows), *p = malloc(rb * (size_t)rows), *act = malloc(ab);
+		float x[COLS * N], *y = malloc(sizeof(float) * COLS * (size_t)rows);
+		struct qmatrix m = { (enum qtype)t, rows, N, packed ? p : w, packed };
+		struct parallel_timing timing;
+		struct error err = { 0 };
+
+		for (int r = 0; r < rows; r++)
+			fill_weights((enum qtype)t, w + r * rb, N, false);
+		for (int g = 0; packed && g < 2; g++)
+			qtype_pack((enum qtype)t, k->packed.group, w + (size_t)g * k->packed.group * rb,
+				   p + (size_t)g * k->packed.group * rb, N);
+		for (int i = 0; i < COLS * N; i++)
+			x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
+		CHECK_INT(qmat_mul(k, &m, x, COLS, y, 2, &timing, &err), 0);
+		for (int c = 0; c < COLS; c++) {
+			qtype_quantize_act((enum qtype)t, x + c * N, act, N);
+			for (int r = 0; r < rows; r++) {
+				double want = k->dot[t](N, w + r * rb, act);
+
+				CHECK_NEAR(y[c * rows + r], want, 1e-5 * abs_dot((enum qtype)t, w + r * rb, act, N));
+			}
+		}
+		free(w);
+		free(p);
+		free(act);
+		free(y);
+	}
+}
+
 TESTS(T(test_half_known_values), T(test_half_round_trip_all), T(test_block_sizes),
       T(test_quantize_error_bounds), T(test_q4k_scale_layout), T(test_q6k_bit_layout),
       T(test_scalar_dot_matches_dequantized), T(test_simd_paths_match_scalar),
-      T(test_read_sum_paths), T(test_best_and_features));
+      T(test_read_sum_paths), T(test_best_and_features), T(test_matmul_matches_dots));

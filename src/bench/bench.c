@@ -171,8 +171,11 @@ static double run_pass(struct bench *b, enum bench_figure f, struct parallel_tim
 	size_t slice_bytes = b->buf_bytes / SLICES;
 	const uint8_t *base = b->buf + (size_t)b->slice * slice_bytes;
 	int threads = figures[f].one_thread ? 1 : b->threads;
-	struct qmatrix w = { figures[f].type, 0, MATVEC_COLS, base };
+	/* types llama.cpp repacks are timed packed, as it runs them; the
+	 * bytes are random either way, so the same buffer serves both layouts */
+	struct qmatrix w = { figures[f].type, 0, MATVEC_COLS, base, qmat_packs(b->k, figures[f].type) };
 	size_t row_bytes = qtype_row_bytes(w.type, MATVEC_COLS);
+	int group = w.packed ? b->k->packed.group : 1;
 
 	if (figures[f].kind == K_BATCH) {
 		w.rows = PREFILL_ROWS;
@@ -187,7 +190,7 @@ static double run_pass(struct bench *b, enum bench_figure f, struct parallel_tim
 
 		return parallel_run_timed(threads, read_share, &j, t, b->err) < 0 ? -1 : (double)slice_bytes;
 	}
-	w.rows = (int)(slice_bytes / row_bytes);
+	w.rows = (int)(slice_bytes / row_bytes) / group * group;
 	if (qmat_mul(b->k, &w, b->x, 1, b->y, threads, t, b->err) < 0)
 		return -1;
 	return (double)w.rows * (double)row_bytes;

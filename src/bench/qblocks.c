@@ -286,6 +286,39 @@ void qtype_quantize_act(enum qtype t, const float *x, void *a, int n)
 		quantize_q8_0(x, a, n);
 }
 
+void qtype_pack(enum qtype t, int group, const void *rows, void *packed, int n)
+{
+	const uint8_t *src = rows;
+	uint8_t *dst = packed;
+	int nb = n / QK8_0, pieces = t == QT_Q4_0 ? QK4_0 / 8 : QK8_0 / 4;
+	size_t block_bytes = t == QT_Q4_0 ? sizeof(struct block_q4_0) : sizeof(struct block_q8_0);
+	size_t row_bytes = qtype_row_bytes(t, n);
+
+	for (int b = 0; b < nb; b++) {
+		for (int r = 0; r < group; r++) /* the scales */
+			memcpy(dst + 2 * r, src + r * row_bytes + b * block_bytes, 2);
+		dst += 2 * group;
+		for (int g = 0; g < pieces; g++)
+			for (int r = 0; r < group; r++) {
+				const uint8_t *q = src + r * row_bytes + b * block_bytes + 2 + 4 * g;
+
+				for (int i = 0; i < 4; i++)
+					*dst++ = t == QT_Q4_0 ? q[i] : (uint8_t)(q[i] ^ 0x80);
+			}
+	}
+}
+
+void qtype_act_sums(const void *a, int n, int32_t *sums)
+{
+	const struct block_q8_0 *y = a;
+
+	for (int b = 0; b < n / QK8_0; b++) {
+		sums[b] = 0;
+		for (int j = 0; j < QK8_0; j++)
+			sums[b] += y[b].qs[j];
+	}
+}
+
 static void dequantize_block(enum qtype t, const void *w, float *x)
 {
 	if (t == QT_Q4_0) {
@@ -444,6 +477,7 @@ const struct qkernels qk_scalar_kernels = {
 	"scalar",
 	{ dot_q4_0_scalar, dot_q8_0_scalar, dot_q4_K_scalar, dot_q6_K_scalar },
 	read_sum_scalar,
+	{ 0, { NULL } }, /* rows one at a time: the reference */
 };
 
 /* ---- CPU features and the choice of kernels ----------------------------- */

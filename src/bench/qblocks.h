@@ -84,6 +84,34 @@ void qtype_quantize_act(enum qtype t, const float *x, void *a, int n);
 /* sum over the row of weight * activation */
 typedef float (*qdot_fn)(int n, const void *w, const void *a);
 
+/* Repacked weights, as llama.cpp keeps Q4_0 and Q8_0 on x86 (its AMX
+ * buffer's VNNI layout, ggml-cpu-aarch64.cpp's q4_0_8x8 for AVX2): a group
+ * of `rows` rows interleaved block by block, so that one vector holds four
+ * weights of every row of the group and the dot products of all its rows
+ * build up in the lanes of one register, with no per-row sums. A packed
+ * block of a group is the rows' binary16 scales, then their quants in
+ * 4-byte pieces, row after row for each piece (Q4_0: piece g holds quants
+ * 4g..4g+3 of ggml's qs, weights 4g.. in the low nibbles and 16+4g.. in the
+ * high; Q8_0: weights 4g..4g+3, stored plus 128 as unsigned bytes). Same
+ * bytes per weight as the plain layout. */
+/* out[c * out_stride + r] = row r of the packed group . activation column
+ * c, for `cols` Q8_0 columns act_bytes apart; act_sums[c * (n / 32) + b] is
+ * the sum of column c's block b quants (qtype_act_sums). */
+typedef void (*qgemm_fn)(int n, const void *packed, const void *act, size_t act_bytes,
+			 const int32_t *act_sums, int cols, float *out, size_t out_stride);
+
+struct qpacked {
+	int group;              /* rows per packed group; 0: the set packs nothing */
+	qgemm_fn gemm[QT_COUNT];        /* NULL: the type is not packed */
+};
+
+/* Packs `group` plain rows of n weights of type t (Q4_0 or Q8_0; contiguous
+ * at rows) into packed, the layout above; the same number of bytes. */
+void qtype_pack(enum qtype t, int group, const void *rows, void *packed, int n);
+
+/* The per-block sums of Q8_0 activations a of n weights, into sums[n/32]. */
+void qtype_act_sums(const void *a, int n, int32_t *sums);
+
 enum qisa { QISA_SCALAR, QISA_AVX2, QISA_AVX512, QISA_NEON, QISA_COUNT };
 
 struct qkernels {
@@ -92,6 +120,7 @@ struct qkernels {
 	/* Reads bytes (a multiple of 256) at buf, 64-byte aligned; returns a
 	 * sum of them so the reads cannot be optimised away. */
 	uint64_t (*read_sum)(const void *buf, size_t bytes);
+	struct qpacked packed;
 };
 
 /* The kernels of one instruction set, or NULL when this binary or CPU has

@@ -11,6 +11,7 @@
 #if defined(__x86_64__)
 
 #include <immintrin.h>
+#include <stdbool.h>
 
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
 #define AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
@@ -201,10 +202,115 @@ AVX2 static uint64_t read_sum_avx2(const void *buf, size_t bytes)
 	return out[0] + out[1] + out[2] + out[3];
 }
 
+/* ---- AVX2 packed groups of 8 rows (qblocks.h struct qpacked) ---- */
+
+#define GROUP_AVX2 8
+#define GEMM_COLS_AVX2 4
+#define GEMM_CHUNK_BLOCKS 32    /* blocks a column pass takes: they stay in L1 */
+
+/* u8 weights . the four activations at a, in each row's lane (int32). Q4_0
+ * nibbles times int8 fit maddubs' int16 sums; Q8_0's do not (255 x 127 x 2),
+ * so those go back to signed with the sign moved onto the activation. */
+AVX2 static inline __m256i piece_dot_avx2(__m256i u, const int8_t *a, bool signed_weights)
+{
+	int32_t four;
+	__m256i y;
+
+	memcpy(&four, a, 4);
+	y = _mm256_set1_epi32(four);
+	if (signed_weights) {
+		__m256i w = _mm256_xor_si256(u, _mm256_set1_epi8((char)0x80));
+
+		return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(y, w)),
+					 _mm256_set1_epi16(1));
+	}
+	return _mm256_madd_epi16(_mm256_maddubs_epi16(u, y), _mm256_set1_epi16(1));
+}
+
+/* As gemm16_avx512, eight rows to a vector; Q8_0's sums need no offset. */
+AVX2 __attribute__((always_inline)) static inline void
+gemm8_avx2(int n, int first, int last, const uint8_t *w, const uint8_t *act, size_t act_bytes,
+	   const int32_t *sums, int cols, float *out, size_t out_stride, bool q4)
+{
+	const int nb = n / QK8_0, pieces = q4 ? QK4_0 / 8 : QK8_0 / 4;
+	const size_t block_bytes = 2 * GROUP_AVX2 + 32 * (size_t)pieces;
+	const __m256i low4 = _mm256_set1_epi8(0x0f);
+	__m256 acc[GEMM_COLS_AVX2];
+
+	for (int c = 0; c < cols; c++)
+		acc[c] = first == 0 ? _mm256_setzero_ps() : _mm256_loadu_ps(out + (size_t)c * out_stride);
+	for (int b = first; b < last; b++) {
+		const uint8_t *blk = w + (size_t)b * block_bytes;
+		__m256 dw = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)blk));
+		__m256i sum[GEMM_COLS_AVX2];
+
+		for (int c = 0; c < cols; c++)
+			sum[c] = _mm256_set1_epi32(q4 ? -8 * sums[c * nb + b] : 0);
+		for (int g = 0; g < pieces; g++) {
+			__m256i v = _mm256_loadu_si256((const __m256i *)(blk + 2 * GROUP_AVX2 + 32 * g));
+			__m256i lo = q4 ? _mm256_and_si256(v, low4) : v;
+			__m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low4);
+
+			for (int c = 0; c < cols; c++) {
+				const struct block_q8_0 *y = (const struct block_q8_0 *)(act + (size_t)c * act_bytes) + b;
+
+				sum[c] = _mm256_add_epi32(sum[c], piece_dot_avx2(lo, y->qs + 4 * g, !q4));
+				if (q4)
+					sum[c] = _mm256_add_epi32(sum[c], piece_dot_avx2(hi, y->qs + 16 + 4 * g, false));
+			}
+		}
+		for (int c = 0; c < cols; c++) {
+			const struct block_q8_0 *y = (const struct block_q8_0 *)(act + (size_t)c * act_bytes) + b;
+
+			acc[c] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum[c]), _mm256_mul_ps(dw, _mm256_set1_ps(h2f(y->d))),
+						 acc[c]);
+		}
+	}
+	for (int c = 0; c < cols; c++)
+		_mm256_storeu_ps(out + (size_t)c * out_stride, acc[c]);
+}
+
+AVX2 __attribute__((always_inline)) static inline void
+gemm_avx2(int n, const void *w, const void *act, size_t act_bytes, const int32_t *sums, int cols,
+	  float *out, size_t out_stride, bool q4)
+{
+	int nb = n / QK8_0;
+
+	for (int first = 0; first < nb; first += GEMM_CHUNK_BLOCKS) {
+		int last = first + GEMM_CHUNK_BLOCKS < nb ? first + GEMM_CHUNK_BLOCKS : nb;
+
+		for (int c = 0; c < cols; c += GEMM_COLS_AVX2) {
+			const uint8_t *a = (const uint8_t *)act + (size_t)c * act_bytes;
+			const int32_t *s = sums + (size_t)c * (size_t)nb;
+			float *o = out + (size_t)c * out_stride;
+
+			switch (cols - c < GEMM_COLS_AVX2 ? cols - c : GEMM_COLS_AVX2) {
+#define PASS(k) case k: gemm8_avx2(n, first, last, w, a, act_bytes, s, k, o, out_stride, q4); break
+			PASS(1); PASS(2); PASS(3);
+			default: PASS(GEMM_COLS_AVX2);
+#undef PASS
+			}
+		}
+	}
+}
+
+AVX2 static void gemm_q4_0_avx2(int n, const void *w, const void *act, size_t act_bytes,
+				const int32_t *sums, int cols, float *out, size_t out_stride)
+{
+	gemm_avx2(n, w, act, act_bytes, sums, cols, out, out_stride, true);
+}
+
+AVX2 static void gemm_q8_0_avx2(int n, const void *w, const void *act, size_t act_bytes,
+				const int32_t *sums, int cols, float *out, size_t out_stride)
+{
+	gemm_avx2(n, w, act, act_bytes, sums, cols, out, out_stride, false);
+}
+
 const struct qkernels qk_avx2_kernels = {
 	"avx2",
 	{ dot_q4_0_avx2, dot_q8_0_avx2, dot_q4_K_avx2, dot_q6_K_avx2 },
 	read_sum_avx2,
+	{ GROUP_AVX2, { gemm_q4_0_avx2, gemm_q8_0_avx2, NULL, NULL } },
 };
 
 /* ---- AVX-512 with VNNI: two 32-blocks or a 64-weight slice per vector -- */
@@ -302,6 +408,100 @@ AVX512 static float dot_q8_0_avx512(int n, const void *w, const void *a)
 	return dot_blocks32_avx512(n, w, sizeof(struct block_q8_0), a, q8_0_pair, q8_0_block);
 }
 
+/* ---- AVX-512 packed groups of 16 rows (qblocks.h struct qpacked) ---- */
+
+#define GROUP_AVX512 16
+#define GEMM_COLS 8     /* columns a pass keeps in registers */
+
+/* Rows of one packed group against `cols` (a constant once inlined, at most
+ * GEMM_COLS) columns: per block, each 64-byte piece holds four weights of
+ * each of the 16 rows, each column's four matching activations are
+ * broadcast, and vpdpbusd sums them in the row's lane; the offset (8 or
+ * 128, which made the weights unsigned) times the block's activation sum
+ * starts each sum. */
+AVX512 __attribute__((always_inline)) static inline void
+gemm16_avx512(int n, int first, int last, const uint8_t *w, const uint8_t *act, size_t act_bytes,
+	      const int32_t *sums, int cols, float *out, size_t out_stride, bool q4)
+{
+	const int nb = n / QK8_0, pieces = q4 ? QK4_0 / 8 : QK8_0 / 4, offset = q4 ? 8 : 128;
+	const size_t block_bytes = 2 * GROUP_AVX512 + 64 * (size_t)pieces;
+	const __m512i low4 = _mm512_set1_epi8(0x0f);
+	__m512 acc[GEMM_COLS];
+
+	for (int c = 0; c < cols; c++)
+		acc[c] = first == 0 ? _mm512_setzero_ps() : _mm512_loadu_ps(out + (size_t)c * out_stride);
+	for (int b = first; b < last; b++) {
+		const uint8_t *blk = w + (size_t)b * block_bytes;
+		__m512 dw = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)blk));
+		__m512i sum[GEMM_COLS];
+
+		for (int c = 0; c < cols; c++)
+			sum[c] = _mm512_set1_epi32(-offset * sums[c * nb + b]);
+		for (int g = 0; g < pieces; g++) {
+			__m512i v = _mm512_loadu_si512((const void *)(blk + 2 * GROUP_AVX512 + 64 * g));
+			__m512i lo = q4 ? _mm512_and_si512(v, low4) : v;
+			__m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), low4);
+
+			for (int c = 0; c < cols; c++) {
+				const struct block_q8_0 *y = (const struct block_q8_0 *)(act + (size_t)c * act_bytes) + b;
+				int32_t a0, a1;
+
+				memcpy(&a0, y->qs + 4 * g, 4);
+				sum[c] = _mm512_dpbusd_epi32(sum[c], lo, _mm512_set1_epi32(a0));
+				if (q4) {
+					memcpy(&a1, y->qs + 16 + 4 * g, 4);
+					sum[c] = _mm512_dpbusd_epi32(sum[c], hi, _mm512_set1_epi32(a1));
+				}
+			}
+		}
+		for (int c = 0; c < cols; c++) {
+			const struct block_q8_0 *y = (const struct block_q8_0 *)(act + (size_t)c * act_bytes) + b;
+
+			acc[c] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[c]), _mm512_mul_ps(dw, _mm512_set1_ps(h2f(y->d))),
+						 acc[c]);
+		}
+	}
+	for (int c = 0; c < cols; c++)
+		_mm512_storeu_ps(out + (size_t)c * out_stride, acc[c]);
+}
+
+/* All columns, GEMM_COLS at a time: one specialised pass per width. */
+AVX512 __attribute__((always_inline)) static inline void
+gemm_avx512(int n, const void *w, const void *act, size_t act_bytes, const int32_t *sums, int cols,
+	    float *out, size_t out_stride, bool q4)
+{
+	int nb = n / QK8_0;
+
+	for (int first = 0; first < nb; first += GEMM_CHUNK_BLOCKS) {
+		int last = first + GEMM_CHUNK_BLOCKS < nb ? first + GEMM_CHUNK_BLOCKS : nb;
+
+		for (int c = 0; c < cols; c += GEMM_COLS) {
+			const uint8_t *a = (const uint8_t *)act + (size_t)c * act_bytes;
+			const int32_t *s = sums + (size_t)c * (size_t)nb;
+			float *o = out + (size_t)c * out_stride;
+
+			switch (cols - c < GEMM_COLS ? cols - c : GEMM_COLS) {
+#define PASS(k) case k: gemm16_avx512(n, first, last, w, a, act_bytes, s, k, o, out_stride, q4); break
+			PASS(1); PASS(2); PASS(3); PASS(4); PASS(5); PASS(6); PASS(7);
+			default: PASS(GEMM_COLS);
+#undef PASS
+			}
+		}
+	}
+}
+
+AVX512 static void gemm_q4_0_avx512(int n, const void *w, const void *act, size_t act_bytes,
+				    const int32_t *sums, int cols, float *out, size_t out_stride)
+{
+	gemm_avx512(n, w, act, act_bytes, sums, cols, out, out_stride, true);
+}
+
+AVX512 static void gemm_q8_0_avx512(int n, const void *w, const void *act, size_t act_bytes,
+				    const int32_t *sums, int cols, float *out, size_t out_stride)
+{
+	gemm_avx512(n, w, act, act_bytes, sums, cols, out, out_stride, false);
+}
+
 AVX512 static float dot_q4_K_avx512(int n, const void *w, const void *a)
 {
 	const struct block_q4_K *x = w;
@@ -395,6 +595,7 @@ const struct qkernels qk_avx512_kernels = {
 	"avx512-vnni",
 	{ dot_q4_0_avx512, dot_q8_0_avx512, dot_q4_K_avx512, dot_q6_K_avx512 },
 	read_sum_avx512,
+	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL } },
 };
 
 #else

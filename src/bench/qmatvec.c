@@ -10,10 +10,16 @@ struct job {
 	const struct qkernels *k;
 	const struct qmatrix *w;
 	const uint8_t *act;     /* ncols rows of quantized activations */
+	const int32_t *act_sums; /* packed matrices: ncols x blocks sums of act */
 	size_t act_row_bytes, w_row_bytes;
 	int ncols;
 	float *y;
 };
+
+bool qmat_packs(const struct qkernels *k, enum qtype t)
+{
+	return k->packed.group > 0 && k->packed.gemm[t] != NULL;
+}
 
 /* One thread's rows; each weight row meets every column while it is in L1. */
 static void mul_rows(void *ctx, int i, int n)
@@ -33,6 +39,21 @@ static void mul_rows(void *ctx, int i, int n)
 	}
 }
 
+/* One thread's packed groups, every column at once. */
+static void mul_groups(void *ctx, int i, int n)
+{
+	const struct job *j = ctx;
+	int group = j->k->packed.group;
+	size_t group_bytes = (size_t)group * j->w_row_bytes;
+	long begin, end;
+
+	parallel_share(j->w->rows / group, i, n, &begin, &end);
+	for (long g = begin; g < end; g++)
+		j->k->packed.gemm[j->w->type](j->w->cols, (const uint8_t *)j->w->data + (size_t)g * group_bytes,
+					      j->act, j->act_row_bytes, j->act_sums, j->ncols,
+					      j->y + (size_t)g * (size_t)group, (size_t)j->w->rows);
+}
+
 int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 	     const float *x, int ncols, float *y, int threads, struct parallel_timing *timing,
 	     struct error *err)
@@ -42,16 +63,27 @@ int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 		.act_row_bytes = qtype_act_row_bytes(w->type, w->cols),
 		.w_row_bytes = qtype_row_bytes(w->type, w->cols),
 	};
+	int nb = w->cols / qtype_block_weights(w->type);
 	uint8_t *act = malloc(j.act_row_bytes * (size_t)ncols);
+	int32_t *sums = w->packed ? malloc(sizeof(*sums) * (size_t)nb * (size_t)ncols) : NULL;
 	int rc;
 
-	if (!act)
+	if (!act || (w->packed && !sums)) {
+		free(act);
+		free(sums);
 		return error_set(err, "matmul: out of memory for activations");
-	for (int c = 0; c < ncols; c++)
-		qtype_quantize_act(w->type, x + (size_t)c * (size_t)w->cols,
-				   act + (size_t)c * j.act_row_bytes, w->cols);
+	}
+	for (int c = 0; c < ncols; c++) {
+		uint8_t *a = act + (size_t)c * j.act_row_bytes;
+
+		qtype_quantize_act(w->type, x + (size_t)c * (size_t)w->cols, a, w->cols);
+		if (sums)
+			qtype_act_sums(a, w->cols, sums + (size_t)c * (size_t)nb);
+	}
 	j.act = act;
-	rc = parallel_run_timed(threads < 1 ? 1 : threads, mul_rows, &j, timing, err);
+	j.act_sums = sums;
+	rc = parallel_run_timed(threads < 1 ? 1 : threads, w->packed ? mul_groups : mul_rows, &j, timing, err);
 	free(act);
+	free(sums);
 	return rc;
 }

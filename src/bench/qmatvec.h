@@ -9,6 +9,8 @@
 #ifndef CANIRUN_QMATVEC_H
 #define CANIRUN_QMATVEC_H
 
+#include <stdbool.h>
+
 #include "util/errors.h"
 #include "bench/parallel.h"
 #include "bench/qblocks.h"
@@ -18,7 +20,15 @@ struct qmatrix {
 	int rows;
 	int cols;               /* a multiple of the type's block */
 	const void *data;       /* rows * qtype_row_bytes(type, cols) bytes */
+	/* data is in k->packed's layout (qblocks.h), rows a multiple of its
+	 * group: only where k->packed.gemm[type] is not NULL */
+	bool packed;
 };
+
+/* Whether kernel set k runs type t from packed groups (as llama.cpp runs
+ * Q4_0 and Q8_0 on x86); rows in such a matrix must then be a multiple of
+ * k->packed.group. */
+bool qmat_packs(const struct qkernels *k, enum qtype t);
 
 /* y[c][r] = sum_k W[r][k] * x[c][k] for ncols columns x[c] of w->cols
  * floats (x and y are row-major arrays the caller owns). The activations

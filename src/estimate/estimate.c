@@ -744,17 +744,18 @@ static double cpu_read_bytes(const struct placer *p, const struct fit *f)
 	return bytes;
 }
 
-/* The bench's weight type nearest to ggml type id: Q4_0 for the other
- * legacy types, Q8_0 for itself and for floats (as memory-bound), Q6_K for
- * itself, Q4_K for the other k-quants and IQ types. */
+/* The bench's weight type whose kernel class runs ggml type id as llama.cpp
+ * does: Q4_0 and Q8_0 for themselves (the types it repacks or tiles on
+ * x86), Q8_0 for floats (as memory-bound), Q6_K for itself, Q4_K for the
+ * other k-quants, IQ types and the legacy types it runs row by row (Q4_1,
+ * Q5_0, Q5_1, MXFP4: no repacked path in ggml-cpu-aarch64.cpp or amx/). */
 static enum cpu_weight cpu_weight_for(int id)
 {
 	switch (id) {
 	case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16: case GGML_TYPE_F64:
 	case GGML_TYPE_Q8_0: case GGML_TYPE_Q8_1:
 		return CPU_W_Q8_0;
-	case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1:
-	case GGML_TYPE_MXFP4: case GGML_TYPE_NVFP4:
+	case GGML_TYPE_Q4_0:
 		return CPU_W_Q4_0;
 	case GGML_TYPE_Q6_K:
 		return CPU_W_Q6_K;
@@ -763,35 +764,123 @@ static enum cpu_weight cpu_weight_for(int id)
 	}
 }
 
+/* How fast llama.cpp's kernel for a type the bench does not time runs,
+ * against the kernel class it is timed by (cpu_weight_for), from
+ * github:ikawrakow/ik_llama.cpp README.md @25ade2452 (2024-08-12), column
+ * "t/s (llama.cpp)": x86 a Ryzen 9 7950X on LLaMA-3-8B, Arm an M2 Max on
+ * LLaMA-2-7B; the class types are Q4_K_S (Q8_0 for F16).
+ * Decode, weight bytes a second on one thread: the 2-thread tg128 rows
+ * (compute-bound there), t/s x the file's bytes a token as canirun sizes it:
+ *   x86: Q4_K_S 9.61 t/s x 4.398 GB; Q4_1 5.11 x 4.802, Q5_0 5.31 x 5.239,
+ *   Q5_1 4.52 x 5.675, Q2_K_S 11.30 x 2.817, Q3_K_S 8.58 x 3.439, Q5_K_S
+ *   7.45 x 5.239, IQ4_XS 8.08 x 4.206, IQ4_NL 5.52 x 4.412; Q8_0 5.03 x
+ *   7.983, F16 3.63 x 15.019.
+ *   Arm: Q4_K_S 11.15 x 3.816; Q4_1 9.11 x 4.190, Q5_0 7.26 x 4.594, Q5_1
+ *   6.51 x 4.999, Q2_K_S 8.42 x 2.309, Q3_K_S 6.40 x 2.925, Q5_K_S 7.20 x
+ *   4.594, IQ4_XS 9.87 x 3.611, IQ4_NL 8.32 x 3.807; Q8_0 8.29 x 7.055,
+ *   F16 6.94 x 13.249.
+ * Prefill, FLOPs a second: the pp512 rows' t/s over the class type's:
+ *   x86: Q4_K_S 98.92; Q4_1 57.83, Q5_0 53.50, Q5_1 50.85, Q2_K_S 110.11,
+ *   Q3_K_S 77.42, Q5_K_S 69.44, IQ4_XS 68.98, IQ4_NL 59.94; Q8_0 118.07,
+ *   F16 112.37.
+ *   Arm: Q4_K_S 46.55; Q4_1 37.40, Q5_0 29.31, Q5_1 26.02, Q2_K_S 35.44,
+ *   Q3_K_S 26.79, Q5_K_S 30.18, IQ4_XS 40.67, IQ4_NL 34.36; Q8_0 77.25,
+ *   F16 90.28.
+ * BF16 and F32 take F16's; types not in the table (MXFP4, the IQ2/IQ3
+ * types) their class's, 1: no published figure. These rows are marked
+ * fitted in tests/fixtures/cpu-runs.csv. */
+static double kernel_factor(const struct cpu_info *cpu, int id, bool prompt)
+{
+	static const struct { int id; double x86, arm, x86_prompt, arm_prompt; } factors[] = {
+		{ GGML_TYPE_Q4_1, 0.581, 0.897, 0.585, 0.803 },
+		{ GGML_TYPE_Q5_0, 0.658, 0.784, 0.541, 0.630 },
+		{ GGML_TYPE_Q5_1, 0.607, 0.765, 0.514, 0.559 },
+		{ GGML_TYPE_Q2_K, 0.753, 0.457, 1.113, 0.761 },
+		{ GGML_TYPE_Q3_K, 0.698, 0.440, 0.783, 0.576 },
+		{ GGML_TYPE_Q5_K, 0.923, 0.778, 0.702, 0.648 },
+		{ GGML_TYPE_IQ4_XS, 0.804, 0.838, 0.697, 0.874 },
+		{ GGML_TYPE_IQ4_NL, 0.576, 0.745, 0.606, 0.738 },
+		{ GGML_TYPE_F16, 1.358, 1.571, 0.952, 1.169 },
+		{ GGML_TYPE_BF16, 1.358, 1.571, 0.952, 1.169 },
+		{ GGML_TYPE_F32, 1.358, 1.571, 0.952, 1.169 },
+	};
+	bool arm = cpu_has_simd(cpu, "neon");
+
+	for (size_t i = 0; i < sizeof(factors) / sizeof(factors[0]); i++)
+		if (factors[i].id == id)
+			return prompt ? (arm ? factors[i].arm_prompt : factors[i].x86_prompt)
+				      : (arm ? factors[i].arm : factors[i].x86);
+	return 1;
+}
+
+/* The bytes of type id that every token multiplies: the whole tensor list
+ * less the token embedding (a row lookup) when it is not also the output
+ * and the other input tables (always lookups), and for a prompt (only its
+ * last token's logits are made) the output too. */
+static double multiplied_bytes(const struct model *m, const struct size_model *s, int id, bool prompt)
+{
+	double bytes = (double)s->type_bytes[id];
+
+	if (id == s->token_embd_type && (prompt || !m->tied_embeddings))
+		bytes -= (double)s->token_embd_bytes;
+	if (id == s->input_type)
+		bytes -= (double)s->input_bytes;
+	if (id == s->output_type && prompt)
+		bytes -= (double)s->output_bytes;
+	return bytes > 0 ? bytes : 0;
+}
+
+/* Decode rate of type id in weight GB/s. A type the bench times has its
+ * own rate. Another runs its class's one-thread rate x its kernel factor
+ * on each thread (llama.cpp's threads: the big cores at most), up to what
+ * the memory reads at these threads, or without a memory figure up to the
+ * class's rate: hw/cpurate.h's model. */
+static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
+{
+	enum cpu_weight w = cpu_weight_for(id);
+	double factor = kernel_factor(cpu, id, false), memory = cpu_memory_gbps(cpu, threads);
+	int n = threads > 0 ? threads : cpu->cores;
+
+	if (factor == 1)
+		return cpu_decode_gbps(cpu, w, threads);
+	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
+		n = cpu->performance_cores;
+	return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor,
+				memory > 0 ? memory : cpu_decode_gbps(cpu, w, threads), n);
+}
+
 /* A rate for the model's mix of weight types: the byte-weighted harmonic
- * mean of rate(type) (each byte takes 1/rate of its own type), so a Q4_K_M
- * file's Q6_K tensors cost what Q6_K costs. -1 when a rate is unknown. */
-static double mixed_rate(const struct size_model *s, const struct cpu_info *cpu, int threads,
-			 double (*rate)(const struct cpu_info *, enum cpu_weight, int))
+ * mean of each type's rate (each byte takes 1/rate of its own type), so a
+ * Q4_K_M file's Q6_K tensors cost what Q6_K costs. Decode rates are GB/s,
+ * prefill's GFLOPS (its class's x the type's kernel factor). -1 when a
+ * rate is unknown. */
+static double mixed_rate(const struct model *m, const struct size_model *s, const struct cpu_info *cpu,
+			 int threads, bool prompt)
 {
 	double total = 0, seconds = 0;
 
 	for (int id = 0; id < GGML_TYPE_ID_LIMIT; id++) {
-		double r;
+		double bytes = multiplied_bytes(m, s, id, prompt), r;
 
-		if (s->type_bytes[id] <= 0)
+		if (bytes <= 0)
 			continue;
-		if ((r = rate(cpu, cpu_weight_for(id), threads)) <= 0)
+		r = prompt ? cpu_prefill_gflops(cpu, cpu_weight_for(id), threads) * kernel_factor(cpu, id, true)
+			   : decode_type_gbps(cpu, id, threads);
+		if (r <= 0)
 			return -1;
-		total += (double)s->type_bytes[id];
-		seconds += (double)s->type_bytes[id] / r;
+		total += bytes;
+		seconds += bytes / r;
 	}
-	return seconds > 0 ? total / seconds : rate(cpu, CPU_W_Q4_0, threads);
+	if (seconds > 0)
+		return total / seconds;
+	return prompt ? cpu_prefill_gflops(cpu, CPU_W_Q4_0, threads) : cpu_decode_gbps(cpu, CPU_W_Q4_0, threads);
 }
 
 /* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h). */
-static double cpu_rate_gbps(const struct hardware *hw, const struct size_model *s,
+static double cpu_rate_gbps(const struct hardware *hw, const struct model *m, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	/* What-if rates are derived for the threads asked already (hw/cpudescribed.h). */
-	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : set->threads;
-
-	return mixed_rate(s, &hw->cpu, threads, cpu_decode_gbps);
+	return mixed_rate(m, s, &hw->cpu, set->threads, false);
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -854,7 +943,7 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 	t->weight_class = estimate_weight_class(p->s);
 	gpu_s = gpu_decode_seconds(hw, p, f, &gpu_band, &known);
 	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
-	t->cpu_gbps = cpu_rate_gbps(hw, p->s, p->set);
+	t->cpu_gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
 	if (t->cpu_bytes_per_token > 0) {
 		if (t->cpu_gbps <= 0)
 			known = false;
@@ -874,14 +963,33 @@ static void decode_speed(const struct hardware *hw, const struct placer *p, stru
 
 /* ---- prefill ---- */
 
-/* Prompt processing is compute-bound: 2 x active parameters FLOPs a token,
+/* The weights a prompt token is multiplied with: the active parameters
+ * less the token embedding (a row lookup, no product) and the output
+ * matrix, which llama.cpp applies to the last prompt token only
+ * (llama_batch_get_one asks for the last logits; its product is the
+ * first generated token's, counted in TTFT's decode term). */
+static double prefill_weights(const struct model *m)
+{
+	double weights = (double)(m->active_params > 0 ? m->active_params : m->params);
+	double embedding = (double)m->vocab * (double)m->embd * (m->tied_embeddings ? 1 : 2);
+
+	/* gemma3n's per-layer table is a lookup too */
+	if (m->has_ple)
+		embedding += (double)m->vocab * (double)(m->ple.embd_per_layer * m->layers);
+
+	/* a catalogue count below its own embeddings (an inconsistent entry)
+	 * keeps the whole count rather than a negative one */
+	return weights > embedding ? weights - embedding : weights;
+}
+
+/* Prompt processing is compute-bound: 2 FLOPs per prefill weight a token,
  * split between GPUs by their layers (FP16 tensor peak x a backend
  * efficiency fitted on the pp512 column of the calibration data) and the
  * CPU (batched bench rate). Unknown when a GPU holding layers has no known
  * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
-	double flops = 2.0 * (double)(p->m->active_params > 0 ? p->m->active_params : p->m->params);
+	double flops = 2.0 * prefill_weights(p->m);
 	double gpu_share = (double)f->gpu_layers / p->s->n_layers, seconds = 0;
 
 	f->prefill_tok_s = f->ttft_s = -1;
@@ -899,8 +1007,10 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
+		/* a what-if CPU's prefill rate is for the threads asked already
+		 * (hw/cpudescribed.h); no one-thread rate to scale from */
 		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
-		double gflops = mixed_rate(p->s, &hw->cpu, threads, cpu_prefill_gflops);
+		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
 
 		if (gflops <= 0)
 			return;

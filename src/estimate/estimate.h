@@ -114,7 +114,7 @@ struct fit {
 	struct decode_terms terms;
 	double decode_tok_s, decode_low_tok_s, decode_high_tok_s;   /* < 0 unknown */
 	double prefill_tok_s, ttft_s;   /* < 0 unknown */
-	double prefill_flops_per_token; /* 2 x active parameters */
+	double prefill_flops_per_token; /* 2 x active weights less embeddings and output */
 	enum verdict verdict;
 };
 

@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "hw/cpurate.h"
+
 /* Every constant below comes from one table of llama.cpp CPU runs:
  * github:ikawrakow/ik_llama.cpp README.md at commit 25ade2452 (2024-08-12),
  * column "t/s (llama.cpp)" (llama.cpp build 081fe431, llama-bench -p 0
@@ -29,11 +31,18 @@ static const double arm_thread_gbps[RATE_TYPES] = { 18.7, 21.5, 18.9, 29.7 };
  * 400 GB/s, 13.1 GB/s per P-core. */
 #define APPLE_PCORE_GBPS 13.1
 
-/* Prefill GFLOPS per thread, from the pp512 rows at one thread per core:
- * 7950X Q4_0 104.46 t/s x 2 x 8.03e9 / 16 = 104.9; M2 Max Q4_0 65.46 t/s
- * x 2 x 6.74e9 / 8 = 110.3. */
-#define X86_PREFILL_THREAD_GFLOPS 104.9
-#define ARM_PREFILL_THREAD_GFLOPS 110.3
+/* Prefill GFLOPS per thread, from the pp512 rows at one thread per core,
+ * FLOPs a prompt token as the estimator counts them (2 per weight less the
+ * token embedding and output, 128256 x 4096 each for LLaMA-3-8B, 32000 x
+ * 4096 for LLaMA-2-7B): 7950X Q4_0 104.46 t/s x 2 x (8.03e9 - 1.051e9) / 16
+ * = 91.1; M2 Max Q4_0 65.46 t/s x 2 x (6.74e9 - 0.262e9) / 8 = 106.0. The
+ * other types' rates are their pp512 t/s over Q4_0's in the same table:
+ * x86 Q4_K_S 98.92, Q6_K 74.89, Q8_0 118.07; Arm Q4_K_S 46.55, Q6_K 28.12,
+ * Q8_0 77.25. */
+#define X86_PREFILL_THREAD_GFLOPS 91.1
+#define ARM_PREFILL_THREAD_GFLOPS 106.0
+static const double x86_prefill_share[RATE_TYPES] = { 1, 98.92 / 104.46, 74.89 / 104.46, 118.07 / 104.46 };
+static const double arm_prefill_share[RATE_TYPES] = { 1, 46.55 / 65.46, 28.12 / 65.46, 77.25 / 65.46 };
 
 double cpu_described_memory_limit_gbps(const struct cpu_described *d)
 {
@@ -48,17 +57,25 @@ double cpu_described_memory_limit_gbps(const struct cpu_described *d)
 void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu)
 {
 	const double *per_thread = d->arm ? arm_thread_gbps : x86_thread_gbps;
-	double memory = cpu_described_memory_limit_gbps(d);
-	double rate[RATE_TYPES];
+	const double *share = d->arm ? arm_prefill_share : x86_prefill_share;
+	double memory = cpu_described_memory_limit_gbps(d), prefill;
+	double *all[RATE_TYPES] = { &cpu->q4_gbps, &cpu->q4_k_gbps, &cpu->q6_k_gbps, &cpu->q8_0_gbps };
+	double *core[RATE_TYPES] = {
+		&cpu->q4_core_gbps, &cpu->q4_k_core_gbps, &cpu->q6_k_core_gbps, &cpu->q8_0_core_gbps,
+	};
 
-	for (int t = 0; t < RATE_TYPES; t++)
-		rate[t] = fmin(memory, d->threads * per_thread[t]);
-	cpu->q4_gbps = rate[RATE_Q4_0];
-	cpu->q4_k_gbps = rate[RATE_Q4_K];
-	cpu->q6_k_gbps = rate[RATE_Q6_K];
-	cpu->q8_0_gbps = rate[RATE_Q8_0];
+	/* the bench's own model (hw/cpurate.h): one thread's rate, and the
+	 * rate the described threads reach together */
+	for (int t = 0; t < RATE_TYPES; t++) {
+		*core[t] = per_thread[t];
+		*all[t] = cpu_threads_gbps(per_thread[t], memory, d->threads);
+	}
 	cpu->mem_read_gbps = memory;
-	cpu->prefill_gflops = d->threads * (d->arm ? ARM_PREFILL_THREAD_GFLOPS :
-					    X86_PREFILL_THREAD_GFLOPS);
+	cpu->mem_read_core_gbps = -1; /* not published per thread */
+	prefill = d->threads * (d->arm ? ARM_PREFILL_THREAD_GFLOPS : X86_PREFILL_THREAD_GFLOPS);
+	cpu->prefill_gflops = prefill * share[RATE_Q4_0];
+	cpu->prefill_q4_k_gflops = prefill * share[RATE_Q4_K];
+	cpu->prefill_q6_k_gflops = prefill * share[RATE_Q6_K];
+	cpu->prefill_q8_0_gflops = prefill * share[RATE_Q8_0];
 	cpu->q4_source = SRC_WHATIF;
 }

@@ -8,7 +8,7 @@
  *   rate(type) = min(memory limit, threads x per-thread rate(arch, type)),
  *   memory limit = bandwidth x efficiency (Apple: also P-cores x a per-core
  *   share; its CPU clusters cannot draw the whole SoC bandwidth),
- *   prefill = threads x per-thread GFLOPS(arch),
+ *   prefill(type) = threads x per-thread GFLOPS(arch) x share(arch, type),
  * with the constants fitted on published llama.cpp CPU runs (sources in
  * cpudescribed.c; tests/fixtures/cpu-runs.csv and `make bench` show the fit).
  */
@@ -27,8 +27,11 @@ struct cpu_described {
 	double bandwidth_gbps;  /* theoretical memory bandwidth (> 0) */
 };
 
-/* Fills cpu's rate fields (q4_gbps, q4_k_gbps, q6_k_gbps, q8_0_gbps,
- * mem_read_gbps, prefill_gflops) for d and marks them SRC_WHATIF. */
+/* Fills cpu's rate fields for d's threads and marks them SRC_WHATIF: the
+ * one-thread matvec rates (q4_core_gbps, ...), the rates d->threads reach
+ * together by hw/cpurate.h's model (q4_gbps, q4_k_gbps, q6_k_gbps,
+ * q8_0_gbps), mem_read_gbps and the prefill rate of each type; the
+ * one-thread memory read is unknown (-1). */
 void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu);
 
 /* The memory limit of the model above, GB/s (for explanations). */

@@ -70,6 +70,15 @@ double cpu_decode_gbps(const struct cpu_info *cpu, enum cpu_weight w, int thread
 	return all > 0 ? all * thread_share(cpu, threads) : -1;
 }
 
+double cpu_memory_gbps(const struct cpu_info *cpu, int threads)
+{
+	int n = threads > 0 ? threads : cpu->cores;
+
+	if (cpu->mem_read_core_gbps > 0 && n > 0)
+		return cpu_threads_gbps(cpu->mem_read_core_gbps, cpu->mem_read_gbps, n);
+	return cpu->mem_read_gbps > 0 ? cpu->mem_read_gbps : -1;
+}
+
 double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads)
 {
 	const double rates[CPU_W_COUNT] = {

@@ -37,6 +37,12 @@ double cpu_threads_gbps(double core_gbps, double ceiling_gbps, int threads);
  * unknown. */
 double cpu_decode_gbps(const struct cpu_info *cpu, enum cpu_weight w, int threads);
 
+/* Memory read rate (GB/s) on `threads` threads (<= 0: every core):
+ * cpu_threads_gbps of the bench's one-thread and all-core reads, or the
+ * all-core read when only that is known (a described CPU's bandwidth
+ * limit). -1 when unknown. */
+double cpu_memory_gbps(const struct cpu_info *cpu, int threads);
+
 /* Batched (prefill) rate of weight type w in GFLOP/s on `threads` threads
  * (<= 0: every core): the all-core rate scaled by threads / cores, falling
  * back to the Q4_0 rate for a type not measured. -1 when unknown. */

@@ -152,3 +152,11 @@ void hw_init(struct hardware *hw)
 	hw->disk.kind = DISK_UNKNOWN;
 	hw->disk.read_gbps = HW_UNKNOWN;
 }
+
+bool cpu_has_simd(const struct cpu_info *cpu, const char *name)
+{
+	for (int i = 0; i < cpu->simd_count; i++)
+		if (strcmp(cpu->simd[i], name) == 0)
+			return true;
+	return false;
+}

@@ -171,6 +171,9 @@ struct hardware {
 
 /* Sets every fact to unknown. */
 void hw_init(struct hardware *hw);
+
+/* Whether cpu lists the SIMD feature name ("neon", "avx2", ...). */
+bool cpu_has_simd(const struct cpu_info *cpu, const char *name);
 void hw_gpu_init(struct gpu_info *gpu);
 
 #endif

@@ -176,14 +176,6 @@ bool whatif_names_host(const struct whatif *w)
 	       w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0;
 }
 
-static bool has_simd(const struct cpu_info *cpu, const char *name)
-{
-	for (int i = 0; i < cpu->simd_count; i++)
-		if (strcmp(cpu->simd[i], name) == 0)
-			return true;
-	return false;
-}
-
 /* The table's CPU replaces this machine's; the L3 size is not in the table. */
 static void cpu_from_spec(const struct cpu_spec *spec, struct cpu_info *cpu)
 {
@@ -234,7 +226,7 @@ static void describe_rates(const struct cpu_spec *spec, int want_threads, struct
 	int threads = cpu->performance_cores > 0 ? cpu->performance_cores : cores;
 	struct cpu_described d = {
 		.threads = want_threads > 0 && want_threads < threads ? want_threads : threads,
-		.arm = spec ? cpu_spec_is_arm(spec) : has_simd(cpu, "neon"),
+		.arm = spec ? cpu_spec_is_arm(spec) : cpu_has_simd(cpu, "neon"),
 		.apple = spec && strcmp(spec->vendor, "apple") == 0,
 		.performance_cores = cpu->performance_cores,
 		.bandwidth_gbps = cpu->memory_bandwidth_gbps,
@@ -265,6 +257,13 @@ int whatif_apply_host(const struct whatif *w, const struct cpu_table *table,
 		if (cpu_table_find_name(table, w->cpu_name, &spec, err) < 0)
 			return error_prefix(err, "--cpu");
 		cpu_from_spec(spec, &hw->cpu);
+	} else if (table) {
+		struct error not_in_table;
+
+		/* the host's own CPU (a profile's, this machine's), where the table
+		 * knows its name: its vendor decides Apple's P-core memory share */
+		if (cpu_table_find_name(table, hw->cpu.model, &spec, &not_in_table) < 0)
+			spec = NULL;
 	}
 	if (set_memory(w, &hw->cpu, err) < 0)
 		return -1;

@@ -275,7 +275,10 @@ int gguf_to_size_model(const struct gguf_file *f, struct size_model *out, struct
 	out->nonlayer_bytes = (int64_t)z->nonlayer_bytes;
 	out->token_embd_bytes = embd ? (int64_t)embd->bytes : 0;
 	out->output_bytes = output ? (int64_t)output->bytes : 0;
+	out->token_embd_type = embd ? (int)embd->type : -1;
+	out->output_type = output ? (int)output->type : -1;
 	out->input_bytes = per_layer ? (int64_t)per_layer->bytes : 0;
+	out->input_type = per_layer ? (int)per_layer->type : -1;
 	out->params = (int64_t)z->params;
 	out->n_tensors = (int)f->n_tensors;
 	for (size_t i = 0; i < z->n_types; i++)

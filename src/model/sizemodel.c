@@ -567,12 +567,16 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 	out->type_bytes[type] += bytes;
 	if (t->layer < 0) {
 		out->nonlayer_bytes += bytes;
-		if (strcmp(t->name, "token_embd.weight") == 0)
+		if (strcmp(t->name, "token_embd.weight") == 0) {
 			out->token_embd_bytes = bytes;
-		else if (strcmp(t->name, "output.weight") == 0)
+			out->token_embd_type = (int)type;
+		} else if (strcmp(t->name, "output.weight") == 0) {
 			out->output_bytes = bytes;
-		else if (strcmp(t->name, PER_LAYER_TOKEN_EMBD) == 0)
+			out->output_type = (int)type;
+		} else if (strcmp(t->name, PER_LAYER_TOKEN_EMBD) == 0) {
 			out->input_bytes = bytes;
+			out->input_type = (int)type;
+		}
 	} else if (t->expert) {
 		out->layers[t->layer].expert_bytes += bytes;
 	} else {
@@ -847,6 +851,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 	if (!opt)
 		opt = &defaults;
 	out->ftype = ft;
+	out->token_embd_type = out->output_type = out->input_type = -1;
 	out->n_layers = m->layers;
 	out->layers = calloc((size_t)m->layers, sizeof(*out->layers));
 	l = tensor_list_for(m, m->tied_embeddings && !opt->untied_output);

@@ -33,9 +33,11 @@ struct size_model {
 	int64_t meta_bytes;     /* header, key/values, tensor infos, padding */
 	int64_t nonlayer_bytes; /* token_embd, output, output_norm, ... */
 	int64_t token_embd_bytes, output_bytes; /* output 0 when tied */
+	int token_embd_type, output_type;       /* their ggml type ids; -1: absent */
 	int64_t input_bytes;    /* other input tables (gemma3n's
 				 * per_layer_token_embd): read a row per token,
 				 * kept in RAM as llama.cpp keeps input layers */
+	int input_type;         /* its ggml type id; -1: absent */
 	int64_t params;         /* weights in the tensor list */
 	int n_tensors;
 	int n_layers;
