@@ -398,7 +398,7 @@ static void test_best_and_features(void)
  * the type, for two groups packed by qtype_pack. */
 static void test_matmul_matches_dots(void)
 {
-	enum { COLS = 6, N = 128 };
+	enum { COLS = 6, N = 256 }; /* a whole Q8_K block: the k-quant dots take 256-weight rows */
 	const struct qkernels *k = qk_best();
 
 	for (int t = 0; t < QT_COUNT; t++) {
