@@ -18,6 +18,9 @@ struct tensor {
 	struct quant_class cls; /* what the quantizer's rules read from the name */
 	int position;           /* among the tensors advancing its rule count */
 	int kind;               /* into tensor_list.kinds */
+	bool single;            /* summed one by one: outside the blocks, or
+				 * counted by the rules (quant_counted_as) */
+	int twin;               /* the same part a layer before (twin()), or -1 */
 };
 
 /* Tensors the rules cannot tell apart unless by position: same class,
@@ -48,6 +51,15 @@ struct tensor_list {
 	int n_attention_wv;
 	struct tensor_kind *kinds;
 	int kind_count;
+	/* Blocks repeat: a layer whose tensors (kinds, shapes) other than the
+	 * single ones match an earlier layer's is summed as that one, its
+	 * representative. By layer: first tensor (n_layers + 1 entries), the
+	 * representative, how many layers it stands for, and per file type its
+	 * dense and expert bytes. singles: the single tensors, in file order. */
+	int *layer_first_tensor, *layer_rep, *rep_layers;
+	int64_t *rep_dense, *rep_expert;
+	int *singles;
+	int single_count, list_layers;
 };
 
 /* convert_hf_to_gguf.py keeps vectors, biases, norms (Mamba2's ssm_norm is
@@ -148,11 +160,13 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	t->ne[1] = ne1 ? ne1 : 1;
 	t->ne[2] = ne2 ? ne2 : 1;
 	t->n_dims = ne2 ? 3 : ne1 ? 2 : 1;
+	t->twin = -1;
 	if ((twin_of = twin(l, t, part))) {
 		t->expert = twin_of->expert;
 		t->src = twin_of->src;
 		t->cls = twin_of->cls;
 		t->cls.layer = layer;
+		t->twin = (int)(twin_of - l->t);
 		return;
 	}
 	t->expert = strstr(part, "_exps") != NULL;
@@ -584,6 +598,46 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 	}
 }
 
+static int row_error(const struct model *m, const struct tensor *t, enum ggml_type type,
+		     struct error *err)
+{
+	return error_set(err, "%s: %s: row of %lld does not fit type %s", m->id, t->name,
+			 (long long)t->ne[0], ggml_type_name(type));
+}
+
+/* The block tensors that are not single, by representative layer (their
+ * kinds typed already): each once, counted for every layer it stands for. */
+static int sum_representatives(const struct model *m, struct tensor_list *l,
+			       struct size_model *out, int64_t *padded, struct error *err)
+{
+	for (int r = 0; r < l->list_layers; r++) {
+		int64_t n = l->rep_layers[r];
+
+		l->rep_dense[r] = l->rep_expert[r] = 0;
+		if (n == 0)
+			continue;
+		for (int i = l->layer_first_tensor[r]; i < l->layer_first_tensor[r + 1]; i++) {
+			const struct tensor *t = &l->t[i];
+			const struct tensor_kind *kind = &l->kinds[t->kind];
+			int64_t bytes = kind->row_bytes < 0 ? -1 : kind->row_bytes * t->ne[1] * t->ne[2];
+
+			if (t->single)
+				continue;
+			if (bytes < 0)
+				return row_error(m, t, kind->type, err);
+			*(t->expert ? &l->rep_expert[r] : &l->rep_dense[r]) += bytes;
+			out->tensor_bytes += n * bytes;
+			out->type_bytes[kind->type] += n * bytes;
+			*padded += n * align_up(bytes);
+		}
+	}
+	for (int i = 0; i < l->list_layers; i++) {
+		out->layers[i].dense_bytes += l->rep_dense[l->layer_rep[i]];
+		out->layers[i].expert_bytes += l->rep_expert[l->layer_rep[i]];
+	}
+	return 0;
+}
+
 /* Types and sums l's tensors as a file of type ft; l may have been built
  * for another model of m's shape. */
 static int sum_tensors(const struct model *m, struct tensor_list *l, enum ftype ft,
@@ -606,8 +660,10 @@ static int sum_tensors(const struct model *m, struct tensor_list *l, enum ftype 
 		kind->type = quant_classified_type(&qs, &kind->cls, kind->ne, kind->n_dims, kind->src);
 		kind->row_bytes = ggml_row_bytes(kind->type, kind->ne[0]);
 	}
-	for (int i = 0; i < l->count; i++) {
-		const struct tensor *t = &l->t[i];
+	if (sum_representatives(m, l, out, &padded, err) < 0)
+		return -1;
+	for (int i = 0; i < l->single_count; i++) {
+		const struct tensor *t = &l->t[l->singles[i]];
 		const struct tensor_kind *kind = &l->kinds[t->kind];
 		enum ggml_type type = kind->type;
 		int64_t row = kind->row_bytes, bytes;
@@ -618,9 +674,7 @@ static int sum_tensors(const struct model *m, struct tensor_list *l, enum ftype 
 		}
 		bytes = row < 0 ? -1 : row * t->ne[1] * t->ne[2];
 		if (bytes < 0)
-			return error_set(err, "%s: %s: row of %lld does not fit type %s",
-					 m->id, t->name, (long long)t->ne[0],
-					 ggml_type_name(type));
+			return row_error(m, t, type, err);
 		count_tensor(out, t, type, bytes);
 		padded += align_up(bytes);
 	}
@@ -646,6 +700,8 @@ static int kind_of(struct tensor_list *l, const struct tensor *t)
 {
 	struct tensor_kind *k;
 
+	if (t->twin >= 0 && same_kind(&l->kinds[l->t[t->twin].kind], t))
+		return l->t[t->twin].kind;
 	for (int i = 0; i < l->kind_count; i++)
 		if (same_kind(&l->kinds[i], t))
 			return i;
@@ -657,12 +713,67 @@ static int kind_of(struct tensor_list *l, const struct tensor *t)
 	return l->kind_count++;
 }
 
+/* Layers a and b hold the same tensors but for their single ones. */
+static bool same_layer(const struct tensor_list *l, int a, int b)
+{
+	int from_a = l->layer_first_tensor[a], from_b = l->layer_first_tensor[b];
+	int n = l->layer_first_tensor[a + 1] - from_a;
+
+	if (n != l->layer_first_tensor[b + 1] - from_b)
+		return false;
+	for (int i = 0; i < n; i++) {
+		const struct tensor *x = &l->t[from_a + i], *y = &l->t[from_b + i];
+
+		if (x->single != y->single || x->kind != y->kind || x->expert != y->expert ||
+		    x->ne[1] * x->ne[2] != y->ne[1] * y->ne[2])
+			return false;
+	}
+	return true;
+}
+
+/* Each layer's first tensor and representative (the blocks follow the
+ * tensors outside them, layer by layer); -1 when out of memory. */
+static int find_representatives(struct tensor_list *l)
+{
+	int n = l->m->layers, at = 0;
+
+	l->list_layers = n;
+	l->layer_first_tensor = malloc(((size_t)n + 1) * sizeof(int));
+	l->layer_rep = calloc((size_t)n + 1, sizeof(int));
+	l->rep_layers = calloc((size_t)n + 1, sizeof(int));
+	l->rep_dense = malloc(((size_t)n + 1) * sizeof(int64_t));
+	l->rep_expert = malloc(((size_t)n + 1) * sizeof(int64_t));
+	if (!l->layer_first_tensor || !l->layer_rep || !l->rep_layers || !l->rep_dense ||
+	    !l->rep_expert)
+		return -1;
+	while (at < l->count && l->t[at].layer < 0)
+		at++;
+	for (int i = 0; i < n; i++) {
+		l->layer_first_tensor[i] = at;
+		while (at < l->count && l->t[at].layer == i)
+			at++;
+	}
+	l->layer_first_tensor[n] = at;
+	for (int i = 0; i < n; i++) {
+		int r = 0;
+
+		while (r < i && !(l->layer_rep[r] == r && same_layer(l, r, i)))
+			r++;
+		l->layer_rep[i] = r;
+		l->rep_layers[r]++;
+	}
+	return 0;
+}
+
 /* What does not depend on the file type: totals, each tensor's kind and
- * position. -1 when out of memory. */
+ * position, the single tensors and each layer's representative. -1 when
+ * out of memory. */
 static int sum_type_free(struct tensor_list *l)
 {
 	int counts[QUANT_COUNT_FFN_UP + 1] = { 0 };
 
+	if (!(l->singles = malloc(((size_t)l->count + 1) * sizeof(int))))
+		return -1;
 	for (int i = 0; i < l->count; i++) {
 		struct tensor *t = &l->t[i];
 		enum quant_count c = quant_counted_as(&t->cls);
@@ -671,10 +782,13 @@ static int sum_type_free(struct tensor_list *l)
 		l->info_bytes += tensor_info_bytes(t);
 		l->n_attention_wv += t->cls.attn_v;
 		t->position = c == QUANT_COUNT_NONE ? 0 : counts[c]++;
+		t->single = t->layer < 0 || c != QUANT_COUNT_NONE;
+		if (t->single)
+			l->singles[l->single_count++] = i;
 		if ((t->kind = kind_of(l, t)) < 0)
 			return -1;
 	}
-	return 0;
+	return find_representatives(l);
 }
 
 /* The parts of struct model a size depends on: everything but the free
@@ -709,10 +823,22 @@ static struct {
 	struct tensor_list list;
 } last;
 
+/* What a list keeps besides its tensors. */
+static void free_list_sums(struct tensor_list *l)
+{
+	free(l->kinds);
+	free(l->singles);
+	free(l->layer_first_tensor);
+	free(l->layer_rep);
+	free(l->rep_layers);
+	free(l->rep_dense);
+	free(l->rep_expert);
+}
+
 static void forget_last(void)
 {
 	free(last.list.t);
-	free(last.list.kinds);
+	free_list_sums(&last.list);
 	memset(&last, 0, sizeof(last));
 }
 
@@ -725,7 +851,7 @@ static struct tensor_list *tensor_list_for(const struct model *m, bool tied)
 
 	if (last.valid && last.tied == tied && same_shape(&last.model, m))
 		return &last.list;
-	free(last.list.kinds);
+	free_list_sums(&last.list);
 	memset(&last, 0, sizeof(last));
 	last.model = *m;
 	last.tied = tied;
