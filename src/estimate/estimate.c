@@ -419,13 +419,36 @@ struct placer {
 	int64_t kv_alloc[PLACER_KV_LAYERS], kv_read[PLACER_KV_LAYERS];
 };
 
+/* What a layer's cache size depends on: none, full attention, a sliding
+ * window, a recurrent state. */
+enum kv_class { KV_NONE, KV_FULL, KV_SLIDING, KV_STATE, KV_CLASSES };
+
+static enum kv_class layer_kv_class(const struct model *m, int layer)
+{
+	if (model_layer_kind(m, layer) == LAYER_RECURRENT)
+		return KV_STATE;
+	if (!layer_has_kv(m, layer))
+		return KV_NONE;
+	return layer_is_sliding(m, layer) ? KV_SLIDING : KV_FULL;
+}
+
+/* Each layer's cache bytes, worked out once per class of layer. */
 static void placer_kv_fill(struct placer *p)
 {
 	int n = p->s->n_layers < PLACER_KV_LAYERS ? p->s->n_layers : PLACER_KV_LAYERS;
+	int64_t alloc[KV_CLASSES], read[KV_CLASSES];
+	bool known[KV_CLASSES] = { false };
 
 	for (int i = 0; i < n; i++) {
-		p->kv_alloc[i] = layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
-		p->kv_read[i] = layer_kv_bytes(p->m, i, p->read_ctx, p->set->kv, false);
+		enum kv_class c = layer_kv_class(p->m, i);
+
+		if (!known[c]) {
+			alloc[c] = layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+			read[c] = layer_kv_bytes(p->m, i, p->read_ctx, p->set->kv, false);
+			known[c] = true;
+		}
+		p->kv_alloc[i] = alloc[c];
+		p->kv_read[i] = read[c];
 	}
 }
 

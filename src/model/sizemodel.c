@@ -46,6 +46,8 @@ struct tensor_list {
 	int count, cap;
 	bool oom;
 	int layer, layer_first, prev_first, pos;  /* where add() is, for twin() */
+	/* the last layer of each kind x MoE-or-not (add_or_clone_layer) */
+	int sig_first[6], sig_count[6];
 	/* what does not depend on the file type, summed once the list is built */
 	int64_t info_bytes, params;
 	int n_attention_wv;
@@ -131,6 +133,27 @@ static const struct tensor *twin(struct tensor_list *l, const struct tensor *t, 
 	       strcmp(prev_part + 1, part) == 0 ? prev : NULL;
 }
 
+/* Room for n more tensors; false (and oom set) when memory runs out. */
+static bool reserve(struct tensor_list *l, int n)
+{
+	int cap = l->cap ? l->cap : 256;
+	struct tensor *grown;
+
+	if (l->oom)
+		return false;
+	while (cap < l->count + n)
+		cap *= 2;
+	if (cap == l->cap)
+		return true;
+	if (!(grown = realloc(l->t, (size_t)cap * sizeof(*grown)))) {
+		l->oom = true;
+		return false;
+	}
+	l->t = grown;
+	l->cap = cap;
+	return true;
+}
+
 /* Appends "<part>" (layer < 0) or "blk.<layer>.<part>"; a zero extent ends
  * the shape. */
 static void add(struct tensor_list *l, int layer, const char *part,
@@ -139,19 +162,8 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	const struct tensor *twin_of;
 	struct tensor *t;
 
-	if (l->oom)
+	if (!reserve(l, 1))
 		return;
-	if (l->count == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 256;
-		struct tensor *grown = realloc(l->t, (size_t)cap * sizeof(*grown));
-
-		if (!grown) {
-			l->oom = true;
-			return;
-		}
-		l->t = grown;
-		l->cap = cap;
-	}
 	t = &l->t[l->count++];
 	memset(t, 0, sizeof(*t));
 	tensor_name(t->name, sizeof(t->name), layer, part);
@@ -474,6 +486,52 @@ static void add_layer(struct tensor_list *l, int i)
 		add_altup_layer(l, i);
 }
 
+/* Layer i as a copy of layer `from`'s count tensors starting at first,
+ * renamed: a layer's tensors depend only on its kind and whether its FFN
+ * is MoE, and copying them costs a fraction of building them. */
+static void clone_layer(struct tensor_list *l, int i, int first, int count)
+{
+	int at = l->count;
+	char prefix[16];
+
+	if (!reserve(l, count))
+		return;
+	tensor_name(prefix, sizeof(prefix), i, "");
+	memcpy(&l->t[at], &l->t[first], (size_t)count * sizeof(*l->t));
+	for (int k = 0; k < count; k++) {
+		struct tensor *t = &l->t[at + k];
+
+		join(t->name, sizeof(t->name), prefix, strchr(l->t[first + k].name + 4, '.') + 1);
+		t->layer = t->cls.layer = i;
+		t->twin = first + k;
+	}
+	l->count += count;
+	/* add() may twin the next layer with this one */
+	l->layer = i;
+	l->layer_first = at;
+	l->pos = count;
+}
+
+/* Builds layer i, or copies the last layer of the same kind and FFN. */
+static void add_or_clone_layer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	int sig = 0, first = l->count;
+
+	switch (model_layer_kind(m, i)) {
+	case LAYER_ATTENTION: sig = 0; break;
+	case LAYER_RECURRENT: sig = 1; break;
+	case LAYER_FFN_ONLY: sig = 2; break;
+	}
+	sig = 2 * sig + model_layer_is_moe(m, i);
+	if (l->sig_first[sig] >= 0)
+		clone_layer(l, i, l->sig_first[sig], l->sig_count[sig]);
+	else
+		add_layer(l, i);
+	l->sig_first[sig] = first;
+	l->sig_count[sig] = l->count - first;
+}
+
 /* The whole list in llama.cpp's order: non-layer tensors, then by layer. */
 static void build_tensors(struct tensor_list *l)
 {
@@ -495,7 +553,7 @@ static void build_tensors(struct tensor_list *l)
 				   l->flags & ARCH_OUTPUT_BIAS);
 	}
 	for (int i = 0; i < m->layers; i++)
-		add_layer(l, i);
+		add_or_clone_layer(l, i);
 }
 
 /* GGUF layout (llama.cpp ggml/src/gguf.cpp, docs gguf.md): a 24-byte header
@@ -857,7 +915,8 @@ static struct tensor_list *tensor_list_for(const struct model *m, bool tied)
 	last.tied = tied;
 	last.list = (struct tensor_list){ .m = &last.model, .arch = arch_find(m->arch),
 					  .flags = arch_find(m->arch)->flags, .tied = tied,
-					  .t = buffer, .cap = cap, .layer = -1, .prev_first = -1 };
+					  .t = buffer, .cap = cap, .layer = -1, .prev_first = -1,
+					  .sig_first = { -1, -1, -1, -1, -1, -1 } };
 	build_tensors(&last.list);
 	if (last.list.oom || sum_type_free(&last.list) < 0) {
 		forget_last();
