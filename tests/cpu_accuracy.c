@@ -90,7 +90,7 @@ static int predict(const struct cpu_table *cpus, const struct catalog *cat, char
 			    .disk_gbps = -1 };
 	/* tg128 runs 64 tokens deep on average; pp512 is one 512-token prompt */
 	struct estimate_settings set = { 4096, KV_F16, 0, strcmp(f[5], "pp512") == 0 ? 512 : 64,
-					 RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL };
+					 RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL, NULL };
 	const struct model *m = catalog_find(cat, f[1]);
 	struct hardware hw;
 	struct estimate e;

@@ -64,10 +64,12 @@ expect 0 "$tmp/out" "MODEL\|no model\|found" "symlink loops in the stores"
 
 # A GGUF that is a pipe, and one cut short: an error naming the file.
 mkfifo "$tmp/pipe.gguf"
-(head -c 300 tests/fixtures/gguf-seeds/llama-v3.gguf >"$tmp/pipe.gguf" &)
+# the writer and its release are bounded: opening a pipe blocks until the
+# other end opens, and a process left blocked would outlive the suite
+(timeout 30 sh -c 'head -c 300 tests/fixtures/gguf-seeds/llama-v3.gguf >"$1"' sh "$tmp/pipe.gguf" &)
 timeout 20 "$bin" gguf --hw "$profile" "$tmp/pipe.gguf" >"$tmp/out" 2>&1; rc=$?
 expect 1 "$tmp/out" "$tmp/pipe.gguf: not a regular file" "a pipe as GGUF"
-cat "$tmp/pipe.gguf" >/dev/null 2>&1 &   # release the writer if it still waits
+timeout 5 cat "$tmp/pipe.gguf" >/dev/null 2>&1 &   # release the writer if it still waits
 # With no writer at all, opening a pipe must not block.
 mkfifo "$tmp/lonely.gguf"
 timeout 20 "$bin" gguf --hw "$profile" "$tmp/lonely.gguf" >"$tmp/out" 2>&1; rc=$?

@@ -197,7 +197,7 @@ static void cpu_only_decode_scales_with_bandwidth(void)
 		struct whatif w = { .ram_bytes = 256 * GIB, .vram_bytes = -1, .cpu_only = true,
 				    .cpu_name = "EPYC 9654", .ram_gbps = gbps[i], .ram_mts = -1,
 				    .ram_channels = -1, .disk_gbps = -1 };
-		struct estimate_settings set = { 4096, KV_F16, 0, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+		struct estimate_settings set = { 4096, KV_F16, 0, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 		struct hardware hw;
 		struct estimate e;
 

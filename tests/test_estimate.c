@@ -27,7 +27,7 @@ static struct size_model size;
 static struct layer_bytes layers[4];
 static struct hardware hw;
 static struct estimate e;
-static const struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+static const struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 
 static void dense_model(void)
 {
@@ -60,6 +60,9 @@ static void dense_model(void)
 /* FLOPs a prompt token of dense_model() takes: 2 per weight, less the
  * token embedding and the output matrix (32000 x 1024 each, untied). */
 #define DENSE_PREFILL_FLOPS (2.0 * (1e9 - 2 * 32000.0 * 1024))
+/* On a CPU, attention over set's 1024-token prompt at 0.37 of the batched
+ * rate: 4 layers x 4 x 8 heads x 128 x 512 tokens attended on average. */
+#define DENSE_CPU_PREFILL_FLOPS (DENSE_PREFILL_FLOPS + 4 * 4 * 8 * 128 * 512.0 / 0.37)
 
 static void machine(int gpus, int64_t vram_bytes, int64_t ram_bytes)
 {
@@ -362,7 +365,7 @@ static void cpu_only_and_no_fit(void)
 	CHECK_INT(e.now.cpu.weights_bytes, 1152 * MIB);
 	CHECK_NEAR(e.now.decode_tok_s, 40e9 / (1092.0 * MIB), 1e-6);
 	CHECK_STR(verdict_name(e.now.verdict), "fast");
-	CHECK_NEAR(e.now.prefill_tok_s, 500e9 / DENSE_PREFILL_FLOPS, 1e-9);
+	CHECK_NEAR(e.now.prefill_tok_s, 500e9 / DENSE_CPU_PREFILL_FLOPS, 1e-9);
 	machine(0, 0, GIB);
 	CHECK_STR(placement_name(e.now.placement), "none");
 	CHECK_STR(verdict_name(e.now.verdict), "no-fit");
@@ -816,13 +819,28 @@ static void cpu_rates_by_weight_type(void)
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.terms.cpu_gbps, (layer_bytes + out_bytes) / (layer_bytes / (8 * 0.753) + out_bytes / 10),
 		   1e-9);
-	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 1.113 / DENSE_PREFILL_FLOPS, 1e-6);
+	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 1.113 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 	hw.cpu.mem_read_gbps = 5;
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.terms.cpu_gbps, (layer_bytes + out_bytes) / (layer_bytes / 5 + out_bytes / 10), 1e-9);
 }
 
-TESTS(T(cpu_rates_by_weight_type), T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
+/* Sliding layers attend to at most their window: over a 1024-token prompt
+ * a 256-token window averages 256 - 256^2 / 2048 = 224 tokens a position,
+ * every second layer global (512). */
+static void prompt_attention_in_windows(void)
+{
+	dense_model();
+	model.has_swa = true;
+	model.swa.window = 256;
+	model.swa.global_every = 2;
+	machine(0, 0, 64 * GIB);
+	CHECK_NEAR(e.now.prefill_attention_flops_per_token, 4 * 8 * 128 * (2 * 224.0 + 2 * 512.0), 1e-6);
+	CHECK_NEAR(e.now.prefill_tok_s,
+		   500e9 / (DENSE_PREFILL_FLOPS + 4 * 8 * 128 * (2 * 224.0 + 2 * 512.0) / 0.37), 1e-9);
+}
+
+TESTS(T(cpu_rates_by_weight_type), T(prompt_attention_in_windows), T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
       T(ollama_steps_down_when_out_of_memory), T(llama_cpp_splits_layers_over_gpus),
       T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
       T(mixed_gpus_decode_terms), T(mixed_gpus_prefill), T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),

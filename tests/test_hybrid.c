@@ -63,7 +63,7 @@ static void qwen3_next_memory(void)
 	const int64_t kv = attn_layers * ctx * kv_per_token * 2;  /* F16 */
 	const int64_t state = gdn_layers * 4 *                    /* F32 */
 		((d_conv - 1) * (d_inner + 2 * n_group * d_state) + d_state * d_inner);
-	struct estimate_settings set = { (int)ctx, KV_F16, 8, 512, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+	struct estimate_settings set = { (int)ctx, KV_F16, 8, 512, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 	struct hardware hw;
 	struct estimate e;
 	struct error err;
@@ -136,7 +136,7 @@ static void mamba2_layers(void)
 {
 	struct model m;
 	struct size_model s;
-	struct estimate_settings set = { 1024, KV_F16, 8, 512, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+	struct estimate_settings set = { 1024, KV_F16, 8, 512, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 	struct hardware hw;
 	struct estimate e;
 	struct error err;
@@ -178,7 +178,7 @@ static void nemotron_h_layers(void)
 {
 	struct model m;
 	struct size_model s;
-	struct estimate_settings set = { 2048, KV_F16, 8, 512, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+	struct estimate_settings set = { 2048, KV_F16, 8, 512, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 	struct hardware hw;
 	struct estimate e;
 	struct error err;

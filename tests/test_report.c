@@ -255,7 +255,7 @@ static void explain_draws_what_it_is_given(void)
 {
 	struct model m = { .id = "test:8b", .name = "Test 8B", .arch = "llama", .layers = 32,
 			   .params = 8000000000, .active_params = 8000000000, .context = 8192 };
-	struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+	struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 	struct hardware hw;
 	struct estimate e = { .model = &m, .ftype = FTYPE_Q4_K_M, .ctx = 4096, .ctx_why = "--ctx",
 			      .flash_attn = true, .flash_attn_why = "llama.cpp's default -fa auto" };
@@ -302,6 +302,8 @@ static void explain_draws_what_it_is_given(void)
 	e.disk_gbps = 3.2;
 	e.disk_source = SRC_PROFILE;
 	e.pcie_gbps = 25.2;
+	f->prefill_flops_per_token = 14.5e9;
+	f->prefill_attention_flops_per_token = 0.27e9;
 	detail_explain(out, &d);
 	fclose(out);
 	CHECK_CONTAINS(text, "\nMemory at Q4_K_M, context 4096 tokens (--ctx), KV cache f16\n"
@@ -321,9 +323,10 @@ static void explain_draws_what_it_is_given(void)
 		       " (20 layers) = 5.26 ms\n"
 		       "    CPU: 2.00 GB / 40.0 GB/s (CPU matvec rate for these weights) = 50.00 ms\n"
 		       "    = 18 tok/s, band +-20% from calibration: 14-22 tok/s (fast)\n");
-	CHECK_CONTAINS(text, "  prefill: 2 x active params FLOPs a token on GPU0's FP16 tensor rate"
-		       " (142 TFLOPS spec) and the CPU's batched rate for these weights at 8 threads"
-		       " (500 GFLOPS) = 3000 tok/s\n"
+	CHECK_CONTAINS(text, "  prefill: 2 FLOPs a token per active weight (14.50 GFLOPs less embeddings)"
+		       " on GPU0's FP16 tensor rate (142 TFLOPS spec) and the CPU's batched rate for"
+		       " these weights at 8 threads (500 GFLOPS; attention over the 1024-token prompt,"
+		       " 0.27 GFLOPs a token, at 0.37 of it) = 3000 tok/s\n"
 		       "  time to first token: 1024-token prompt / 3000 tok/s + one decode step = 0.4s\n"
 		       "  load, warm: weights to the GPUs at 25.2 GB/s + runtime start = 1.2s\n"
 		       "  load, cold: warm + 4.6 GiB file read at 3.20 GB/s (profile) = 2.7s\n");

@@ -271,6 +271,27 @@ static void plan_outputs(void)
 				       "--task", "code,embedding,vision", NULL }, NULL);
 }
 
+/* --node: rpc placements over two and four machines, fitting and not. */
+static void rpc_outputs(void)
+{
+	char n3090[512], n4070[512], ncpu[512];
+
+	snprintf(n3090, sizeof(n3090), "%s", test_path("fixtures/profiles/rpc-node-3090.json"));
+	snprintf(n4070, sizeof(n4070), "%s", test_path("fixtures/profiles/rpc-node-4070.json"));
+	snprintf(ncpu, sizeof(ncpu), "%s", test_path("fixtures/profiles/rpc-node-cpu.json"));
+	output_valid((const char *[]){ "show", "llama3.1:70b", "--json", "--node", profile, "--node",
+				       n3090, NULL }, NULL);
+	output_valid((const char *[]){ "show", "deepseek-r1:671b", "--json", "--hw", profile, "--node",
+				       n3090, "--node", n4070, "--node", ncpu, "--link", "10GbE", NULL },
+		     NULL);
+	output_valid((const char *[]){ "report", "--json", "--node", profile, "--node", n4070,
+				       "--link-gbps", "2.5", "--link-rtt-us", "300", NULL }, NULL);
+	output_valid((const char *[]){ "cost", "llama3.1:70b", "--json", "--node", profile, "--node",
+				       n3090, "--tokens-per-day", "100000", NULL }, NULL);
+	output_valid((const char *[]){ "plan", "--json", "--node", profile, "--node", n3090, NULL },
+		     NULL);
+}
+
 static void default_command_piped(void)
 {
 	output_valid((const char *[]){ "--json", "--hw", profile, "llama3.1:8b", NULL }, NULL);
@@ -328,7 +349,7 @@ static void enums_hold_every_name(void)
 {
 	for (int s = SRC_UNKNOWN + 1; s <= SRC_ESTIMATED; s++)
 		CHECK(in_enum("source_or_null", fact_source_name((enum fact_source)s)));
-	for (int p = PLACE_NONE; p <= PLACE_CPU; p++)
+	for (int p = PLACE_NONE; p <= PLACE_RPC; p++)
 		CHECK(in_enum("placement", placement_name((enum placement)p)));
 	for (int v = VERDICT_NO_FIT; v <= VERDICT_FAST; v++)
 		CHECK(in_enum("verdict", verdict_name((enum verdict)v)));
@@ -345,5 +366,5 @@ static void enums_hold_every_name(void)
 
 TESTS(T(checker_types_and_unions), T(checker_objects), T(checker_values_items_refs),
       T(checker_refuses_what_it_cannot_check), T(checker_names_the_path),
-      T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs), T(plan_outputs),
+      T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs), T(plan_outputs), T(rpc_outputs),
       T(cost_outputs), T(default_command_piped), T(bench_document_valid), T(enums_hold_every_name));

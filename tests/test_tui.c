@@ -19,7 +19,7 @@
 
 static struct catalog cat;
 static struct hardware hw;
-static struct estimate_settings set = { 4096, KV_F16, 16, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL };
+static struct estimate_settings set = { 4096, KV_F16, 16, 1024, RUNTIME_OLLAMA, FA_RUNTIME, NULL, NULL };
 static struct rows rows;
 static struct tui t;
 static SCREEN *screen;

@@ -48,6 +48,9 @@ check 0 plan --hw $p --users 10
 check 0 plan --json --hw $fx/profiles/cpu-16core.json --ram 1G --task code,embedding
 check 2 plan --task poetry
 check 1 show nosuchmodel:7b --hw $p
+check 0 show llama3.1:70b --node $p --node $fx/profiles/rpc-node-3090.json --node $fx/profiles/rpc-node-cpu.json
+check 0 report --json --node $p --node $fx/profiles/rpc-node-4070.json --link 10GbE llama3.1:8b qwen3:30b
+check 1 show llama3.1:8b --node $p --node $fx/profiles/missing.json
 check 0 report --hw $p qwen2.5 llama3.1:8b-instruct-q8_0 hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M
 check 0 hw --gpu "M1 Max 64GB"
 check 1 hw --gpu "RTX 4090 48GB"

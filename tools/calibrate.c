@@ -145,7 +145,7 @@ static int row_sample(const struct tables *t, char **f, struct sample *s, const 
 {
 	struct hardware hw;
 	/* llama-bench runs: llama.cpp splits layers over every visible GPU */
-	struct estimate_settings set = { 4096, KV_F16, 0, 0, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL };
+	struct estimate_settings set = { 4096, KV_F16, 0, 0, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL, NULL };
 	struct estimate e;
 	struct error err;
 	const struct model *m = catalog_find(&t->cat, f[3]);

@@ -39,7 +39,8 @@ _canirun()
 		--threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --id --help --version --cost --watts --kwh-price
 		--hw-cost --months --api --api-price --seat --seat-price --tokens-per-day
-		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency"
+		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency
+		--node --link --link-gbps --link-rtt-us"
 	local quants="Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q5_1 Q4_K_M Q4_K_S Q4_0 Q4_1 IQ4_XS
 		IQ4_NL Q3_K_L Q3_K_M Q3_K_S IQ3_M IQ3_S IQ3_XS IQ3_XXS Q2_K Q2_K_S IQ2_M
 		IQ2_S IQ2_XS IQ2_XXS IQ1_M IQ1_S TQ1_0 TQ2_0 MXFP4 F16 BF16 F32"
@@ -53,14 +54,16 @@ _canirun()
 	--sort) list="useful fit speed size params name" ;;
 	--task) list="chat writing code reasoning embedding vision tools" ;;
 	--ctx) list="2048 4096 8192 16384 32768 65536 131072 max" ;;
-	--hw|--pci-dump) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--hw|--pci-dump|--node) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--link) list="1GbE 2.5GbE 10GbE 25GbE 40GbE 100GbE TB4 IB" ;;
 	--data-dir|--sysroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--disk) list="nvme ssd hdd" ;;
 	--api) list="gpt-4o gpt-4o-mini claude-sonnet-4.5 deepseek-v3" ;;
 	--seat) list="chatgpt-team" ;;
 	--gpu|--cpu|--ram|--vram|--ram-gbps|--ram-speed|--ram-channels|--threads|--prompt|--min-tps|\
 	--watts|--kwh-price|--hw-cost|--months|--api-price|--seat-price|--tokens-per-day|\
-	--input-per-day|--users|--prompts-per-day|--tokens-per-prompt|--currency|--id)
+	--input-per-day|--users|--prompts-per-day|--tokens-per-prompt|--currency|--id|\
+	--link-gbps|--link-rtt-us)
 		COMPREPLY=(); return ;;
 	*)
 		for w in "${words[@]:1}"; do

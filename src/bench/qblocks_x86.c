@@ -202,11 +202,52 @@ AVX2 static uint64_t read_sum_avx2(const void *buf, size_t bytes)
 	return out[0] + out[1] + out[2] + out[3];
 }
 
-/* ---- AVX2 packed groups of 8 rows (qblocks.h struct qpacked) ---- */
+/* ---- packed groups (qblocks.h struct qpacked) ---- */
+
+#define GEMM_CHUNK_BLOCKS 32    /* blocks a column pass takes: they stay in L1 */
+#define GEMM_PASS_MAX 8         /* the widest pass a kernel set has */
+
+/* One pass of a packed kernel: blocks [first, last) of a group against
+ * its width's columns, adding to out when first > 0. */
+typedef void (*gemm_pass_fn)(int n, int first, int last, const uint8_t *w, const uint8_t *act,
+			     size_t act_bytes, const int32_t *sums, float *out, size_t out_stride);
+
+/* A kernel set's passes by width (pass[k]: k columns), widest = width. */
+struct gemm_passes {
+	int width;
+	gemm_pass_fn pass[GEMM_PASS_MAX + 1];
+};
+
+/* All columns: the blocks a chunk at a time, within a chunk the columns
+ * `width` at a time (the rest in one narrower pass), so the chunk's
+ * weights and activations stay in L1 while every column meets them. */
+static void gemm_drive(const struct gemm_passes *p, int n, const void *w, const void *act, size_t act_bytes,
+		       const int32_t *sums, int cols, float *out, size_t out_stride)
+{
+	int nb = n / QK8_0;
+
+	for (int first = 0; first < nb; first += GEMM_CHUNK_BLOCKS) {
+		int last = first + GEMM_CHUNK_BLOCKS < nb ? first + GEMM_CHUNK_BLOCKS : nb;
+
+		for (int c = 0; c < cols; c += p->width)
+			p->pass[cols - c < p->width ? cols - c : p->width](
+				n, first, last, w, (const uint8_t *)act + (size_t)c * act_bytes, act_bytes,
+				sums + (size_t)c * (size_t)nb, out + (size_t)c * out_stride, out_stride);
+	}
+}
+
+/* name_k: kernel's pass at width k for Q4_0 (q4) or Q8_0. */
+#define GEMM_PASS(name, TARGET, kernel, k, q4)                                                            \
+	TARGET static void name##_##k(int n, int first, int last, const uint8_t *w, const uint8_t *a,     \
+				      size_t ab, const int32_t *s, float *o, size_t os)                   \
+	{                                                                                                 \
+		kernel(n, first, last, w, a, ab, s, k, o, os, q4);                                        \
+	}
+
+/* ---- AVX2 packed groups of 8 rows ---- */
 
 #define GROUP_AVX2 8
 #define GEMM_COLS_AVX2 4
-#define GEMM_CHUNK_BLOCKS 32    /* blocks a column pass takes: they stay in L1 */
 
 /* u8 weights . the four activations at a, in each row's lane (int32). Q4_0
  * nibbles times int8 fit maddubs' int16 sums; Q8_0's do not (255 x 127 x 2),
@@ -270,40 +311,31 @@ gemm8_avx2(int n, int first, int last, const uint8_t *w, const uint8_t *act, siz
 		_mm256_storeu_ps(out + (size_t)c * out_stride, acc[c]);
 }
 
-AVX2 __attribute__((always_inline)) static inline void
-gemm_avx2(int n, const void *w, const void *act, size_t act_bytes, const int32_t *sums, int cols,
-	  float *out, size_t out_stride, bool q4)
+GEMM_PASS(q4_0_avx2, AVX2, gemm8_avx2, 1, true)
+GEMM_PASS(q4_0_avx2, AVX2, gemm8_avx2, 2, true)
+GEMM_PASS(q4_0_avx2, AVX2, gemm8_avx2, 3, true)
+GEMM_PASS(q4_0_avx2, AVX2, gemm8_avx2, 4, true)
+GEMM_PASS(q8_0_avx2, AVX2, gemm8_avx2, 1, false)
+GEMM_PASS(q8_0_avx2, AVX2, gemm8_avx2, 2, false)
+GEMM_PASS(q8_0_avx2, AVX2, gemm8_avx2, 3, false)
+GEMM_PASS(q8_0_avx2, AVX2, gemm8_avx2, 4, false)
+
+static void gemm_q4_0_avx2(int n, const void *w, const void *act, size_t act_bytes,
+			   const int32_t *sums, int cols, float *out, size_t out_stride)
 {
-	int nb = n / QK8_0;
+	static const struct gemm_passes p = {
+		GEMM_COLS_AVX2, { NULL, q4_0_avx2_1, q4_0_avx2_2, q4_0_avx2_3, q4_0_avx2_4 } };
 
-	for (int first = 0; first < nb; first += GEMM_CHUNK_BLOCKS) {
-		int last = first + GEMM_CHUNK_BLOCKS < nb ? first + GEMM_CHUNK_BLOCKS : nb;
-
-		for (int c = 0; c < cols; c += GEMM_COLS_AVX2) {
-			const uint8_t *a = (const uint8_t *)act + (size_t)c * act_bytes;
-			const int32_t *s = sums + (size_t)c * (size_t)nb;
-			float *o = out + (size_t)c * out_stride;
-
-			switch (cols - c < GEMM_COLS_AVX2 ? cols - c : GEMM_COLS_AVX2) {
-#define PASS(k) case k: gemm8_avx2(n, first, last, w, a, act_bytes, s, k, o, out_stride, q4); break
-			PASS(1); PASS(2); PASS(3);
-			default: PASS(GEMM_COLS_AVX2);
-#undef PASS
-			}
-		}
-	}
+	gemm_drive(&p, n, w, act, act_bytes, sums, cols, out, out_stride);
 }
 
-AVX2 static void gemm_q4_0_avx2(int n, const void *w, const void *act, size_t act_bytes,
-				const int32_t *sums, int cols, float *out, size_t out_stride)
+static void gemm_q8_0_avx2(int n, const void *w, const void *act, size_t act_bytes,
+			   const int32_t *sums, int cols, float *out, size_t out_stride)
 {
-	gemm_avx2(n, w, act, act_bytes, sums, cols, out, out_stride, true);
-}
+	static const struct gemm_passes p = {
+		GEMM_COLS_AVX2, { NULL, q8_0_avx2_1, q8_0_avx2_2, q8_0_avx2_3, q8_0_avx2_4 } };
 
-AVX2 static void gemm_q8_0_avx2(int n, const void *w, const void *act, size_t act_bytes,
-				const int32_t *sums, int cols, float *out, size_t out_stride)
-{
-	gemm_avx2(n, w, act, act_bytes, sums, cols, out, out_stride, false);
+	gemm_drive(&p, n, w, act, act_bytes, sums, cols, out, out_stride);
 }
 
 const struct qkernels qk_avx2_kernels = {
@@ -465,41 +497,39 @@ gemm16_avx512(int n, int first, int last, const uint8_t *w, const uint8_t *act, 
 		_mm512_storeu_ps(out + (size_t)c * out_stride, acc[c]);
 }
 
-/* All columns, GEMM_COLS at a time: one specialised pass per width. */
-AVX512 __attribute__((always_inline)) static inline void
-gemm_avx512(int n, const void *w, const void *act, size_t act_bytes, const int32_t *sums, int cols,
-	    float *out, size_t out_stride, bool q4)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 1, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 2, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 3, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 4, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 5, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 6, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 7, true)
+GEMM_PASS(q4_0_avx512, AVX512, gemm16_avx512, 8, true)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 1, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 2, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 3, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 4, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 5, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 6, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 7, false)
+GEMM_PASS(q8_0_avx512, AVX512, gemm16_avx512, 8, false)
+
+static void gemm_q4_0_avx512(int n, const void *w, const void *act, size_t act_bytes,
+			     const int32_t *sums, int cols, float *out, size_t out_stride)
 {
-	int nb = n / QK8_0;
+	static const struct gemm_passes p = { GEMM_COLS, { NULL, q4_0_avx512_1, q4_0_avx512_2,
+		q4_0_avx512_3, q4_0_avx512_4, q4_0_avx512_5, q4_0_avx512_6, q4_0_avx512_7, q4_0_avx512_8 } };
 
-	for (int first = 0; first < nb; first += GEMM_CHUNK_BLOCKS) {
-		int last = first + GEMM_CHUNK_BLOCKS < nb ? first + GEMM_CHUNK_BLOCKS : nb;
-
-		for (int c = 0; c < cols; c += GEMM_COLS) {
-			const uint8_t *a = (const uint8_t *)act + (size_t)c * act_bytes;
-			const int32_t *s = sums + (size_t)c * (size_t)nb;
-			float *o = out + (size_t)c * out_stride;
-
-			switch (cols - c < GEMM_COLS ? cols - c : GEMM_COLS) {
-#define PASS(k) case k: gemm16_avx512(n, first, last, w, a, act_bytes, s, k, o, out_stride, q4); break
-			PASS(1); PASS(2); PASS(3); PASS(4); PASS(5); PASS(6); PASS(7);
-			default: PASS(GEMM_COLS);
-#undef PASS
-			}
-		}
-	}
+	gemm_drive(&p, n, w, act, act_bytes, sums, cols, out, out_stride);
 }
 
-AVX512 static void gemm_q4_0_avx512(int n, const void *w, const void *act, size_t act_bytes,
-				    const int32_t *sums, int cols, float *out, size_t out_stride)
+static void gemm_q8_0_avx512(int n, const void *w, const void *act, size_t act_bytes,
+			     const int32_t *sums, int cols, float *out, size_t out_stride)
 {
-	gemm_avx512(n, w, act, act_bytes, sums, cols, out, out_stride, true);
-}
+	static const struct gemm_passes p = { GEMM_COLS, { NULL, q8_0_avx512_1, q8_0_avx512_2,
+		q8_0_avx512_3, q8_0_avx512_4, q8_0_avx512_5, q8_0_avx512_6, q8_0_avx512_7, q8_0_avx512_8 } };
 
-AVX512 static void gemm_q8_0_avx512(int n, const void *w, const void *act, size_t act_bytes,
-				    const int32_t *sums, int cols, float *out, size_t out_stride)
-{
-	gemm_avx512(n, w, act, act_bytes, sums, cols, out, out_stride, false);
+	gemm_drive(&p, n, w, act, act_bytes, sums, cols, out, out_stride);
 }
 
 AVX512 static float dot_q4_K_avx512(int n, const void *w, const void *a)

@@ -30,7 +30,12 @@ struct app {
 	struct cpu_table cpu_table;   /* loaded only for --cpu */
 	struct catalog catalog;
 	struct score_table scores;      /* loaded for the commands that rank models */
-	struct hardware hw;
+	struct hardware hw;             /* this machine, or the host of a cluster */
+	/* --node: the remote machines' profiles and the cluster (nodes[0] is hw);
+	 * cluster.node_count 0 without --node. */
+	struct hardware nodes[RPC_MAX_NODES];
+	char node_names[RPC_MAX_NODES][64];
+	struct rpc_cluster cluster;
 	struct estimate_settings settings;
 	/* Loaded and resolved when a command needs costs (cli.cost, hw). */
 	struct power_table power;

@@ -36,6 +36,12 @@ static const char *const command_names[] = {
 "      --disk KIND      the models disk: nvme, ssd, hdd, or a read rate in GB/s\n" \
 "      --threads N      CPU threads to assume (default: physical cores)\n" \
 "      --hw FILE        use a profile saved by 'canirun hw --json'\n" \
+"      --node FILE      pool machines with llama.cpp RPC: each a 'canirun hw --json'\n" \
+"                       profile (repeatable; the host is --hw, else the first --node)\n" \
+"      --link NAME      the network between them: 1GbE (default), 2.5GbE, 10GbE,\n" \
+"                       25GbE, 40GbE, 100GbE, TB4, IB\n" \
+"      --link-gbps N    its rate in Gb/s (0.001 to 10000; over --link's)\n" \
+"      --link-rtt-us N  its round trip in microseconds (0 to 10000000; ping's avg)\n" \
 "      --sysroot DIR    read /proc and /sys below DIR (env CANIRUN_SYSROOT)\n" \
 "      --pci-dump FILE  read PCI devices from an 'lspci -xxxx' dump\n" \
 "Output:\n" \
@@ -195,6 +201,7 @@ enum {
 	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
 	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
 	OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
+	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US,
 };
 
 static const struct option long_options[] = {
@@ -242,6 +249,10 @@ static const struct option long_options[] = {
 	{ "prompts-per-day", required_argument, NULL, OPT_PROMPTS_PER_DAY },
 	{ "tokens-per-prompt", required_argument, NULL, OPT_TOKENS_PER_PROMPT },
 	{ "currency", required_argument, NULL, OPT_CURRENCY },
+	{ "node", required_argument, NULL, OPT_NODE },
+	{ "link", required_argument, NULL, OPT_LINK },
+	{ "link-gbps", required_argument, NULL, OPT_LINK_GBPS },
+	{ "link-rtt-us", required_argument, NULL, OPT_LINK_RTT_US },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -375,6 +386,38 @@ static int parse_memory(int c, const char *arg, struct whatif *w, struct error *
 	}
 }
 
+/* --node, --link, --link-gbps, --link-rtt-us: values in their ranges. */
+static int parse_cluster_option(int c, const char *arg, struct cli *cli, struct error *err)
+{
+	struct rpc_link preset;
+
+	switch (c) {
+	case OPT_NODE:
+		if (cli->node_count == RPC_MAX_NODES)
+			return error_set(err, "--node: at most %d machines", RPC_MAX_NODES);
+		cli->node_files[cli->node_count++] = arg;
+		return 0;
+	case OPT_LINK:
+		if (rpc_link_preset(arg, &preset) < 0)
+			return error_set(err, "--link: unknown link '%s': give one of %s, or "
+					 "--link-gbps N --link-rtt-us N", arg, rpc_link_preset_names());
+		cli->link = arg;
+		return 0;
+	case OPT_LINK_GBPS:
+		if (parse_double(arg, &cli->link_gbps) < 0 || cli->link_gbps < 0.001 ||
+		    cli->link_gbps > 10000)
+			return error_set(err, "--link-gbps: '%s': give a rate in Gb/s from 0.001 to 10000",
+					 arg);
+		return 0;
+	default:
+		if (parse_double(arg, &cli->link_rtt_us) < 0 || cli->link_rtt_us < 0 ||
+		    cli->link_rtt_us > 1e7)
+			return error_set(err, "--link-rtt-us: '%s': give a round trip in microseconds "
+					 "from 0 to 10000000", arg);
+		return 0;
+	}
+}
+
 static int parse_option(int c, const char *arg, struct cli *cli, struct error *err)
 {
 	enum kv_type kv;
@@ -405,7 +448,13 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_SORT:
 		return parse_choice("sort", arg, sort_key_parse(arg, &sort) == 0, &cli->sort, err);
 	case OPT_TASK: cli->task = arg; return 0;  /* checked once the command is known */
+	case OPT_NODE:
+	case OPT_LINK:
+	case OPT_LINK_GBPS:
+	case OPT_LINK_RTT_US:
+		return parse_cluster_option(c, arg, cli, err);
 	case OPT_RUNTIME:
+		cli->runtime_given = true;
 		return parse_choice("runtime", arg, runtime_parse(arg, &runtime) == 0, &cli->runtime, err);
 	case OPT_FLASH_ATTN:
 		return parse_choice("flash-attn", arg, strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0,
@@ -477,6 +526,7 @@ static void set_defaults(struct cli *cli)
 	cli->whatif.ram_bytes = cli->whatif.vram_bytes = -1;
 	cli->whatif.ram_gbps = cli->whatif.disk_gbps = -1;
 	cli->whatif.ram_mts = cli->whatif.ram_channels = -1;
+	cli->link_gbps = cli->link_rtt_us = -1;
 	cli->costs = (struct cost_options){
 		.kwh_price = -1, .hw_cost = -1, .months = COST_DEFAULT_MONTHS,
 		.api_input_per_mtok = -1, .api_output_per_mtok = -1, .seat_price = -1,
@@ -567,6 +617,38 @@ static int check_task(struct cli *cli, struct error *err)
 	return parse_choice("task", cli->task, model_task_parse(cli->task) != 0, &cli->task, err);
 }
 
+/* --node needs a second machine; the link options need --node. */
+static int check_cluster(const struct cli *cli, struct error *err)
+{
+	enum runtime runtime = RUNTIME_LLAMA_CPP;
+	bool estimates = cli->command == CMD_DEFAULT || cli->command == CMD_REPORT ||
+			 cli->command == CMD_SHOW || cli->command == CMD_GGUF ||
+			 cli->command == CMD_LOCAL || cli->command == CMD_PLAN || cli->command == CMD_COST;
+
+	if (cli->node_count == 0) {
+		if (cli->link || cli->link_gbps >= 0 || cli->link_rtt_us >= 0)
+			return error_set(err, "--%s: only with --node (the machines it links)",
+					 cli->link ? "link" : cli->link_gbps >= 0 ? "link-gbps" : "link-rtt-us");
+		return 0;
+	}
+	if (!estimates)
+		return error_set(err, "--node: for report, show, gguf, local, plan and cost");
+	if (cli->node_count + (cli->hw_file ? 1 : 0) < 2)
+		return error_set(err, "--node: give two machines: --hw HOST.json --node OTHER.json, "
+				 "or --node HOST.json --node OTHER.json (the first is the host)");
+	if (cli->node_count + (cli->hw_file ? 1 : 0) > RPC_MAX_NODES)
+		return error_set(err, "--node: at most %d machines, the host included", RPC_MAX_NODES);
+	if (cli->sysroot || cli->pci_dump)
+		return error_set(err, "--node: the machines are profiles; --sysroot and --pci-dump "
+				 "describe this one");
+	if (cli->runtime_given)
+		runtime_parse(cli->runtime, &runtime);
+	if (runtime != RUNTIME_LLAMA_CPP)
+		return error_set(err, "--node: pooling machines is llama.cpp's RPC; --runtime %s "
+				 "cannot (drop --runtime or give llama.cpp)", cli->runtime);
+	return 0;
+}
+
 static int check_arguments(struct cli *cli, struct error *err)
 {
 	if (cli->help || cli->version)
@@ -591,6 +673,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 				 command_names[cli->command], cli->args[0]);
 	if (cli->hw_file && (cli->sysroot || cli->pci_dump))
 		return error_set(err, "--hw cannot be combined with --sysroot or --pci-dump");
+	if (check_cluster(cli, err) < 0)
+		return -1;
 	if (cli->command == CMD_COST)
 		cli->cost = true;
 	return kwh_price_from_env(&cli->costs, err) < 0 ? -1 : check_cost_options(cli, err);

@@ -9,6 +9,7 @@
 
 #include "util/errors.h"
 #include "hw/override.h"
+#include "estimate/rpc.h"
 
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
@@ -55,6 +56,13 @@ struct cli {
 	const char *id;          /* add --id: the new entry's id; NULL: from the file */
 	struct whatif whatif;
 	struct cost_options costs;
+	bool runtime_given;      /* --runtime was on the command line */
+	/* --node PROFILE.json (repeatable): machines pooled with llama.cpp RPC.
+	 * The host is --hw when given, else the first --node. */
+	int node_count;
+	const char *node_files[RPC_MAX_NODES];
+	const char *link;        /* --link preset; NULL: 1GbE */
+	double link_gbps, link_rtt_us;   /* --link-gbps, --link-rtt-us; < 0 unset */
 	int arg_count;           /* MODEL... or FILE... */
 	const char *args[CLI_MAX_ARGS];
 };

@@ -164,8 +164,71 @@ static void make_settings(struct app *app)
 			set->flash_attn_why = "OLLAMA_FLASH_ATTENTION in the environment";
 		}
 	}
+	if (app->cluster.node_count > 1) {
+		set->runtime = RUNTIME_LLAMA_CPP; /* RPC is llama.cpp's */
+		set->cluster = &app->cluster;
+	}
 	set->threads = app->cli.threads > 0 ? app->cli.threads : app->hw.cpu.cores;
 	set->prompt_tokens = app->cli.prompt_tokens;
+}
+
+/* A node's name: its profile's file name without the directory and ".json". */
+static void node_name(const char *file, char *out, size_t size)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	size_t len = strlen(base);
+
+	if (len > 5 && strcmp(base + len - 5, ".json") == 0)
+		len -= 5;
+	snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), base);
+}
+
+/* The link: --link's preset (1GbE without it), --link-gbps and
+ * --link-rtt-us over it. */
+static void make_link(const struct cli *cli, struct rpc_link *link)
+{
+	if (!cli->link || rpc_link_preset(cli->link, link) < 0)
+		rpc_link_default(link);
+	if (cli->link_gbps > 0) {
+		link->gbps = cli->link_gbps;
+		link->rate_source = "--link-gbps";
+		link->name = cli->link ? link->name : "custom";
+	}
+	if (cli->link_rtt_us >= 0) {
+		link->rtt_us = cli->link_rtt_us;
+		link->rtt_source = "--link-rtt-us";
+	}
+}
+
+/* --node: the host (app->hw, loaded from host_file) and the remote nodes'
+ * profiles, in --node order (the first --node is the host without --hw). */
+static int build_cluster(struct app *app, const char *host_file, struct error *err)
+{
+	const struct cli *cli = &app->cli;
+	struct rpc_cluster *c = &app->cluster;
+	int devices = app->hw.gpu_count;
+
+	if (cli->node_count == 0)
+		return 0;
+	c->nodes[0].hw = &app->hw;
+	node_name(host_file, app->node_names[0], sizeof(app->node_names[0]));
+	c->nodes[0].name = app->node_names[0];
+	c->node_count = 1;
+	for (int i = cli->hw_file ? 0 : 1; i < cli->node_count; i++) {
+		int k = c->node_count++;
+
+		if (hw_load_profile(cli->node_files[i], &app->nodes[k], err) < 0)
+			return error_prefix(err, "--node");
+		node_name(cli->node_files[i], app->node_names[k], sizeof(app->node_names[k]));
+		c->nodes[k].hw = &app->nodes[k];
+		c->nodes[k].name = app->node_names[k];
+		devices += app->nodes[k].gpu_count > 0 ? app->nodes[k].gpu_count : 1;
+	}
+	if (devices > RPC_SCHED_MAX_DEVICES)
+		return error_set(err, "--node: %d devices over the machines; ggml's scheduler "
+				 "takes at most %d besides the host's CPU", devices, RPC_SCHED_MAX_DEVICES);
+	make_link(cli, &c->link);
+	return 0;
 }
 
 static int build_hardware(struct app *app, struct error *err)
@@ -178,15 +241,19 @@ static int build_hardware(struct app *app, struct error *err)
 		.gpu_table = &app->gpu_table,
 	};
 
-	if (cli->hw_file) {
-		if (hw_load_profile(cli->hw_file, &app->hw, err) < 0)
+	const char *host_file = cli->hw_file ? cli->hw_file :
+				cli->node_count > 0 ? cli->node_files[0] : NULL;
+
+	if (host_file) {
+		if (hw_load_profile(host_file, &app->hw, err) < 0)
 			return -1;
 	} else if (probe_hardware(&opts, &app->hw, err) < 0) {
 		return -1;
 	}
-	if (whatif_apply(&cli->whatif, &app->gpu_table, &app->hw, err) < 0)
+	if (whatif_apply(&cli->whatif, &app->gpu_table, &app->hw, err) < 0 ||
+	    whatif_apply_host(&cli->whatif, &app->cpu_table, &app->hw, err) < 0)
 		return -1;
-	return whatif_apply_host(&cli->whatif, &app->cpu_table, &app->hw, err);
+	return build_cluster(app, host_file, err);
 }
 
 static int run_command(struct app *app, struct error *err)

@@ -11,6 +11,7 @@
 #include "cmd/reportview.h"
 #include "model/quant.h"
 #include "ui/costview.h"
+#include "ui/rpcview.h"
 
 #define LINE_MAX_BYTES 1024
 /* The --cost column: energy cost per 1M tokens, right-aligned. */
@@ -88,6 +89,12 @@ static void print_header(const struct app *app, const struct rows *rows, int col
 	char hw[1024], set[256], line[512], why[256];
 
 	print_wrapped(cell_hw_summary(&app->hw, hw, sizeof(hw)), columns);
+	for (int k = 1; k < app->cluster.node_count; k++) {
+		snprintf(line, sizeof(line), "+ %s over %s (llama.cpp RPC): ", app->cluster.nodes[k].name,
+			 app->cluster.link.name);
+		print_wrapped(line, columns);
+		print_wrapped(cell_hw_summary(app->cluster.nodes[k].hw, hw, sizeof(hw)), columns);
+	}
 	snprintf(line, sizeof(line), "%s, %d of %d shown, sorted by %s",
 		 cell_settings_summary(&app->hw, &app->settings, set, sizeof(set)),
 		 rows->count, rows->item_count, sort_key_name(rows->sort));
@@ -138,6 +145,22 @@ static int print_json(const struct app *app, const struct lineup *lineup, const 
 	return json_print(doc, err);
 }
 
+/* --node: the models that run faster on one of the machines alone. */
+static void print_alone_notes(const struct rows *rows)
+{
+	char note[256];
+	bool first = true;
+
+	for (int i = 0; i < rows->count; i++)
+		if (rpc_alone_note(&rows->items[rows->order[i]], note, sizeof(note))) {
+			if (first)
+				puts("\nSlower pooled than on one machine alone (run these there; "
+				     "'canirun show MODEL' compares smaller quants too):");
+			first = false;
+			printf("  %s\n", note);
+		}
+}
+
 static void print_table(const struct app *app, const struct rows *rows)
 {
 	struct rows_layout layout;
@@ -157,6 +180,7 @@ static void print_table(const struct app *app, const struct rows *rows)
 			       ftype_name(ESTIMATE_QUANT_FLOOR));
 			break;
 		}
+	print_alone_notes(rows);
 	if (app->cli.cost)
 		printf("\n%s/1M: electricity per 1M generated tokens at %.4f %s/kWh (power from\n"
 		       "data/power.json or --watts); 'canirun cost' adds hardware and the alternatives.\n",

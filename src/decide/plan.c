@@ -153,6 +153,8 @@ static void estimate_at(const struct builder *b, const struct hardware *hw, cons
 	struct estimate_settings set = b->set;
 
 	set.ctx = (int)ollama_server_context(b->set.ctx, ollama_parallel(is_embedding(m), parallel));
+	if (hw != b->hw)
+		set.cluster = NULL; /* the CPU-only instance runs on the host alone */
 	estimate_model(hw, m, s, &set, out);
 }
 
@@ -160,6 +162,8 @@ static bool placed_whole(const struct estimate *e, bool on_gpus)
 {
 	enum placement p = e->now.placement;
 
+	if (e->rpc.used)        /* --node: whole over the pooled machines */
+		return p == PLACE_RPC && e->now.offload == OFFLOAD_NONE;
 	return on_gpus ? p == PLACE_GPU || p == PLACE_MULTI_GPU : p == PLACE_CPU;
 }
 
@@ -510,6 +514,8 @@ static int builder_init(struct builder *b, const struct hardware *hw, const stru
 		b->have_quant = true;
 	}
 	b->budget = estimate_memory_budget(hw, &b->on_gpus);
+	if (set->cluster && set->cluster->node_count > 1)
+		b->budget = estimate_cluster_budget(set->cluster);
 	b->cpu_budget = estimate_memory_budget(&b->cpu_hw, &cpu_on_gpus);
 	b->sizes = calloc((size_t)cat->count + 1, sizeof(*b->sizes));
 	b->size_failed = calloc((size_t)cat->count + 1, sizeof(*b->size_failed));

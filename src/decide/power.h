@@ -54,6 +54,7 @@ struct power_draw {
 	double board_w;             /* board power summed over the GPUs used; < 0 unknown */
 	const char *device;         /* the unified machine's row name; NULL otherwise */
 	const char *why_unknown;    /* when unknown: the reason, for the text output */
+	int nodes_summed;           /* > 1: the draws of a cluster's nodes, summed */
 };
 
 /* Whether fit f puts any of the model on GPU g (hw index). */

@@ -86,7 +86,7 @@ const char *kv_type_name(enum kv_type kv)
 
 const char *placement_name(enum placement p)
 {
-	static const char *const names[] = { "none", "gpu", "multi-gpu", "partial", "cpu" };
+	static const char *const names[] = { "none", "gpu", "multi-gpu", "partial", "cpu", "rpc" };
 	return names[p];
 }
 
@@ -1005,10 +1005,34 @@ static double prefill_weights(const struct model *m)
 	return weights > embedding ? weights - embedding : weights;
 }
 
+/* Attention FLOPs a token of a `prompt`-token prompt takes, on average
+ * over its positions: per attention layer Q.K and weights.V, 2 x 2 x heads
+ * x head_dim for each token attended to; a token at position i attends to
+ * min(i, window) of them, which averages w - w^2 / 2P over a P-token prompt
+ * for w = min(P, window) (P / 2 without a window). */
+static double prompt_attention_flops(const struct model *m, int prompt)
+{
+	double flops = 0, per_token = 4.0 * m->heads * m->head_dim;
+
+	if (prompt <= 0 || is_encoder_only(m))
+		return 0;
+	for (int i = 0; i < m->layers; i++) {
+		double w;
+
+		if (model_layer_kind(m, i) != LAYER_ATTENTION)
+			continue;
+		w = (double)layer_kv_tokens(m, i, prompt, false);
+		flops += per_token * (w - w * w / (2.0 * prompt));
+	}
+	return flops;
+}
+
+
 /* Prompt processing is compute-bound: 2 FLOPs per prefill weight a token,
  * split between GPUs by their layers (FP16 tensor peak x a backend
  * efficiency fitted on the pp512 column of the calibration data) and the
- * CPU (batched bench rate). Unknown when a GPU holding layers has no known
+ * CPU (batched bench rate, attention at ESTIMATE_CPU_ATTENTION_SHARE of it; on a
+ * GPU the fitted efficiency covers it: flash attention). Unknown when a GPU holding layers has no known
  * peak or its backend no prompt calibration. */
 static void prefill_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
@@ -1017,6 +1041,7 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 
 	f->prefill_tok_s = f->ttft_s = -1;
 	f->prefill_flops_per_token = flops;
+	f->prefill_attention_flops_per_token = prompt_attention_flops(p->m, p->set->prompt_tokens);
 	if (f->offload == OFFLOAD_EXPERTS)
 		gpu_share = 1.0; /* llama.cpp streams CPU experts to the GPU for big batches */
 	/* Layers run one after another: each GPU its share at its own rate. */
@@ -1038,7 +1063,8 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		if (gflops <= 0)
 			return;
 		f->terms.cpu_prefill_gflops = gflops;
-		seconds += flops * (1 - gpu_share) / (gflops * 1e9);
+		seconds += (flops + f->prefill_attention_flops_per_token / ESTIMATE_CPU_ATTENTION_SHARE) *
+			   (1 - gpu_share) / (gflops * 1e9);
 	}
 	f->prefill_tok_s = 1.0 / seconds;
 	if (f->decode_tok_s > 0)
@@ -1180,6 +1206,518 @@ static void load_times(const struct hardware *hw, const struct fit *f, struct es
 	e->load_cold_s = e->load_warm_s + (double)e->file_bytes / (e->disk_gbps * 1e9);
 }
 
+/* ---- several machines (llama.cpp RPC, estimate/rpc.h) ---- */
+
+/* A remote node without GPUs serves its RAM as one CPU device. */
+static int64_t ram_budget(const struct hardware *hw)
+{
+	struct budgets b;
+
+	make_budgets(hw, true, &b);
+	return b.ram;
+}
+
+static void add_device(struct rpc_fit *r, double *free_bytes, int node, int gpu,
+		       const struct hardware *hw)
+{
+	struct rpc_device *d = &r->devices[r->device_count];
+	const struct gpu_info *g = gpu >= 0 ? &hw->gpus[gpu] : NULL;
+
+	memset(d, 0, sizeof(*d));
+	d->node = node;
+	d->gpu = gpu;
+	d->budget_bytes = g ? gpu_memory(g, true) : ram_budget(hw);
+	/* llama.cpp splits by the free memory each device reports */
+	free_bytes[r->device_count] = g ? (double)(g->vram_free_bytes >= 0 ? g->vram_free_bytes :
+				       g->vram_total_bytes) : (double)d->budget_bytes;
+	if (free_bytes[r->device_count] < 0 || d->budget_bytes < 0)
+		free_bytes[r->device_count] = 0;
+	r->device_count++;
+}
+
+/* llama.cpp's device order: each remote node's devices in --rpc order, then
+ * the host's GPUs (src/llama.cpp puts RPC devices first). */
+static void cluster_devices(const struct rpc_cluster *c, struct rpc_fit *r, double *free_bytes)
+{
+	for (int k = 1; k <= c->node_count; k++) {
+		int node = k % c->node_count;
+		const struct hardware *hw = c->nodes[node].hw;
+
+		if (node != 0 && hw->gpu_count == 0 && r->device_count < RPC_MAX_DEVICES)
+			add_device(r, free_bytes, node, -1, hw);
+		for (int g = 0; g < hw->gpu_count && r->device_count < RPC_MAX_DEVICES; g++)
+			add_device(r, free_bytes, node, g, hw);
+	}
+}
+
+static int64_t rpc_device_total(const struct rpc_device *d)
+{
+	return d->weights_bytes + d->kv_bytes + d->compute_bytes + d->reserve_bytes;
+}
+
+static bool rpc_device_fits(const struct rpc_device *d)
+{
+	return d->budget_bytes >= 0 && rpc_device_total(d) <= d->budget_bytes;
+}
+
+/* Unit u (a layer, or the output layer at u == n_layer) onto d. */
+static void add_unit(const struct placer *p, struct rpc_device *d, int u)
+{
+	if (d->layers == 0 && !d->holds_output) {
+		d->first_layer = u;
+		d->compute_bytes = compute_bytes_for(p->m, &p->compute, false);
+	}
+	if (u == p->s->n_layers) {
+		d->holds_output = true;
+		d->weights_bytes += output_device_bytes(p->m, p->s);
+		d->compute_bytes = compute_bytes_for(p->m, &p->compute, true);
+		return;
+	}
+	d->weights_bytes += layer_weights(p->s, u);
+	d->kv_bytes += layer_kv_bytes(p->m, u, p->ctx, p->set->kv, true);
+	d->layers++;
+}
+
+static void clear_load(struct rpc_device *d)
+{
+	d->first_layer = d->layers = 0;
+	d->holds_output = false;
+	d->weights_bytes = d->kv_bytes = d->compute_bytes = d->reserve_bytes = 0;
+}
+
+/* The host's RAM side: the input embeddings, layers 0 .. cpu_layers-1, the
+ * output layer unless offloaded, a compute buffer, the process. Its budget
+ * is the host's RAM less what its unified GPUs hold. */
+static void load_host_cpu(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r,
+			  int cpu_layers, bool output_offloaded)
+{
+	const struct hardware *host = c->nodes[0].hw;
+	struct rpc_device *h = &r->host_cpu;
+
+	clear_load(h);
+	h->node = 0;
+	h->gpu = -1;
+	for (int u = 0; u < cpu_layers; u++)
+		add_unit(p, h, u);
+	if (!output_offloaded)
+		add_unit(p, h, p->s->n_layers);
+	h->weights_bytes += p->s->token_embd_bytes -
+			    (!output_offloaded && p->m->tied_embeddings ? p->s->token_embd_bytes : 0);
+	if (h->layers == 0 && !h->holds_output)
+		h->compute_bytes = p->compute.ubatch * 4 * 2 * p->m->embd;
+	h->reserve_bytes = PROCESS_BYTES;
+	h->budget_bytes = ram_budget(host);
+	for (int i = 0; i < r->device_count; i++)
+		if (r->devices[i].node == 0 && host->gpus[r->devices[i].gpu].unified_memory)
+			h->budget_bytes -= rpc_device_total(&r->devices[i]);
+}
+
+/* Places units per counts (in device order, from layer n_layer - ngl) and
+ * the rest on the host's CPU; true when everything fits. */
+static bool assign_units(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r,
+			 const int *counts, int ngl)
+{
+	int n = p->s->n_layers, cpu_layers = ngl < n ? n - ngl : 0, u = cpu_layers;
+	bool fits = true;
+
+	for (int i = 0; i < r->device_count; i++) {
+		clear_load(&r->devices[i]);
+		for (int k = 0; k < counts[i]; k++)
+			add_unit(p, &r->devices[i], u++);
+		fits = fits && (counts[i] == 0 || rpc_device_fits(&r->devices[i]));
+	}
+	r->ngl = ngl;
+	load_host_cpu(p, c, r, cpu_layers, ngl > n);
+	return fits && rpc_device_fits(&r->host_cpu);
+}
+
+/* Each device in order takes units while they fit (a --tensor-split that
+ * fills them); counts[] gets them. Returns the units placed. */
+static int greedy_counts(const struct placer *p, struct rpc_fit *r, int ngl, int *counts)
+{
+	int n = p->s->n_layers, u = ngl < n ? n - ngl : 0, last = ngl > n ? n : n - 1;
+
+	for (int i = 0; i < r->device_count; i++) {
+		struct rpc_device trial = r->devices[i];
+
+		clear_load(&trial);
+		counts[i] = 0;
+		while (u <= last) {
+			struct rpc_device next = trial;
+
+			add_unit(p, &next, u);
+			if (!rpc_device_fits(&next))
+				break;
+			trial = next;
+			counts[i]++;
+			u++;
+		}
+	}
+	return u - (ngl < n ? n - ngl : 0);
+}
+
+/* llama.cpp's default split over every unit, else a --tensor-split that
+ * fits, else fewer layers offloaded (the first ones on the host's CPU).
+ * False when nothing fits. */
+static bool place_units(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r,
+			const double *free_bytes)
+{
+	int n = p->s->n_layers, counts[RPC_MAX_DEVICES];
+
+	if (rpc_split_units(free_bytes, r->device_count, n, n + 1, counts) > 0 &&
+	    assign_units(p, c, r, counts, n + 1))
+		return true;
+	r->tensor_split = true;
+	for (int ngl = n + 1; ngl >= 0; ngl--) {
+		int placed = greedy_counts(p, r, ngl, counts);
+
+		if (placed < (ngl < n + 1 ? ngl : n + 1)) {
+			if (ngl > n)
+				ngl = placed + 1;   /* next: as many layers as fit, output on the CPU */
+			continue;
+		}
+		/* fewer layers offloaded would only need more of the host's RAM */
+		return assign_units(p, c, r, counts, ngl);
+	}
+	return false;
+}
+
+/* Bytes device d reads a token: its layers and, holding it, the output. */
+static double rpc_read_bytes(const struct placer *p, const struct rpc_device *d)
+{
+	double bytes = d->holds_output ? (double)output_device_bytes(p->m, p->s) : 0;
+
+	for (int i = d->first_layer; i < d->first_layer + d->layers; i++)
+		bytes += layer_read_bytes(p, i, true, true);
+	return bytes;
+}
+
+/* d's seconds a token at its node's rates (the single-machine formulas:
+ * GPU bytes / (bandwidth x efficiency) + layers x overhead, CPU bytes / its
+ * matvec rate) and its prompt rate; *band its calibration band. */
+static void rpc_device_speed(const struct placer *p, const struct hardware *hw,
+			     struct rpc_device *d, double *band)
+{
+	double bytes = rpc_read_bytes(p, d);
+	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
+
+	d->seconds_per_token = d->prefill_flops = -1;
+	*band = CPU_BAND;
+	if (d->gpu < 0) {
+		double gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
+		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
+
+		if (gbps > 0)
+			d->seconds_per_token = bytes / (gbps * 1e9);
+		if (gflops > 0)
+			d->prefill_flops = gflops * 1e9;
+		return;
+	}
+	const struct gpu_info *g = &hw->gpus[d->gpu];
+	const struct backend_fit *b = backend_for(g);
+
+	*band = b->band;
+	if (g->bandwidth_gbps > 0)
+		d->seconds_per_token = bytes / (g->bandwidth_gbps * 1e9 *
+						b->efficiency[estimate_weight_class(p->s)]) +
+				       d->layers * b->layer_overhead_s;
+	if (g->fp16_tflops > 0 && b->prefill_efficiency > 0)
+		d->prefill_flops = g->fp16_tflops * b->prefill_efficiency * 1e12;
+}
+
+static bool rpc_device_used(const struct rpc_device *d)
+{
+	return d->layers > 0 || d->holds_output;
+}
+
+/* What device d adds to its node's budget: the host's RAM side counts the
+ * whole RAM budget, so the host's unified GPUs (drawing on that RAM) add
+ * nothing of their own. */
+static int64_t node_budget_share(const struct rpc_cluster *c, const struct rpc_device *d,
+				 bool host_ram)
+{
+	const struct hardware *hw = c->nodes[d->node].hw;
+	int64_t b = host_ram ? ram_budget(hw) : d->budget_bytes;
+
+	if (!host_ram && d->node == 0 && hw->gpus[d->gpu].unified_memory)
+		return 0;
+	return b > 0 ? b : 0;
+}
+
+/* Per node: layers, memory against budget, seconds (devices in a row on
+ * one node hand over as GPUs of one machine do, FIT_GPU_HOP_S). Returns
+ * the devices' seconds summed (< 0 when one is unknown); fills the fit's
+ * band, exchanges and prompt seconds a token. */
+static double rpc_node_times(const struct placer *p, const struct rpc_cluster *c,
+			     struct rpc_fit *r, double *band, double *prefill_s)
+{
+	double total = 0, band_s = 0, flops = 2.0 * prefill_weights(p->m);
+	int used_on[RPC_MAX_NODES] = { 0 };
+	bool known = true;
+
+	*prefill_s = 0;
+	for (int i = -1; i < r->device_count; i++) {
+		struct rpc_device *d = i < 0 ? &r->host_cpu : &r->devices[i];
+		struct rpc_node_fit *nf = &r->nodes[d->node];
+		double b;
+
+		nf->memory_bytes += rpc_device_total(d);
+		nf->budget_bytes += node_budget_share(c, d, i < 0);
+		if (!rpc_device_used(d))
+			continue;
+		rpc_device_speed(p, c->nodes[d->node].hw, d, &b);
+		nf->layers += d->layers;
+		if (d->prefill_flops <= 0)
+			*prefill_s = -1;
+		else if (*prefill_s >= 0)
+			*prefill_s += flops * d->layers / p->s->n_layers / d->prefill_flops;
+		if (d->seconds_per_token < 0) {
+			known = false;
+			nf->seconds_per_token = -1;
+			continue;
+		}
+		if (nf->seconds_per_token >= 0)
+			nf->seconds_per_token += d->seconds_per_token +
+						 (used_on[d->node] > 0 && d->gpu >= 0 ? GPU_HOP_S : 0);
+		used_on[d->node] += d->gpu >= 0;
+		band_s += d->seconds_per_token * b;
+	}
+	for (int k = 0; k < c->node_count; k++)
+		total += r->nodes[k].seconds_per_token > 0 ? r->nodes[k].seconds_per_token : 0;
+	*band = total > 0 ? band_s / total : 0;
+	return known ? total : -1;
+}
+
+/* The host's share as struct fit shows a machine's: its GPUs and its CPU. */
+static void host_share(const struct rpc_fit *r, struct fit *f)
+{
+	for (int i = 0; i < r->device_count; i++) {
+		const struct rpc_device *d = &r->devices[i];
+		struct device_load *g;
+
+		if (d->node != 0)
+			continue;
+		g = &f->gpu[d->gpu];
+		*g = (struct device_load){ .first_layer = d->first_layer, .layers = d->layers,
+			.weights_bytes = d->weights_bytes, .kv_bytes = d->kv_bytes,
+			.compute_bytes = d->compute_bytes, .budget_bytes = d->budget_bytes };
+		if (d->holds_output) {
+			f->output_on_gpu = true;
+			f->output_gpu = d->gpu;
+		}
+	}
+	f->cpu = (struct device_load){ .first_layer = 0, .layers = r->host_cpu.layers,
+		.weights_bytes = r->host_cpu.weights_bytes, .kv_bytes = r->host_cpu.kv_bytes,
+		.compute_bytes = r->host_cpu.compute_bytes, .reserve_bytes = r->host_cpu.reserve_bytes,
+		.budget_bytes = r->host_cpu.budget_bytes };
+}
+
+/* The network's share and the figures of f from the devices' times. */
+static void rpc_speeds(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r,
+		       struct fit *f)
+{
+	double band, prefill_s, devices_s = rpc_node_times(p, c, r, &band, &prefill_s);
+	bool logits_remote = false;
+
+	for (int k = 1; k < c->node_count; k++)
+		r->remote_exchanges += r->nodes[k].layers > 0;
+	for (int i = 0; i < r->device_count; i++)
+		if (r->devices[i].holds_output && r->devices[i].node != 0) {
+			logits_remote = true;
+			r->remote_exchanges += r->nodes[r->devices[i].node].layers == 0;
+		}
+	r->devices_seconds_per_token = devices_s;
+	r->network_seconds_per_token = rpc_network_seconds_per_token(&c->link, r->remote_exchanges,
+								     p->m->embd, p->m->vocab, logits_remote);
+	r->prefill_network_seconds = rpc_prefill_network_seconds(&c->link, r->remote_exchanges,
+								 p->set->prompt_tokens, p->m->embd,
+								 p->m->vocab, logits_remote);
+	f->decode_tok_s = f->decode_low_tok_s = f->decode_high_tok_s = -1;
+	f->prefill_tok_s = f->ttft_s = -1;
+	f->terms.band = band;
+	if (devices_s > 0) {
+		f->decode_tok_s = 1.0 / (devices_s + r->network_seconds_per_token);
+		f->decode_low_tok_s = f->decode_tok_s * (1 - band);
+		f->decode_high_tok_s = f->decode_tok_s * (1 + band);
+	}
+	if (prefill_s > 0)
+		f->prefill_tok_s = 1.0 / (prefill_s + r->prefill_network_seconds /
+					  (p->set->prompt_tokens > 0 ? p->set->prompt_tokens : 1));
+	if (f->prefill_tok_s > 0 && f->decode_tok_s > 0)
+		f->ttft_s = p->set->prompt_tokens / f->prefill_tok_s + 1.0 / f->decode_tok_s;
+}
+
+/* Seconds device i spends per byte it reads (GPU: bandwidth x efficiency,
+ * CPU: its matvec rate); < 0 unknown. */
+static double device_seconds_per_byte(const struct placer *p, const struct rpc_cluster *c,
+				      const struct rpc_device *d)
+{
+	const struct hardware *hw = c->nodes[d->node].hw;
+	double gbps;
+
+	if (d->gpu < 0) {
+		gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
+		return gbps > 0 ? 1 / (gbps * 1e9) : -1;
+	}
+	gbps = hw->gpus[d->gpu].bandwidth_gbps *
+	       backend_for(&hw->gpus[d->gpu])->efficiency[estimate_weight_class(p->s)];
+	return gbps > 0 ? 1 / (gbps * 1e9) : -1;
+}
+
+/* The slowest CPU device (a remote node's RAM) still given a share; -1
+ * when there is none or a rate is unknown. */
+static int slowest_cpu_device(const struct placer *p, const struct rpc_cluster *c,
+			      const struct rpc_fit *r, const double *weights)
+{
+	int slowest = -1;
+	double worst = 0;
+
+	for (int i = 0; i < r->device_count; i++) {
+		double s = device_seconds_per_byte(p, c, &r->devices[i]);
+
+		if (weights[i] <= 0 || r->devices[i].gpu >= 0)
+			continue;
+		if (s < 0)
+			return -1;
+		if (s > worst) {
+			worst = s;
+			slowest = i;
+		}
+	}
+	return slowest;
+}
+
+/* llama.cpp's split by free memory gives a CPU node's RAM, large and slow,
+ * most layers. Leaves the slowest CPU devices out, one at a time, while the
+ * rest (split by their free memory) still hold every layer, and keeps the
+ * fastest: a --tensor-split the user can give. GPU devices keep the default
+ * split (whether fewer machines would be faster is the "alone" comparison).
+ * r's per-node sums are left zero for rpc_speeds. */
+static void faster_split(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r,
+			 const double *free_bytes, const struct fit *f)
+{
+	struct fit trial_fit;
+	struct rpc_fit trial;
+	double weights[RPC_MAX_DEVICES], best, default_tok_s;
+	int counts[RPC_MAX_DEVICES], n = p->s->n_layers;
+
+	trial_fit = *f;
+	rpc_speeds(p, c, r, &trial_fit);
+	best = default_tok_s = trial_fit.decode_tok_s;
+	memset(r->nodes, 0, sizeof(r->nodes));
+	r->remote_exchanges = 0;
+	memcpy(weights, free_bytes, sizeof(weights));
+	for (int left = r->device_count - 1; left > 0 && best > 0; left--) {
+		int slow = slowest_cpu_device(p, c, r, weights);
+
+		if (slow < 0)
+			break;
+		weights[slow] = 0;
+		trial = *r;
+		if (rpc_split_units(weights, trial.device_count, n, n + 1, counts) < 0 ||
+		    !assign_units(p, c, &trial, counts, n + 1))
+			break;
+		trial_fit = *f;
+		rpc_speeds(p, c, &trial, &trial_fit);
+		if (trial_fit.decode_tok_s > best) {
+			best = trial_fit.decode_tok_s;
+			*r = trial;
+			r->tensor_split = true;
+		}
+		memset(r->nodes, 0, sizeof(r->nodes));
+		r->remote_exchanges = 0;
+	}
+	r->default_split_tok_s = r->tensor_split ? default_tok_s : -1;
+}
+
+/* Each node with the model alone, at the same settings. */
+static void alone_speeds(const struct placer *p, const struct rpc_cluster *c, struct rpc_fit *r)
+{
+	r->alone_best_node = -1;
+	r->alone_best_tok_s = -1;
+	for (int k = 0; k < c->node_count; k++) {
+		struct fit alone;
+
+		place(c->nodes[k].hw, p, true, &alone);
+		r->nodes[k].alone_tok_s = alone.placement == PLACE_NONE ? -1 : alone.decode_tok_s;
+		if (r->nodes[k].alone_tok_s > r->alone_best_tok_s) {
+			r->alone_best_tok_s = r->nodes[k].alone_tok_s;
+			r->alone_best_node = k;
+		}
+	}
+}
+
+/* Load: the file from the host's disk, the remote devices' weights over
+ * the link (rpc-server without -c: the host sends them every load), the
+ * host GPUs' share over PCIe, the runtime start. */
+static void rpc_load_times(const struct hardware *host, const struct rpc_cluster *c,
+			   struct estimate *e)
+{
+	struct rpc_fit *r = &e->rpc;
+	double link_bytes = 0;
+
+	load_times(host, &e->now, e);
+	for (int i = 0; i < r->device_count; i++)
+		if (r->devices[i].node != 0) {
+			r->nodes[r->devices[i].node].link_bytes_loaded += r->devices[i].weights_bytes;
+			link_bytes += (double)r->devices[i].weights_bytes;
+		}
+	r->load_link_seconds = rpc_link_seconds(&c->link, link_bytes);
+	e->load_warm_s += r->load_link_seconds;
+	e->load_cold_s += r->load_link_seconds;
+}
+
+/* The model over the cluster: replaces e->now and e->idle with it. */
+static void place_cluster(const struct placer *p, const struct rpc_cluster *c, struct estimate *e)
+{
+	struct rpc_fit *r = &e->rpc;
+	struct fit *f = &e->now;
+	double free_bytes[RPC_MAX_DEVICES];
+
+	memset(r, 0, sizeof(*r));
+	r->used = true;
+	r->cluster = c;
+	cluster_devices(c, r, free_bytes);
+	memset(f, 0, sizeof(*f));
+	f->placement = place_units(p, c, r, free_bytes) ? PLACE_RPC : PLACE_NONE;
+	r->default_split_tok_s = -1;
+	if (f->placement == PLACE_RPC && !r->tensor_split)
+		faster_split(p, c, r, free_bytes, f);
+	f->gpu_layers = r->ngl < p->s->n_layers ? r->ngl : p->s->n_layers;
+	f->offload = f->gpu_layers < p->s->n_layers ? OFFLOAD_LAYERS : OFFLOAD_NONE;
+	for (int i = 0; i < r->device_count; i++)
+		f->gpus_used += rpc_device_used(&r->devices[i]);
+	host_share(r, f);
+	f->prefill_flops_per_token = 2.0 * prefill_weights(p->m);
+	f->terms.weight_class = estimate_weight_class(p->s);
+	f->terms.gpu_bandwidth_gbps = -1;
+	rpc_speeds(p, c, r, f);
+	f->verdict = verdict_for(f);
+	if (f->placement == PLACE_NONE)
+		f->decode_tok_s = f->decode_low_tok_s = f->decode_high_tok_s = f->prefill_tok_s =
+			f->ttft_s = -1;
+	e->idle = *f;
+	alone_speeds(p, c, r);
+	rpc_load_times(c->nodes[0].hw, c, e);
+}
+
+int64_t estimate_cluster_budget(const struct rpc_cluster *c)
+{
+	int64_t sum = 0;
+
+	for (int k = 0; k < c->node_count; k++) {
+		const struct hardware *hw = c->nodes[k].hw;
+		bool on_gpus;
+		int64_t b = k > 0 && hw->gpu_count == 0 ? ram_budget(hw) :
+			    estimate_memory_budget(hw, &on_gpus);
+
+		if (b < 0)
+			return -1;
+		sum += b;
+	}
+	return sum;
+}
+
 /* ---- the whole estimate ---- */
 
 static void whole_model_memory(const struct placer *p, struct estimate *e)
@@ -1236,6 +1774,8 @@ static void estimate_at(const struct hardware *hw, const struct model *m,
 	else
 		place(hw, &p, &idle, &out->idle);
 	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
+	if (set->cluster && set->cluster->node_count > 1)
+		place_cluster(&p, set->cluster, out);
 }
 
 void estimate_model(const struct hardware *hw, const struct model *m,
@@ -1281,7 +1821,8 @@ int estimate_ftype(const struct hardware *hw, const struct model *m, enum ftype 
 static int rank(const struct estimate *e)
 {
 	const struct fit *f = &e->now;
-	bool on_gpus = f->placement == PLACE_GPU || f->placement == PLACE_MULTI_GPU;
+	bool on_gpus = f->placement == PLACE_GPU || f->placement == PLACE_MULTI_GPU ||
+		       (f->placement == PLACE_RPC && f->offload == OFFLOAD_NONE);
 	bool usable = f->verdict >= VERDICT_USABLE;
 
 	if (on_gpus && usable)

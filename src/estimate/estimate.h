@@ -15,6 +15,7 @@
 #include "model/catalog.h"
 #include "model/sizemodel.h"
 #include "hw/hw.h"
+#include "estimate/rpc.h"
 
 /* The human reading floor and the "runs ahead of a reader" line, tok/s. */
 #define READING_FLOOR_TOK_S 4.0
@@ -44,10 +45,12 @@ struct estimate_settings {
 	enum runtime runtime;
 	enum flash_attn flash_attn;
 	const char *flash_attn_why; /* what forced it ("--flash-attn", ...); NULL for FA_RUNTIME */
+	const struct rpc_cluster *cluster; /* --node: the machines pooled (llama.cpp RPC); NULL: one */
 };
 
-enum placement { PLACE_NONE, PLACE_GPU, PLACE_MULTI_GPU, PLACE_PARTIAL, PLACE_CPU };
-const char *placement_name(enum placement p);   /* SPEC: "gpu", "multi-gpu", ... */
+/* PLACE_RPC: over the machines of settings.cluster (struct estimate.rpc). */
+enum placement { PLACE_NONE, PLACE_GPU, PLACE_MULTI_GPU, PLACE_PARTIAL, PLACE_CPU, PLACE_RPC };
+const char *placement_name(enum placement p);   /* SPEC: "gpu", "multi-gpu", ..., "rpc" */
 
 /* What a partial placement keeps on the CPU: whole layers (llama.cpp -ngl)
  * or only the MoE experts of some layers (--n-cpu-moe). */
@@ -102,6 +105,18 @@ struct decode_terms {
 };
 
 /* One placement and what it runs at. */
+/* On a CPU attention runs far below the weight products' rate (F16 K and V,
+ * softmax, no tiles): this share of the batched rate, from published
+ * llama-bench pp512 and pp4096 pairs, solving t(P) = weights / R +
+ * attention(P) / (share x R) per machine: CIX CP8180 TinyLlama-1.1B 194.05
+ * and 115.50 t/s (github:geerlingguy/ai-benchmarks issue #51) 0.22; Radxa
+ * Dragon Q8B 194.49 and 132.65 (issue #54) 0.33; Core i5-4278U
+ * Llama-3.2-3B 17.70 and 14.06 (issue #53) 0.41; Core i3-1315U 28.67 and
+ * 23.91 (github:geerlingguy/sbc-reviews issue #107) 0.53; the median.
+ * Each machine's pp4096 predicted from its pp512 with the other three's
+ * median: -8.7% to +21.1%, median 7.2% (without the term: +20% to +68%). */
+#define ESTIMATE_CPU_ATTENTION_SHARE 0.37
+
 struct fit {
 	enum placement placement;
 	enum offload offload;
@@ -115,6 +130,7 @@ struct fit {
 	double decode_tok_s, decode_low_tok_s, decode_high_tok_s;   /* < 0 unknown */
 	double prefill_tok_s, ttft_s;   /* < 0 unknown */
 	double prefill_flops_per_token; /* 2 x active weights less embeddings and output */
+	double prefill_attention_flops_per_token; /* attention over the prompt, averaged */
 	enum verdict verdict;
 };
 
@@ -139,6 +155,10 @@ struct estimate {
 	enum fact_source disk_source;
 	bool quant_lowered_for_memory;  /* estimate_best went below the floor: nothing at
 					 * or above it fits */
+	/* With settings.cluster: the placement over the nodes (now and idle
+	 * are then that placement; now.gpu/now.cpu the host's share) and each
+	 * node's speed with the model alone. rpc.used false otherwise. */
+	struct rpc_fit rpc;
 };
 
 /* Computes the estimate of model m at size s on hw. Never fails: facts that
@@ -152,6 +172,11 @@ void estimate_model(const struct hardware *hw, const struct model *m,
  * total less an OS reserve) when there are none; *on_gpus says which. The
  * same budgets the `now` placement fills; < 0 unknown. */
 int64_t estimate_memory_budget(const struct hardware *hw, bool *on_gpus);
+
+/* The same over every node of a cluster, summed (each node's devices as
+ * llama.cpp's RPC uses them: its GPUs, a remote node without GPUs its RAM);
+ * < 0 when one is unknown. */
+int64_t estimate_cluster_budget(const struct rpc_cluster *c);
 
 /* The context a setting means for m on hw: ctx; the trained context for
  * 0 ("--ctx max"); for ESTIMATE_CTX_RUNTIME the runtime's default: Ollama

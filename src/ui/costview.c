@@ -145,6 +145,9 @@ static void write_power(FILE *out, const struct power_draw *p)
 	} else if (p->device) {
 		fprintf(out, "  power      %.1f W at the wall (measured %s machine, data/power.json)\n",
 			p->watts, p->device);
+	} else if (p->nodes_summed > 1) {
+		fprintf(out, "  power      %.1f W at the wall (%d machines' draws summed, each as "
+			"data/power.json gives it)\n", p->watts, p->nodes_summed);
 	} else {
 		fprintf(out, "  power      %.1f W at the wall (idle %.1f W + %.3f x %.0f W board "
 			"power, data/power.json)\n", p->watts, p->idle_w, p->fraction, p->board_w);

@@ -3,6 +3,7 @@
 #include "model/catalog.h"
 #include "model/quant.h"
 #include "ui/figures.h"
+#include "ui/rpcview.h"
 
 /* A number, or null when the estimator left it unknown (< 0). */
 static void add_known(cJSON *obj, const char *key, double value)
@@ -184,5 +185,6 @@ cJSON *estimate_to_json(const struct estimate *e, const struct hardware *hw,
 	cJSON_AddItemToObject(o, "formula", formula_json(&f->terms, hw));
 	cJSON_AddItemToObject(o, "load", load_json(e, hw));
 	cJSON_AddItemToObject(o, "tasks", tasks_json(e->model->tasks));
+	rpc_json_add(o, e, set);
 	return o;
 }

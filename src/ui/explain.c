@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ui/figures.h"
+#include "ui/rpcview.h"
 #include "model/quant.h"
 #include "ui/table.h"
 #include "util/units.h"
@@ -63,7 +64,7 @@ static void memory(FILE *out, const struct detail *d)
 	fprintf(out, "  overhead  %10s  runtime, buffers and the process\n",
 		format_bytes(a, sizeof(a), e->overhead_bytes));
 	fprintf(out, "  total     %10s\n", format_bytes(a, sizeof(a), e->total_bytes));
-	cell_memory(&e->now, &need, &avail);
+	cell_memory(e, &e->now, &need, &avail);
 	fprintf(out, "  on the placement's devices: %s of %s available\n",
 		format_bytes(b, sizeof(b), need), format_bytes(c, sizeof(c), avail));
 }
@@ -191,7 +192,8 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 	const struct estimate *e = d->chosen;
 	char a[16], b[16], c[16], size[32];
 
-	fprintf(out, "  prefill: 2 x active params FLOPs a token");
+	fprintf(out, "  prefill: 2 FLOPs a token per active weight (%.2f GFLOPs less embeddings)",
+		f->prefill_flops_per_token / 1e9);
 	for (int g = 0; g < d->hw->gpu_count; g++)
 		if (f->gpu[g].layers > 0) {
 			fprintf(out, " on GPU%d's FP16 tensor rate (%.0f TFLOPS spec)", g,
@@ -199,8 +201,11 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 			break;
 		}
 	if (f->cpu.layers > 0)
-		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS)",
-			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops);
+		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS;"
+			" attention over the %d-token prompt, %.2f GFLOPs a token, at %.2f of it)",
+			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops,
+			d->set->prompt_tokens, f->prefill_attention_flops_per_token / 1e9,
+			ESTIMATE_CPU_ATTENTION_SHARE);
 	fprintf(out, " = %s tok/s\n", cell_tok_s(f->prefill_tok_s, a, sizeof(a)));
 	fprintf(out, "  time to first token: %d-token prompt / %s tok/s + one decode step = %s\n",
 		d->set->prompt_tokens, cell_tok_s(f->prefill_tok_s, a, sizeof(a)),
@@ -237,6 +242,10 @@ void detail_explain(FILE *out, const struct detail *d)
 	const struct fit *f = &d->chosen->now;
 
 	memory(out, d);
+	if (d->chosen->rpc.used) {
+		rpc_write_text(out, d->chosen, d->set, d->quants, d->quant_count);
+		return;
+	}
 	placement(out, d, f);
 	if (f->placement != PLACE_NONE) {
 		decode(out, d->hw, f);

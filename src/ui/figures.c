@@ -1,4 +1,5 @@
 #include "ui/figures.h"
+#include "ui/rpcview.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,15 @@ const char *cell_tok_s(double tok_s, char *buf, size_t size)
 	return buf;
 }
 
+static int rpc_nodes_holding(const struct rpc_fit *r)
+{
+	int n = 0;
+
+	for (int k = 0; k < r->cluster->node_count; k++)
+		n += r->nodes[k].layers > 0;
+	return n;
+}
+
 const char *cell_placement(const struct estimate *e, const struct fit *f, char *buf, size_t size)
 {
 	switch (f->placement) {
@@ -100,6 +110,9 @@ const char *cell_placement(const struct estimate *e, const struct fit *f, char *
 		break;
 	case PLACE_CPU:
 		snprintf(buf, size, "CPU");
+		break;
+	case PLACE_RPC:
+		snprintf(buf, size, "RPC %d nodes", rpc_nodes_holding(&e->rpc));
 		break;
 	default:
 		snprintf(buf, size, "none");
@@ -126,11 +139,19 @@ static void add_device(const struct device_load *d, int64_t *need, int64_t *avai
 		*avail += d->budget_bytes;
 }
 
-void cell_memory(const struct fit *f, int64_t *need_bytes, int64_t *avail_bytes)
+void cell_memory(const struct estimate *e, const struct fit *f, int64_t *need_bytes,
+		 int64_t *avail_bytes)
 {
 	bool none = f->placement == PLACE_NONE;
 
 	*need_bytes = *avail_bytes = 0;
+	if (e->rpc.used) {      /* every node's devices */
+		for (int k = 0; k < e->rpc.cluster->node_count; k++) {
+			*need_bytes += e->rpc.nodes[k].memory_bytes;
+			*avail_bytes += e->rpc.nodes[k].budget_bytes;
+		}
+		return;
+	}
 	for (int g = 0; g < HW_MAX_GPUS; g++)
 		if (device_used(&f->gpu[g]) || (none && f->gpu[g].budget_bytes > 0))
 			add_device(&f->gpu[g], need_bytes, avail_bytes);
@@ -138,11 +159,12 @@ void cell_memory(const struct fit *f, int64_t *need_bytes, int64_t *avail_bytes)
 		add_device(&f->cpu, need_bytes, avail_bytes);
 }
 
-static const char *memory_text(const struct fit *f, char *buf, size_t size)
+static const char *memory_text(const struct estimate *e, const struct fit *f, char *buf,
+			       size_t size)
 {
 	int64_t need, avail;
 
-	cell_memory(f, &need, &avail);
+	cell_memory(e, f, &need, &avail);
 	if (avail < 0)
 		snprintf(buf, size, "%.1f/?", (double)need / GIB);
 	else
@@ -177,7 +199,7 @@ const char *cell_text(const struct estimate *e, enum column c, char *buf, size_t
 		snprintf(buf, size, "%s%s", ftype_name(e->ftype), e->quant_lowered_for_memory ? "*" : "");
 		return buf;
 	case COL_FILE: return format_bytes(buf, size, e->file_bytes);
-	case COL_MEMORY: return memory_text(f, buf, size);
+	case COL_MEMORY: return memory_text(e, f, buf, size);
 	case COL_PLACE: return cell_placement(e, f, buf, size);
 	case COL_DECODE:
 		/* an embedding model's throughput is prompt tokens it reads */
@@ -249,6 +271,20 @@ const char *cell_settings_summary(const struct hardware *hw, const struct estima
 	return buf;
 }
 
+/* The same over a cluster: the RPC servers, its -ngl and split. */
+static const char *rpc_bench_command(const struct estimate *e, const struct estimate_settings *set,
+				     const char *model, char *buf, size_t size)
+{
+	char endpoints[RPC_MAX_NODES * 80], split[RPC_MAX_DEVICES * 8];
+
+	rpc_tensor_split(&e->rpc, split, sizeof(split));
+	snprintf(buf, size, "llama-bench -m %s --rpc %s -t %d -ngl %d%s%s -fa %d -p %d -n 128 -d 0,%d",
+		 model, rpc_endpoints(&e->rpc, endpoints, sizeof(endpoints)),
+		 set->threads > 0 ? set->threads : 1, e->rpc.ngl, split[0] ? " -ts " : "", split,
+		 e->flash_attn ? 1 : 0, set->prompt_tokens, set->prompt_tokens);
+	return buf;
+}
+
 const char *cell_llama_bench_command(const struct estimate *e, const struct estimate_settings *set,
 				     const struct hardware *hw, char *buf, size_t size)
 {
@@ -263,6 +299,8 @@ const char *cell_llama_bench_command(const struct estimate *e, const struct esti
 	/* Ollama keeps a model on one GPU; llama-bench would split it over all */
 	if (hw->gpu_count > 1 && f->gpus_used == 1 && f->output_on_gpu)
 		snprintf(split, sizeof(split), " -sm none -mg %d", f->output_gpu);
+	if (e->rpc.used)
+		return rpc_bench_command(e, set, model, buf, size);
 	snprintf(buf, size, "llama-bench -m %s -t %d -ngl %d%s -fa %d -p %d -n 128 -d 0,%d", model,
 		 set->threads > 0 ? set->threads : 1, ngl, split, e->flash_attn ? 1 : 0,
 		 set->prompt_tokens, set->prompt_tokens);

@@ -37,9 +37,11 @@ const char *cell_placement(const struct estimate *e, const struct fit *f, char *
 
 /* Memory on the placement's devices: what the estimator put on the GPUs it
  * uses (and on system RAM when layers or experts run there; on every device
- * for no placement) and the budgets those devices offered. *avail_bytes is
+ * for no placement) and the budgets those devices offered; over a cluster
+ * (e->rpc.used) every node's. *avail_bytes is
  * -1 when a budget is unknown. */
-void cell_memory(const struct fit *f, int64_t *need_bytes, int64_t *avail_bytes);
+void cell_memory(const struct estimate *e, const struct fit *f, int64_t *need_bytes,
+		 int64_t *avail_bytes);
 
 /* One line on the hardware: each GPU's free/total memory, RAM
  * available/total, CPU cores and Q4 rate, disk kind. */

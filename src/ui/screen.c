@@ -193,7 +193,7 @@ static void draw_memory_bar(WINDOW *w, const struct tui *t, int y, int x, int wi
 	char text[64], size[32];
 	int at = 0;
 
-	cell_memory(&e->now, &need, &avail);
+	cell_memory(e, &e->now, &need, &avail);
 	parts[0] = e->weights_bytes;
 	parts[1] = e->kv_bytes;
 	parts[2] = e->compute_bytes;
