@@ -127,7 +127,7 @@ static void gemma3n_memory(void)
 {
 	const struct model *m = find("gemma3n:e2b");
 	const int64_t ctx = 4096, per_token_layer = 2 * 2 * 256 * 2;
-	struct estimate_settings set = { (int)ctx, KV_F16, 8, 512, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL };
+	struct estimate_settings set = { (int)ctx, KV_F16, 8, 512, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL, NULL };
 	struct hardware hw;
 	struct size_model s;
 	struct estimate e;
@@ -160,7 +160,7 @@ static void deepseek32_indexer(void)
 {
 	const struct model *v3 = find("deepseek-v3.1:671b"), *v32 = find("deepseek-v3.2:671b");
 	const int64_t indexer = 2 * 128 + 7168 * 64 + 7168 * 128 + 1536 * 64 * 128;
-	struct estimate_settings set = { 4096, KV_F16, 8, 512, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL };
+	struct estimate_settings set = { 4096, KV_F16, 8, 512, RUNTIME_LLAMA_CPP, FA_RUNTIME, NULL, NULL };
 	struct size_model a, b;
 	struct hardware hw;
 	struct estimate e;

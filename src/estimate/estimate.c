@@ -1274,7 +1274,7 @@ static void add_unit(const struct placer *p, struct rpc_device *d, int u)
 		return;
 	}
 	d->weights_bytes += layer_weights(p->s, u);
-	d->kv_bytes += layer_kv_bytes(p->m, u, p->ctx, p->set->kv, true);
+	d->kv_bytes += placer_kv(p, u, true);
 	d->layers++;
 }
 
@@ -1637,8 +1637,10 @@ static void alone_speeds(const struct placer *p, const struct rpc_cluster *c, st
 	r->alone_best_tok_s = -1;
 	for (int k = 0; k < c->node_count; k++) {
 		struct fit alone;
+		struct budgets b;
 
-		place(c->nodes[k].hw, p, true, &alone);
+		make_budgets(c->nodes[k].hw, true, &b);
+		place(c->nodes[k].hw, p, &b, &alone);
 		r->nodes[k].alone_tok_s = alone.placement == PLACE_NONE ? -1 : alone.decode_tok_s;
 		if (r->nodes[k].alone_tok_s > r->alone_best_tok_s) {
 			r->alone_best_tok_s = r->nodes[k].alone_tok_s;
