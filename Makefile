@@ -80,6 +80,11 @@ build/fake-nvml/libnvidia-ml.so.1: tests/fake_nvml.c | build
 	mkdir -p build/fake-nvml
 	$(CC) $(WARNFLAGS) -fPIC -shared -o $@ $<
 FAKE_NVML := $(if $(wildcard tests/fake_nvml.c),build/fake-nvml/libnvidia-ml.so.1)
+# An LD_PRELOAD shim that truncates a file while canirun reads it (test-faults.sh).
+build/fault-shim/shrink.so: tests/fault_shrink.c | build
+	mkdir -p build/fault-shim
+	$(CC) $(WARNFLAGS) -fPIC -shared -o $@ $< -ldl
+FAULT_SHIM := build/fault-shim/shrink.so
 
 deps:
 	@if $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && command -v tmux >/dev/null \
@@ -100,10 +105,10 @@ run: deps
 	@$(MAKE) --no-print-directory canirun
 	./canirun $(ARGS)
 
-test: canirun $(TESTS:%=build/%) $(FAKE_NVML) build/calibrate
+test: canirun $(TESTS:%=build/%) $(FAKE_NVML) $(FAULT_SHIM) build/calibrate
 	@tests/run-suites build ./canirun
 
-test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML) build/calibrate
+test-asan: build/asan/canirun $(TESTS:%=build/asan/%) $(FAKE_NVML) $(FAULT_SHIM) build/calibrate
 	@tests/run-suites build/asan build/asan/canirun
 
 # libFuzzer (needs clang) on every input parser: FUZZ_SECONDS of new inputs
@@ -115,7 +120,8 @@ build/fuzz_gguf: tests/fuzz_gguf.c src/model/arch.c src/model/gguf.c src/model/g
 
 # The other parsers (tests/fuzz_inputs.c, one binary each by FUZZ_TARGET):
 # the library built again with clang for libFuzzer in build/fuzz/.
-FUZZ_INPUTS := profile:1 catalog:2 benchcache:3 manifest:4 lspci:5 proc:6 llamabench:7
+FUZZ_INPUTS := profile:1 catalog:2 benchcache:3 manifest:4 lspci:5 proc:6 llamabench:7 \
+	apis:8 power:9 gpus:10 sysfs:11
 FUZZ_NAMES  := $(foreach t,$(FUZZ_INPUTS),$(firstword $(subst :, ,$(t))))
 FUZZ_SAN    := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 fuzz_id      = $(lastword $(subst :, ,$(filter $(1):%,$(FUZZ_INPUTS))))
@@ -139,7 +145,7 @@ fuzz: build/fuzz_gguf $(FUZZ_NAMES:%=build/fuzz_%)
 	done
 
 # The CLI under valgrind (memcheck; leaks count as errors).
-valgrind: canirun $(FAKE_NVML)
+valgrind: canirun $(FAKE_NVML) $(FAULT_SHIM)
 	@tests/valgrind.sh ./canirun
 
 check: deps

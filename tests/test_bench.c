@@ -215,7 +215,20 @@ static void test_cache_bad_value_ignored(void)
 {
 	check_ignored("badvalue",
 		      "{\"format\": 2, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
-		      "\"q4_0_gbps\": -3}", "key A", "not positive");
+		      "\"q4_0_gbps\": -3}", "key A", "must be a number from");
+}
+
+/* A rate no machine measures (the profiles' limits): the cache is ignored
+ * and the warning names the field and the range. */
+static void test_cache_absurd_value_ignored(void)
+{
+	check_ignored("absurd",
+		      "{\"format\": 2, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
+		      "\"mem_read_gbps\": 1e300}", "key A",
+		      "mem_read_gbps: must be a number from 0.01 to 100000 GB/s");
+	check_ignored("nothreads",
+		      "{\"format\": 2, \"key\": \"key A\", \"threads\": 0}", "key A",
+		      "threads: must be a number from 1 to 65536");
 }
 
 static void test_cache_key_mismatch_ignored(void)
@@ -325,7 +338,8 @@ static void test_differs_and_settle(void)
 TESTS(T(test_short_run_gives_positive_rates), T(test_disk_read_removes_its_file),
       T(test_disk_read_missing_dir), T(test_cache_path), T(test_cache_key),
       T(test_cache_round_trip), T(test_cache_corrupt_ignored),
-      T(test_cache_bad_value_ignored), T(test_cache_key_mismatch_ignored),
+      T(test_cache_bad_value_ignored), T(test_cache_absurd_value_ignored),
+      T(test_cache_key_mismatch_ignored),
       T(test_cache_stale_format_ignored), T(test_cache_missing_is_silent),
       T(test_apply_to_hardware), T(test_parallel_check_sees_serial_threads),
       T(test_differs_and_settle));

@@ -175,6 +175,62 @@ static void price_table_names_and_errors(void)
 	CHECK(price_table_seat(&t, "chatgpt-team", "--seat", &err) != NULL);
 }
 
+/* A price or power table with one row made impossible: refused with the
+ * file, the row (and its name) and the field's range in the message. */
+static void expect_table_refused(const char *file, const char *text, const char *want)
+{
+	struct gpu_table gpus;
+	struct price_table t;
+	struct power_table pt;
+	struct error err = { "" };
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), file);
+	test_write_file(path, text, strlen(text));
+	CHECK_INT(gpu_table_load(data("gpus.json"), &gpus, &err), 0);
+	if (strcmp(file, "apis.json") == 0)
+		CHECK_INT(price_table_load(path, &t, &err), -1);
+	else
+		CHECK_INT(power_table_load(path, &gpus, &pt, &err), -1);
+	CHECK_CONTAINS(err.msg, path);
+	CHECK_CONTAINS(err.msg, want);
+	gpu_table_release(&gpus);
+}
+
+#define API_ROW(in, out) "{\"name\": \"x\", \"display\": \"X\", \"input_per_mtok\": " in \
+	", \"output_per_mtok\": " out ", \"date_read\": \"2026-12-01\", \"source\": \"https://x\"}"
+#define SEAT_ROW(price) "{\"name\": \"s\", \"display\": \"S\", \"per_user_month\": " price \
+	", \"date_read\": \"2026-12-01\", \"source\": \"https://x\"}"
+#define APIS(api, seat) "{\"schema_version\": 1, \"currency\": \"USD\", \"default_api\": \"x\", " \
+	"\"apis\": [" api "], \"seats\": [" seat "]}"
+#define POWER(idle, row) "{\"schema_version\": 1, \"desktop_idle\": {\"watts\": " idle \
+	", \"source\": \"https://x\"}, \"measurements\": [" row "]}"
+#define WALL(device, watts, idle) "{\"device\": \"" device "\", \"meter\": \"wall\", " \
+	"\"watts\": " watts ", \"idle_w\": " idle ", \"source\": \"https://x\"}"
+
+static void impossible_prices_and_watts_are_refused(void)
+{
+	expect_table_refused("apis.json", APIS(API_ROW("0", "10"), SEAT_ROW("30")),
+			     "apis[0] (x): input_per_mtok: must be a number from 0.001 to 1000 "
+			     "USD per 1M tokens");
+	expect_table_refused("apis.json", APIS(API_ROW("2.5", "1e9"), SEAT_ROW("30")),
+			     "apis[0] (x): output_per_mtok: must be a number from 0.001 to 1000");
+	expect_table_refused("apis.json", APIS(API_ROW("2.5", "10"), SEAT_ROW("0")),
+			     "seats[0] (s): per_user_month: must be a number from 1 to 10000 USD "
+			     "a user a month");
+	expect_table_refused("power.json", POWER("0", WALL("GeForce RTX 4090", "464.2", "47.7")),
+			     "desktop_idle: needs source and watts from 1 to 100000 W");
+	expect_table_refused("power.json", POWER("47.7", WALL("GeForce RTX 4090", "1e7", "47.7")),
+			     "measurements[0] (GeForce RTX 4090): watts: must be a number from 1 to "
+			     "100000 W");
+	/* A wall row below its idle: a negative share of board power. */
+	expect_table_refused("power.json", POWER("47.7", WALL("GeForce RTX 4090", "40", "47.7")),
+			     "measurements[0] (GeForce RTX 4090): watts: (watts - idle_w) / tdp_w "
+			     "(450 W) is -0.0171; must be from 0.05 to 4");
+	expect_table_refused("power.json", POWER("47.7", WALL("GeForce RTX 4090", "464.2", "1e-9")),
+			     "idle_w: must be a number from 1 to 100000 W, or null");
+}
+
 /* ---- end to end ----------------------------------------------------- */
 
 static char profile[512];
@@ -244,19 +300,20 @@ static void energy_per_mtok_from_the_json_fields(void)
 	cJSON_Delete(doc);
 }
 
-/* 100,000 tokens a day at $5 per 1M output tokens does not pay a GPU. */
+/* 100,000 tokens a day at $5 per 1M output tokens (and 512,000 prompt
+ * tokens, 500 prompts x the default 1024, at $0.001) does not pay a GPU. */
 static void single_developer_finds_the_api_cheaper(void)
 {
 	const char *argv[] = { "cost", "qwen2.5:14b", "--quant", "Q4_K_M", "--hw", profile,
 			       "--gpu", "RTX 4090", "--users", "1", "--prompts-per-day", "500",
-			       "--tokens-per-prompt", "200", "--api-price", "0,5", "--json", NULL };
+			       "--tokens-per-prompt", "200", "--api-price", "0.001,5", "--json", NULL };
 	int status;
 	cJSON *doc = run_canirun_json(argv, NULL, &status);
 	const cJSON *e, *c = first_cost(doc, &e);
 
 	CHECK_INT(status, 0);
 	CHECK_NEAR(num(c, "tokens_per_day"), 100000, 0);
-	CHECK_NEAR(num(c, "monthly_alternative"), 100000 * 5e-6 * DAYS, 1e-9);
+	CHECK_NEAR(num(c, "monthly_alternative"), (100000 * 5e-6 + 512000 * 1e-9) * DAYS, 1e-9);
 	CHECK_NEAR(num(c, "hardware_cost"), 1800, 0);   /* the RTX 4090's street price */
 	CHECK(num(c, "three_year_local") > num(c, "three_year_alternative"));
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "cheaper")), "alternative");
@@ -327,10 +384,47 @@ static void bad_values_are_usage_errors_naming_the_option(void)
 	usage_error(env_kwh, bad_env, "CANIRUN_KWH_PRICE: 'cheap'");
 }
 
+/* Zero and absurd amounts: refused with the option and the range (USD
+ * prices meet data/apis.json's limits; watts those of data/power.json). */
+static void impossible_amounts_are_usage_errors_with_the_range(void)
+{
+	const char *huge_watts[] = { "cost", "qwen2.5:14b", "--tokens-per-day", "1000",
+				     "--watts", "1e9", NULL };
+	const char *zero_api[] = { "cost", "qwen2.5:14b", "--tokens-per-day", "1000",
+				   "--api-price", "0,0", NULL };
+	const char *huge_api[] = { "cost", "qwen2.5:14b", "--tokens-per-day", "1000",
+				   "--api-price", "5000,10", NULL };
+	const char *zero_seat[] = { "cost", "qwen2.5:14b", "--users", "2", "--prompts-per-day", "3",
+				    "--tokens-per-prompt", "4", "--seat-price", "0", NULL };
+	const char *huge_seat[] = { "cost", "qwen2.5:14b", "--users", "2", "--prompts-per-day", "3",
+				    "--tokens-per-prompt", "4", "--seat-price", "1e6", NULL };
+	const char *yen_api[] = { "cost", "qwen2.5:14b", "--hw", profile, "--tokens-per-day", "1000",
+				  "--currency", "JPY", "--kwh-price", "30", "--api-price", "375,1500",
+				  "--json", NULL };
+	int status;
+	cJSON *doc;
+
+	usage_error(huge_watts, NULL, "--watts: '1e9': give watts from 1 to 100000");
+	usage_error(zero_api, NULL, "--api-price: '0,0': give IN,OUT prices per 1M tokens "
+		    "(e.g. 2.5,10), each from 0.001 to 1e+12");
+	usage_error(huge_api, NULL, "--api-price: 5000,10: each must be from 0.001 to 1000 USD "
+		    "per 1M tokens");
+	usage_error(zero_seat, NULL, "--seat-price: '0': give a price per user and month from "
+		    "0.001 to 1e+12");
+	usage_error(huge_seat, NULL, "--seat-price: 1e+06: must be from 1 to 10000 USD a user "
+		    "a month");
+	/* In another currency the USD limits do not apply. */
+	doc = run_canirun_json(yen_api, NULL, &status);
+	CHECK_INT(status, 0);
+	cJSON_Delete(doc);
+}
+
 TESTS(T(team_case_by_hand), T(single_developer_by_hand), T(load_it_cannot_serve_has_no_cost),
       T(unknown_power_leaves_everything_unknown),
       T(power_fit_is_the_median_of_the_published_rows), T(street_price_accessor),
       T(price_table_names_and_errors),
       T(team_on_rtx_3090_breaks_even_in_four_to_five_months),
       T(energy_per_mtok_from_the_json_fields), T(single_developer_finds_the_api_cheaper),
-      T(load_one_machine_cannot_serve), T(bad_values_are_usage_errors_naming_the_option));
+      T(load_one_machine_cannot_serve), T(bad_values_are_usage_errors_naming_the_option),
+      T(impossible_prices_and_watts_are_refused),
+      T(impossible_amounts_are_usage_errors_with_the_range));

@@ -450,6 +450,62 @@ static void broken_sysfs_values_warn(void)
 	CHECK_INT(g->pcie.max_gen, HW_UNKNOWN);
 }
 
+/* tests/fixtures/<machine>/sysroot copied to the suite's tmpdir with one
+ * file's text replaced, probed with the GPU table; sysroot gets the copy. */
+static void probe_altered(const char *machine, const char *rel, const char *text,
+			  struct run *r)
+{
+	char src[128], dir[512], sysroot[600], cmd[1400], path[900];
+	struct probe_options o = { 0 };
+
+	snprintf(src, sizeof(src), "fixtures/%s/sysroot", machine);
+	snprintf(dir, sizeof(dir), "%s/%s", test_tmpdir(), machine);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp -a '%s' '%s/'", dir, test_path(src), dir);
+	CHECK_INT(system(cmd), 0);
+	snprintf(sysroot, sizeof(sysroot), "%s/sysroot", dir);
+	snprintf(path, sizeof(path), "%s/%s", sysroot, rel);
+	test_write_file(path, text, strlen(text));
+	o.sysroot = sysroot;
+	o.nvml_path = fake_nvml();
+	o.gpu_table = real_table();
+	hw_init(&r->hw);
+	fill_ram(&r->hw, sysroot);
+	r->rc = probe_gpus(&o, &r->hw, &r->err);
+}
+
+/* Sizes no GPU has (4 EiB of VRAM on amdgpu; an xe tile of 2^63 - 1
+ * bytes, which with a second tile summed past INT64_MAX) are refused with
+ * a warning naming the file and the range, and the table's figure serves. */
+static void impossible_sysfs_sizes_are_ignored(void)
+{
+	struct run r;
+
+	probe_altered("rx7900xtx", "sys/bus/pci/devices/0000:03:00.0/mem_info_vram_total",
+		      "4611686018427387904\n", &r);
+	if (found(&r, 1)) {
+		CHECK_WARNED(&r.hw, "mem_info_vram_total: 4611686018427387904 bytes is outside "
+			     "1 MiB to 16 TiB; ignored");
+		CHECK_INT(r.hw.gpus[0].vram_total_bytes, 24 * GIB);
+		CHECK_INT(r.hw.gpus[0].vram_source, SRC_TABLE);
+	}
+	/* A 16 TiB carve-out (within the limit alone) plus GTT: beyond any GPU,
+	 * so the APU is budgeted as one without figures, by MemAvailable (the
+	 * sum failed to load back as a profile: fuzz_sysfs). */
+	probe_altered("strix-halo", "sys/bus/pci/devices/0000:c5:00.0/mem_info_vram_total",
+		      "17592186044416\n", &r);
+	if (found(&r, 1)) {
+		CHECK_INT(r.hw.gpus[0].vram_total_bytes, r.hw.ram.available_bytes);
+		CHECK_INT(r.hw.gpus[0].vram_source, SRC_PROCFS);
+	}
+	probe_altered("arc-b580-xe", "sys/bus/pci/devices/0000:03:00.0/tile0/physical_vram_size_bytes",
+		      "9223372036854775807\n", &r);
+	if (found(&r, 2)) {
+		CHECK_WARNED(&r.hw, "tile0/physical_vram_size_bytes: 9223372036854775807 bytes is outside");
+		CHECK_INT(r.hw.gpus[1].vram_total_bytes, 12 * GIB);
+		CHECK_INT(r.hw.gpus[1].vram_source, SRC_TABLE);
+	}
+}
+
 static void malformed_dump_fails(void)
 {
 	struct run r;
@@ -539,6 +595,7 @@ TESTS(T(vm_without_gpu), T(rtx4090_without_nvml_uses_table), T(dual_3090_from_nv
       T(strix_halo_budget_follows_free_ram), T(arc_b580_and_intel_igpu),
       T(h100_sxm_skips_bmc), T(nvml_unsupported_facts_stay_unknown),
       T(nvml_that_cannot_start_is_a_warning), T(broken_sysfs_values_warn),
+      T(impossible_sysfs_sizes_are_ignored),
       T(malformed_dump_fails), T(truncated_dump_keeps_what_parsed),
       T(short_dump_link_from_sysfs), T(missing_bus_is_a_warning),
       T(marketing_names), T(nvml_bandwidth_formula));

@@ -329,11 +329,11 @@ static void broken_tables(void)
 	char two[2048];
 
 	check_refused(ENTRY("Card", "[\"10de:2684\"]", "-5"),
-		      "gpus[0] (Card): vram_mib: must be a positive integer or null");
+		      "gpus[0] (Card): vram_mib: must be a whole number of MiB from 1 MiB to 16 TiB, or null");
 	check_refused(ENTRY("Card", "[\"10de:2684\"]", "1.5"),
-		      "gpus[0] (Card): vram_mib: must be a positive integer or null");
+		      "gpus[0] (Card): vram_mib: must be a whole number of MiB from 1 MiB to 16 TiB, or null");
 	check_refused(ENTRY("Card", "[\"10de:2684\"]", "\"24\""),
-		      "gpus[0] (Card): vram_mib: must be a positive integer or null");
+		      "gpus[0] (Card): vram_mib: must be a whole number of MiB from 1 MiB to 16 TiB, or null");
 	check_refused(ENTRY("Card", "[\"10de:268\"]", "1024"),
 		      "gpus[0] (Card): pci_ids: each must read");
 	check_refused(ENTRY("Card", "[\"10de:2684 rev 1\"]", "1024"),
@@ -357,7 +357,28 @@ static void broken_tables(void)
 		      "gpus[1] (Bad): vendor: unknown value");
 	check_refused("{\"name\":\"T\",\"vendor\":\"amd\",\"pci_ids\":[],"
 		      "\"vram_mib\":1,\"bus_width_bits\":1,\"bandwidth_gbps\":0}",
-		      "gpus[0] (T): bandwidth_gbps: must be a positive number");
+		      "gpus[0] (T): bandwidth_gbps: must be a number from 1 to 100000 GB/s");
+	/* Physical limits, the same as a --hw profile's: 1e-300 GB/s, a
+	 * petabyte card, a 1 MW board and a $0 price describe no GPU. */
+	check_refused("{\"name\":\"T\",\"vendor\":\"amd\",\"pci_ids\":[],"
+		      "\"vram_mib\":1,\"bus_width_bits\":1,\"bandwidth_gbps\":1e-300}",
+		      "gpus[0] (T): bandwidth_gbps: must be a number from 1 to 100000 GB/s");
+	check_refused(ENTRY("Card", "[\"10de:2684\"]", "1073741824"),
+		      "gpus[0] (Card): vram_mib: must be a whole number of MiB from 1 MiB to 16 TiB, or null");
+	check_refused("{\"name\":\"T\",\"vendor\":\"amd\",\"pci_ids\":[],"
+		      "\"vram_mib\":1,\"bus_width_bits\":1,\"bandwidth_gbps\":1,"
+		      "\"fp16_tflops\":1,\"tdp_w\":1000000}",
+		      "gpus[0] (T): tdp_w: must be a number from 1 to 10000 W, or null");
+	check_refused("{\"name\":\"T\",\"vendor\":\"amd\",\"pci_ids\":[],"
+		      "\"vram_mib\":1,\"bus_width_bits\":1,\"bandwidth_gbps\":1,"
+		      "\"fp16_tflops\":1e9,\"tdp_w\":1}",
+		      "gpus[0] (T): fp16_tflops: must be a number from 0.01 to 100000 TFLOPS, or null");
+	check_refused("{\"name\":\"T\",\"vendor\":\"amd\",\"pci_ids\":[],"
+		      "\"vram_mib\":1,\"bus_width_bits\":1,\"bandwidth_gbps\":1,"
+		      "\"fp16_tflops\":1,\"tdp_w\":1,\"memory_type\":\"x\","
+		      "\"unified_memory\":false,\"form\":\"desktop\",\"pcie\":null,"
+		      "\"price_usd\":0}",
+		      "gpus[0] (T): price_usd: must be a number from 10 to 1000000 USD, or null");
 	check_refused("{\"name\":\"T\",\"vendor\":\"amd\",\"pci_ids\":[],"
 		      "\"vram_mib\":1,\"bus_width_bits\":1,\"bandwidth_gbps\":1,"
 		      "\"fp16_tflops\":1,\"tdp_w\":1,\"memory_type\":\"x\","

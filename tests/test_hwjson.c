@@ -139,6 +139,13 @@ static void impossible_values_are_refused_with_the_range(void)
 			     "hardware.cpu.q4_gbps: must be a number from 0.01 to 100000 GB/s, or null");
 	expect_profile_error("{\"ram\": {}, \"cpu\": {}, \"disk\": {\"read_gbps\": 5000}}",
 			     "hardware.disk.read_gbps: must be a number from 0.001 to 1000 GB/s, or null");
+	/* More free than there is: 16 GiB available of 8 GiB. */
+	expect_profile_error("{\"ram\": {\"total_bytes\": 8589934592, \"available_bytes\": "
+			     "17179869184}, \"cpu\": {}, \"disk\": {}}",
+			     "hardware.ram.available_bytes: must not exceed total_bytes");
+	snprintf(text, sizeof(text), "%s\"vram_total_bytes\": 8589934592, \"vram_free_bytes\": "
+		 "17179869184}]}", gpu);
+	expect_profile_error(text, "hardware.gpus[0].vram_free_bytes: must not exceed vram_total_bytes");
 }
 
 static void missing_profile_file(void)

@@ -208,7 +208,7 @@ static void finds_every_store(void)
 	/* the LM Studio link to the HF blob is not listed twice */
 	CHECK_INT(w.count, 3);
 	CHECK_CONTAINS(w.msg[0], "blobs/sha256-0123456789");
-	CHECK_CONTAINS(w.msg[1], "junk/latest: not an Ollama manifest");
+	CHECK_CONTAINS(w.msg[1], "junk/latest: line 1: not valid JSON");
 	CHECK_CONTAINS(w.msg[2], "snapshots/rev1/gone.gguf: No such file or directory");
 out:
 	localstore_release(&found);

@@ -126,6 +126,51 @@ static void broken_inputs_become_unknown_with_warnings(void)
 	CHECK_CONTAINS(hw.warnings.msg[0], "/proc/meminfo: MemTotal: malformed value");
 }
 
+/* Numbers no machine has: refused with a warning that names the file and
+ * the range (they used to overflow: an L3 of 2^60 KiB times 1024, a cpu.max
+ * quota near 2^63 plus the period), never taken. */
+static void impossible_values_are_refused(void)
+{
+	char root[512];
+
+	snprintf(root, sizeof(root), "%s/impossible-host", test_tmpdir());
+	write_tree_file(root, "proc/meminfo", "MemTotal:       9007199254740991 kB\n"
+			"MemAvailable:   16 kB\n");
+	write_tree_file(root, "proc/cpuinfo", "processor\t: 0\nmodel name\t: X\n");
+	write_tree_file(root, "proc/self/cgroup", "0::/\n");
+	write_tree_file(root, "sys/fs/cgroup/memory.max", "9223372036854775807\n");
+	write_tree_file(root, "sys/fs/cgroup/cpu.max", "9223372036854775807 100000\n");
+	write_tree_file(root, "sys/devices/system/cpu/cpu0/cache/index3/size",
+			"1152921504606846976K\n");
+	hw_init(&hw);
+	CHECK_INT(probe_ram(root, &hw), 0);
+	CHECK_INT(probe_cpu(root, &hw), 0);
+	CHECK_INT(hw.ram.total_bytes, HW_UNKNOWN);
+	CHECK_INT(hw.ram.available_bytes, 16 * 1024);
+	CHECK_INT(hw.ram.cgroup_limit_bytes, HW_UNKNOWN);
+	CHECK_INT(hw.cpu.threads, 1);      /* the quota is no limit */
+	CHECK_INT(hw.cpu.l3_bytes, HW_UNKNOWN);
+	CHECK_CONTAINS(hw.warnings.msg[0], "/proc/meminfo: MemTotal: outside 64 MiB to 64 TiB; ignored");
+	CHECK_CONTAINS(hw.warnings.msg[1], "cgroup memory.max: 9223372036854775807 bytes is outside "
+		       "64 MiB to 64 TiB; ignored");
+	CHECK_CONTAINS(hw.warnings.msg[2], "cache/index3/size: not a cache size from 16 KiB to 64 GiB");
+}
+
+/* MemAvailable above MemTotal: the available figure is dropped, said. */
+static void more_available_than_total_is_refused(void)
+{
+	char root[512];
+
+	snprintf(root, sizeof(root), "%s/overfull-host", test_tmpdir());
+	write_tree_file(root, "proc/meminfo", "MemTotal:       8388608 kB\n"
+			"MemAvailable:   16777216 kB\n");
+	hw_init(&hw);
+	CHECK_INT(probe_ram(root, &hw), 0);
+	CHECK_INT(hw.ram.total_bytes, 8LL << 30);
+	CHECK_INT(hw.ram.available_bytes, HW_UNKNOWN);
+	CHECK_CONTAINS(hw.warnings.msg[0], "/proc/meminfo: MemAvailable: more than MemTotal; ignored");
+}
+
 static void missing_tree_is_unknown_not_fatal(void)
 {
 	hw_init(&hw);
@@ -139,4 +184,5 @@ static void missing_tree_is_unknown_not_fatal(void)
 TESTS(T(vm_like_the_build_machine), T(desktop_smt_and_nvme_partition),
       T(cgroup_limits_memory_and_cpus), T(dm_over_nvme_and_big_cache), T(hdd_partition),
       T(affinity_across_sockets_and_md), T(broken_inputs_become_unknown_with_warnings),
+      T(impossible_values_are_refused), T(more_available_than_total_is_refused),
       T(missing_tree_is_unknown_not_fatal));

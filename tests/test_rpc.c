@@ -424,6 +424,28 @@ static void cli_refuses_bad_cluster_options(void)
 	}
 }
 
+/* report over two 3090 boxes: llama3.1:8b fits one of them (faster there
+ * at its own quant); qwen2.5:32b at Q8_0 needs both, but a smaller quant fits
+ * one box alone and beats the cluster. */
+static void cli_report_says_alone_is_faster(void)
+{
+	char host[512], other[512], *out = NULL, *err = NULL;
+	const char *argv[] = { "report", "--node", host, "--node", other, "llama3.1:8b", "qwen2.5:32b",
+			       NULL };
+
+	snprintf(host, sizeof(host), "%s", PROFILE("desktop-3090"));
+	snprintf(other, sizeof(other), "%s", PROFILE("rpc-node-3090"));
+	CHECK_INT(run_canirun(argv, NULL, &out, &err), 0);
+	CHECK_CONTAINS(out, "+ rpc-node-3090 over 1GbE (llama.cpp RPC)");
+	CHECK_CONTAINS(out, "RPC 2 nodes");
+	CHECK_CONTAINS(out, "Faster on one machine alone than pooled");
+	CHECK_CONTAINS(out, "llama3.1:8b Q8_0: faster on desktop-3090 alone");
+	CHECK_CONTAINS(out, "qwen2.5:32b: Q");
+	CHECK_CONTAINS(out, "the cluster at Q8_0");
+	free(out);
+	free(err);
+}
+
 /* cost over two 3090 boxes: both draw and both are paid for. */
 static void cli_cost_sums_nodes(void)
 {
@@ -458,4 +480,4 @@ TESTS(T(split_follows_llama_cpp), T(network_terms_by_hand), T(two_remotes_defaul
       T(four_nodes_each_within_memory),
       T(decode_falls_as_links_slow), T(pooled_slower_than_alone_said_plainly),
       T(smaller_quant_alone_said_plainly), T(cli_four_nodes), T(cli_refuses_bad_cluster_options),
-      T(cli_cost_sums_nodes));
+      T(cli_cost_sums_nodes), T(cli_report_says_alone_is_faster));

@@ -50,6 +50,7 @@ check 2 plan --task poetry
 check 1 show nosuchmodel:7b --hw $p
 check 0 show llama3.1:70b --node $p --node $fx/profiles/rpc-node-3090.json --node $fx/profiles/rpc-node-cpu.json
 check 0 report --json --node $p --node $fx/profiles/rpc-node-4070.json --link 10GbE llama3.1:8b qwen3:30b
+check 0 report --node $p --node $fx/profiles/rpc-node-3090.json llama3.1:8b qwen2.5:32b
 check 1 show llama3.1:8b --node $p --node $fx/profiles/missing.json
 check 0 report --hw $p qwen2.5 llama3.1:8b-instruct-q8_0 hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M
 check 0 hw --gpu "M1 Max 64GB"
@@ -67,6 +68,16 @@ mkfifo "$HOME/pipe.gguf"
 check 1 gguf --hw $p "$HOME/pipe.gguf"
 mkdir -p "$HOME/.cache/huggingface/hub" && ln -s . "$HOME/.cache/huggingface/hub/loop"
 check 0 local --hw $p
+# A GGUF truncated while it is read (tests/fault_shrink.c), a store path
+# that is a file, cost options given and one refused (a zero API price).
+cp $fx/gguf-seeds/llama-v3.gguf "$HOME/shrinks.gguf"
+export CANIRUN_SHRINK_PATH="$HOME/shrinks.gguf" LD_PRELOAD="$PWD/build/fault-shim/shrink.so"
+check 1 gguf --hw $p "$HOME/shrinks.gguf"
+unset CANIRUN_SHRINK_PATH LD_PRELOAD
+mkdir -p "$HOME/.ollama/models" && : >"$HOME/.ollama/models/manifests"
+check 0 local --hw $p
+check 0 report --hw $p llama3.1:8b --cost --watts 300 --kwh-price 0.3
+check 2 cost qwen2.5:14b --hw $p --tokens-per-day 1000 --api-price 0,0
 check 0 show gpt-oss:120b --hw $p --cpu "Ryzen 9 7950X" --ram 64G --disk nvme
 check 0 report --json --hw $p --cpu-only --ram-gbps 70 --ram 64G llama3.1:8b
 check 1 hw --hw $p --cpu "Ryzen 9"

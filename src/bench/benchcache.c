@@ -41,76 +41,104 @@ void bench_cache_key(char *out, size_t size, const struct cpu_info *cpu,
 		 cpu->threads, kernel_release ? kernel_release : "unknown");
 }
 
-static bool positive_number(const cJSON *v)
+/* The cache file at path as JSON of format, made for key. NULL when it is
+ * absent (why "") or cannot be used (why says so, for "<path>: ignored:
+ * <why>"). */
+static cJSON *cache_open(const char *path, int format, const char *key, char *why, size_t size)
 {
-	return cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble > 0;
+	struct error err;
+	const cJSON *f, *k;
+	size_t len;
+	char *text;
+	cJSON *obj;
+
+	why[0] = '\0';
+	if (access(path, F_OK) != 0)
+		return NULL;
+	if (!(text = fs_read_all(path, CACHE_MAX_BYTES, &len, &err))) {
+		snprintf(why, size, "%s", err.msg);
+		return NULL;
+	}
+	obj = cJSON_ParseWithLength(text, len);
+	free(text);
+	f = cJSON_GetObjectItemCaseSensitive(obj, "format");
+	k = cJSON_GetObjectItemCaseSensitive(obj, "key");
+	if (!cJSON_IsObject(obj))
+		snprintf(why, size, "not a JSON object");
+	else if (!cJSON_IsNumber(f) || f->valuedouble != format)
+		snprintf(why, size, "written by another version of canirun");
+	else if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0)
+		snprintf(why, size, "measured on another machine or kernel");
+	else
+		return obj;
+	cJSON_Delete(obj);
+	return NULL;
 }
 
-/* Fills r from the parsed object; returns NULL or what is wrong. */
-static const char *read_result(const cJSON *obj, const char *key, struct bench_result *r)
+/* A number within lim (of the --hw profiles, hw_limit), or null when
+ * nullable (*out -1); else -1 with why naming the field and the range. */
+static int limited(const cJSON *obj, const char *field, const char *limit_of, bool nullable,
+		   double *out, char *why, size_t size)
 {
-	const cJSON *format = cJSON_GetObjectItemCaseSensitive(obj, "format");
-	const cJSON *k = cJSON_GetObjectItemCaseSensitive(obj, "key");
-	const cJSON *threads = cJSON_GetObjectItemCaseSensitive(obj, "threads");
-	const cJSON *kernels = cJSON_GetObjectItemCaseSensitive(obj, "kernels");
-	const cJSON *direct = cJSON_GetObjectItemCaseSensitive(obj, "disk_direct");
-	const cJSON *seconds = cJSON_GetObjectItemCaseSensitive(obj, "seconds");
-	const cJSON *disk = cJSON_GetObjectItemCaseSensitive(obj, "disk_read_gbps");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	struct value_limit lim = hw_limit(limit_of);
 
-	if (!cJSON_IsNumber(format) || format->valuedouble != BENCH_CACHE_FORMAT)
-		return "written by another version of canirun";
-	if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0)
-		return "measured on another machine or kernel";
-	if (!cJSON_IsNumber(threads) || threads->valuedouble < 1 || threads->valuedouble > 1e6)
-		return "threads: not a positive number";
-	if (!cJSON_IsString(kernels))
-		return "kernels: not a string";
-	bench_result_init(r);
-	for (int f = 0; f < BF_COUNT; f++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, bench_figure_name((enum bench_figure)f));
-
-		if (!positive_number(v))
-			return "a rate is missing or not positive";
-		r->rate[f] = v->valuedouble;
+	if (nullable && cJSON_IsNull(v)) {
+		*out = -1;
+		return 0;
 	}
-	if (!positive_number(seconds))
-		return "seconds: not a positive number";
-	r->seconds = seconds->valuedouble;
-	if (!cJSON_IsNull(disk) && !positive_number(disk))
-		return "disk_read_gbps: not a positive number or null";
-	r->disk_read_gbps = cJSON_IsNull(disk) ? -1 : disk->valuedouble;
-	r->threads = (int)threads->valuedouble;
-	r->disk_direct = cJSON_IsTrue(direct);
+	if (cJSON_IsNumber(v) && value_in_limit(v->valuedouble, &lim)) {
+		*out = v->valuedouble;
+		return 0;
+	}
+	snprintf(why, size, "%s: must be a number from %s%s", field, lim.text,
+		 nullable ? ", or null" : "");
+	return -1;
+}
+
+/* Fills r from the file's object; -1 with why. Rates take the profiles'
+ * limits: a cache is one more door for the same facts. */
+static int read_result(const cJSON *obj, struct bench_result *r, char *why, size_t size)
+{
+	const cJSON *kernels = cJSON_GetObjectItemCaseSensitive(obj, "kernels");
+	double threads, seconds;
+
+	bench_result_init(r);
+	if (limited(obj, "threads", "threads", false, &threads, why, size) < 0)
+		return -1;
+	if (!cJSON_IsString(kernels))
+		return snprintf(why, size, "kernels: not a string"), -1;
+	for (int f = 0; f < BF_COUNT; f++) {
+		const char *name = bench_figure_name((enum bench_figure)f);
+
+		if (limited(obj, name, strstr(name, "_gflops") ? "prefill_gflops" : "mem_read_gbps",
+			    false, &r->rate[f], why, size) < 0)
+			return -1;
+	}
+	if (limited(obj, "seconds", "bench_seconds", false, &seconds, why, size) < 0 ||
+	    limited(obj, "disk_read_gbps", "read_gbps", true, &r->disk_read_gbps, why, size) < 0)
+		return -1;
+	r->seconds = seconds;
+	r->threads = (int)threads;
+	r->disk_direct = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "disk_direct"));
 	snprintf(r->kernels, sizeof(r->kernels), "%s", kernels->valuestring);
-	return NULL;
+	return 0;
 }
 
 int bench_cache_load(const char *path, const char *key, struct bench_result *r,
 		     struct warnings *w)
 {
-	struct error err;
-	size_t len;
-	char *text;
-	cJSON *obj;
-	const char *why;
+	char why[ERROR_MSG_MAX];
+	cJSON *obj = cache_open(path, BENCH_CACHE_FORMAT, key, why, sizeof(why));
+	int rc = obj ? read_result(obj, r, why, sizeof(why)) : -1;
 
-	if (access(path, F_OK) != 0)
-		return -1;
-	text = fs_read_all(path, CACHE_MAX_BYTES, &len, &err);
-	if (!text) {
-		warn_add(w, "%s: ignored: %s", path, err.msg);
-		return -1;
-	}
-	obj = cJSON_ParseWithLength(text, len);
-	free(text);
-	why = !cJSON_IsObject(obj) ? "not a JSON object" : read_result(obj, key, r);
 	cJSON_Delete(obj);
-	if (why) {
+	if (rc < 0) {
 		bench_result_init(r);
-		warn_add(w, "%s: ignored: %s; run 'canirun bench' to measure again", path, why);
-		return -1;
+		if (why[0])
+			warn_add(w, "%s: ignored: %s; run 'canirun bench' to measure again", path, why);
 	}
-	return 0;
+	return rc;
 }
 
 static char *result_json(const char *key, const struct bench_result *r)
@@ -172,30 +200,17 @@ int calibration_cache_load(const char *path, const char *key, struct hardware *h
 			   struct warnings *w)
 {
 	struct error err = { "" };
-	const cJSON *format, *k;
-	cJSON *obj;
-	size_t len;
-	char *text;
+	char why[ERROR_MSG_MAX];
+	cJSON *obj = cache_open(path, CALIBRATION_CACHE_FORMAT, key, why, sizeof(why));
 	int rc = -1;
 
-	if (access(path, F_OK) != 0)
-		return -1;
-	if (!(text = fs_read_all(path, CACHE_MAX_BYTES, &len, &err))) {
-		warn_add(w, "%s: ignored: %s", path, err.msg);
-		return -1;
-	}
-	obj = cJSON_ParseWithLength(text, len);
-	free(text);
-	format = cJSON_GetObjectItemCaseSensitive(obj, "format");
-	k = cJSON_GetObjectItemCaseSensitive(obj, "key");
-	if (!cJSON_IsNumber(format) || format->valuedouble != CALIBRATION_CACHE_FORMAT)
-		warn_add(w, "%s: ignored: not a calibration file of this version", path);
-	else if (!cJSON_IsString(k) || strcmp(k->valuestring, key) != 0)
-		warn_add(w, "%s: ignored: calibrated on another machine or kernel", path);
-	else if (calibrations_from_json(cJSON_GetObjectItemCaseSensitive(obj, "calibration"), path, hw, &err) < 0)
-		warn_add(w, "%s: ignored: %s", path, err.msg);
-	else
+	if (obj && calibrations_from_json(cJSON_GetObjectItemCaseSensitive(obj, "calibration"),
+					  path, hw, &err) < 0)
+		snprintf(why, sizeof(why), "%s", err.msg);
+	else if (obj)
 		rc = hw->calibration_count > 0 ? 0 : -1;
+	if (rc < 0 && why[0])
+		warn_add(w, "%s: ignored: %s", path, why);
 	if (rc < 0)
 		hw->calibration_count = 0;
 	cJSON_Delete(obj);

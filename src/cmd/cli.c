@@ -5,8 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decide/apis.h"
 #include "decide/plan.h"
 #include "decide/cost.h"
+#include "decide/power.h"
 #include "estimate/estimate.h"
 #include "model/catalog.h"
 #include "ui/table.h"
@@ -277,6 +279,10 @@ static int parse_amount(const char *opt, const char *arg, double min, double max
 	return 0;
 }
 
+/* Amounts in any currency (--currency): no exchange rates, so only what no
+ * currency makes sensible is refused; USD prices meet the tables' limits
+ * (check_usd_prices). */
+#define MONEY_MIN 0.001
 #define MONEY_MAX 1e12
 #define TOKENS_MAX 1e15
 
@@ -288,14 +294,15 @@ static int parse_api_price(const char *arg, struct cost_options *o, struct error
 
 	if (!comma || (size_t)(comma - arg) >= sizeof(in))
 		return error_set(err, "--api-price: '%s': give IN,OUT prices per 1M tokens "
-				 "(e.g. 2.5,10), each >= 0", arg);
+				 "(e.g. 2.5,10), each from %g to %g", arg, MONEY_MIN, MONEY_MAX);
 	memcpy(in, arg, (size_t)(comma - arg));
 	in[comma - arg] = '\0';
-	if (parse_double(in, &o->api_input_per_mtok) < 0 || o->api_input_per_mtok < 0 ||
-	    parse_double(comma + 1, &o->api_output_per_mtok) < 0 || o->api_output_per_mtok < 0 ||
+	if (parse_double(in, &o->api_input_per_mtok) < 0 ||
+	    parse_double(comma + 1, &o->api_output_per_mtok) < 0 ||
+	    o->api_input_per_mtok < MONEY_MIN || o->api_output_per_mtok < MONEY_MIN ||
 	    o->api_input_per_mtok > MONEY_MAX || o->api_output_per_mtok > MONEY_MAX)
 		return error_set(err, "--api-price: '%s': give IN,OUT prices per 1M tokens "
-				 "(e.g. 2.5,10), each >= 0", arg);
+				 "(e.g. 2.5,10), each from %g to %g", arg, MONEY_MIN, MONEY_MAX);
 	return 0;
 }
 
@@ -314,15 +321,15 @@ static int parse_cost_option(int c, const char *arg, struct cli *cli, struct err
 	switch (c) {
 	case OPT_COST: return 0;
 	case OPT_WATTS:
-		return parse_amount("--watts", arg, 0.001, 1e6, "watts", &o->watts, err) < 0 ||
-		       o->watts <= 0 ? error_set(err, "--watts: '%s': give watts above 0", arg) : 0;
+		return parse_amount("--watts", arg, power_watts_limit.min, power_watts_limit.max,
+				    "watts", &o->watts, err);
 	case OPT_KWH_PRICE:
 		o->kwh_price_from = "--kwh-price";
 		return parse_amount("--kwh-price", arg, 0, 1000, "a price per kWh", &o->kwh_price, err);
 	case OPT_HW_COST:
 		return parse_amount("--hw-cost", arg, 0, MONEY_MAX, "a price", &o->hw_cost, err);
 	case OPT_SEAT_PRICE:
-		return parse_amount("--seat-price", arg, 0, MONEY_MAX, "a price per user and month",
+		return parse_amount("--seat-price", arg, MONEY_MIN, MONEY_MAX, "a price per user and month",
 				    &o->seat_price, err);
 	case OPT_TOKENS_PER_DAY:
 		return parse_amount("--tokens-per-day", arg, 1, TOKENS_MAX, "tokens",
@@ -548,6 +555,20 @@ static int kwh_price_from_env(struct cost_options *o, struct error *err)
 	return 0;
 }
 
+/* Prices given in USD meet the limits data/apis.json's do. */
+static int check_usd_prices(const struct cost_options *o, struct error *err)
+{
+	if (o->api_output_per_mtok >= 0 &&
+	    (!value_in_limit(o->api_input_per_mtok, &api_price_limit) ||
+	     !value_in_limit(o->api_output_per_mtok, &api_price_limit)))
+		return error_set(err, "--api-price: %g,%g: each must be from %s", o->api_input_per_mtok,
+				 o->api_output_per_mtok, api_price_limit.text);
+	if (o->seat_price >= 0 && !value_in_limit(o->seat_price, &seat_price_limit))
+		return error_set(err, "--seat-price: %g: must be from %s", o->seat_price,
+				 seat_price_limit.text);
+	return 0;
+}
+
 /* The cost options that only make sense together (messages name them). */
 static int check_cost_options(const struct cli *cli, struct error *err)
 {
@@ -576,6 +597,8 @@ static int check_cost_options(const struct cli *cli, struct error *err)
 		return error_set(err, "--%s: the table's prices are in USD; with --currency %s give "
 				 "--%s-price", o->api ? "api" : "seat", o->currency,
 				 o->api ? "api" : "seat");
+	if (usd && check_usd_prices(o, err) < 0)
+		return -1;
 	if (!usd && !o->kwh_price_from)
 		return error_set(err, "--currency: the default --kwh-price is in USD; with --currency "
 				 "%s give --kwh-price", o->currency);

@@ -1,6 +1,5 @@
 #include "decide/apis.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -11,43 +10,25 @@
 
 #define APIS_FILE_MAX_BYTES (1u << 20)
 
-static int copy_string(const char *path, const char *list, int i, const cJSON *row,
-		       const char *field, char *out, size_t size, struct error *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, field);
-
-	if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= size)
-		return error_set(err, "%s: %s[%d]: %s: must be a non-empty string (under %zu bytes)",
-				 path, list, i, field, size);
-	if (out)
-		memcpy(out, v->valuestring, strlen(v->valuestring) + 1);
-	return 0;
-}
-
-/* A price: a finite number >= 0. */
-static int price_field(const char *path, const char *list, int i, const cJSON *row,
-		       const char *field, double *out, struct error *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, field);
-
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0)
-		return error_set(err, "%s: %s[%d]: %s: must be a number >= 0", path, list, i, field);
-	*out = v->valuedouble;
-	return 0;
-}
+/* Published per-token prices run from cents (small models) to hundreds
+ * of dollars (o1-pro's $600 output) per 1M tokens, seats to a few hundred
+ * dollars a month: zero or a thousandfold beyond is a typo. */
+const struct value_limit api_price_limit = { 0.001, 1000, "0.001 to 1000 USD per 1M tokens" };
+const struct value_limit seat_price_limit = { 1, 10000, "1 to 10000 USD a user a month" };
 
 /* What every row carries: name, display, source and date read. */
-static int row_common(const char *path, const char *list, int i, const cJSON *row,
-		      char *name, char *display, struct error *err)
+static int row_common(struct json_entry *c, const cJSON *row, char *name, char *display)
 {
 	char date[32];
 
 	if (!cJSON_IsObject(row))
-		return error_set(err, "%s: %s[%d]: must be an object", path, list, i);
-	return copy_string(path, list, i, row, "name", name, PRICE_NAME_MAX, err) ||
-	       copy_string(path, list, i, row, "display", display, PRICE_DISPLAY_MAX, err) ||
-	       copy_string(path, list, i, row, "source", NULL, 1024, err) ||
-	       copy_string(path, list, i, row, "date_read", date, sizeof(date), err) ? -1 : 0;
+		return json_entry_error(c, NULL, "must be an object");
+	if (json_get_string(c, row, "name", name, PRICE_NAME_MAX))
+		return -1;
+	c->name = name;
+	return json_get_string(c, row, "display", display, PRICE_DISPLAY_MAX) ||
+	       json_get_string(c, row, "source", NULL, 0) ||
+	       json_get_string(c, row, "date_read", date, sizeof(date)) ? -1 : 0;
 }
 
 static int read_apis(const char *path, const cJSON *list, struct price_table *t, struct error *err)
@@ -56,13 +37,15 @@ static int read_apis(const char *path, const cJSON *list, struct price_table *t,
 
 	cJSON_ArrayForEach(row, list) {
 		struct api_price *a = &t->apis[t->api_count];
-		int i = t->api_count;
+		struct json_entry c = { path, "apis", t->api_count, NULL, err };
 
-		if (i == PRICE_MAX_ROWS)
+		if (t->api_count == PRICE_MAX_ROWS)
 			return error_set(err, "%s: apis: more than %d rows", path, PRICE_MAX_ROWS);
-		if (row_common(path, "apis", i, row, a->name, a->display, err) ||
-		    price_field(path, "apis", i, row, "input_per_mtok", &a->input_per_mtok, err) ||
-		    price_field(path, "apis", i, row, "output_per_mtok", &a->output_per_mtok, err))
+		if (row_common(&c, row, a->name, a->display) ||
+		    json_get_limited(&c, row, "input_per_mtok", false, &api_price_limit,
+				     &a->input_per_mtok) ||
+		    json_get_limited(&c, row, "output_per_mtok", false, &api_price_limit,
+				     &a->output_per_mtok))
 			return -1;
 		t->api_count++;
 	}
@@ -76,12 +59,13 @@ static int read_seats(const char *path, const cJSON *list, struct price_table *t
 
 	cJSON_ArrayForEach(row, list) {
 		struct seat_price *s = &t->seats[t->seat_count];
-		int i = t->seat_count;
+		struct json_entry c = { path, "seats", t->seat_count, NULL, err };
 
-		if (i == PRICE_MAX_ROWS)
+		if (t->seat_count == PRICE_MAX_ROWS)
 			return error_set(err, "%s: seats: more than %d rows", path, PRICE_MAX_ROWS);
-		if (row_common(path, "seats", i, row, s->name, s->display, err) ||
-		    price_field(path, "seats", i, row, "per_user_month", &s->per_user_month, err))
+		if (row_common(&c, row, s->name, s->display) ||
+		    json_get_limited(&c, row, "per_user_month", false, &seat_price_limit,
+				     &s->per_user_month))
 			return -1;
 		t->seat_count++;
 	}
@@ -95,6 +79,7 @@ static int read_table(const char *path, const cJSON *root, struct price_table *t
 	const cJSON *cur = cJSON_GetObjectItemCaseSensitive(root, "currency");
 	const cJSON *apis = cJSON_GetObjectItemCaseSensitive(root, "apis");
 	const cJSON *seats = cJSON_GetObjectItemCaseSensitive(root, "seats");
+	const cJSON *def = cJSON_GetObjectItemCaseSensitive(root, "default_api");
 	struct error ignored;
 
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
@@ -103,9 +88,11 @@ static int read_table(const char *path, const cJSON *root, struct price_table *t
 		return error_set(err, "%s: currency: must be \"USD\"", path);
 	if (!cJSON_IsArray(apis) || !cJSON_IsArray(seats))
 		return error_set(err, "%s: apis and seats: must be arrays", path);
-	if (read_apis(path, apis, t, err) || read_seats(path, seats, t, err) ||
-	    copy_string(path, "", 0, root, "default_api", t->default_api, PRICE_NAME_MAX, err))
+	if (read_apis(path, apis, t, err) || read_seats(path, seats, t, err))
 		return -1;
+	if (!cJSON_IsString(def) || strlen(def->valuestring) >= PRICE_NAME_MAX)
+		return error_set(err, "%s: default_api: must be the name of one of apis[]", path);
+	memcpy(t->default_api, def->valuestring, strlen(def->valuestring) + 1);
 	if (!price_table_api(t, t->default_api, "default_api", &ignored))
 		return error_set(err, "%s: default_api: '%s' is not one of apis[]", path,
 				 t->default_api);

@@ -7,6 +7,7 @@
 #define CANIRUN_APIS_H
 
 #include "util/errors.h"
+#include "util/numparse.h"
 
 #define PRICE_NAME_MAX 64
 #define PRICE_DISPLAY_MAX 128
@@ -30,6 +31,10 @@ struct price_table {
 	struct seat_price seats[PRICE_MAX_ROWS];
 	char default_api[PRICE_NAME_MAX];   /* an apis[] name */
 };
+
+/* The physical limits of the table's prices (USD); also --api-price's and
+ * --seat-price's when the currency is USD. */
+extern const struct value_limit api_price_limit, seat_price_limit;
 
 /* Loads and validates path. -1 with err naming the file, row and field. */
 int price_table_load(const char *path, struct price_table *out, struct error *err);

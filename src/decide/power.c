@@ -1,6 +1,5 @@
 #include "decide/power.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,22 +42,14 @@ static const struct gpu_spec *spec_named(const struct gpu_table *t, const char *
 	return NULL;
 }
 
-/* A positive number field, or null (then -1) when nullable. */
-static int row_number(const char *path, int i, const cJSON *row, const char *field,
-		      bool nullable, double *out, struct error *err)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, field);
+/* A machine at the wall draws from a few watts (a single-board computer)
+ * to a few kilowatts (8 datacenter GPUs); 100 kW is a rack, not a box. */
+const struct value_limit power_watts_limit = { 1, 100000, "1 to 100000 W" };
 
-	if (nullable && (!v || cJSON_IsNull(v))) {
-		*out = -1;
-		return 0;
-	}
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble <= 0)
-		return error_set(err, "%s: measurements[%d]: %s: must be a positive number%s",
-				 path, i, field, nullable ? " or null" : "");
-	*out = v->valuedouble;
-	return 0;
-}
+/* A discrete GPU row's draw above idle as a share of its board power: the
+ * published rows give 0.48 to 1.58 (the CPU's share rides along); outside
+ * this range the row does not describe that GPU. */
+static const struct value_limit fraction_limit = { 0.05, 4, "0.05 to 4" };
 
 static const char *row_string(const cJSON *row, const char *field)
 {
@@ -87,43 +78,60 @@ struct fit_rows {
 	double unified_watts[POWER_MAX_DEVICES][POWER_MAX_ROWS];
 };
 
-/* Checks one measurement row and adds it to rows. */
-static int take_row(const char *path, int i, const cJSON *row, const struct gpu_table *gpus,
-		    struct power_table *pt, struct fit_rows *rows, struct error *err)
+/* A discrete GPU row's share of board power: (wall - idle) / tdp, or
+ * board / tdp; -1 with err when it is not a share that GPU can draw. */
+static int board_fraction(const struct json_entry *c, const struct gpu_spec *spec, bool board,
+			  double watts, double idle_w, double *out)
 {
-	const char *device = row_string(row, "device"), *meter = row_string(row, "meter");
+	char why[160];
+
+	if (spec->tdp_w <= 0)
+		return json_entry_error(c, "device", "has no tdp_w in gpus.json");
+	if (!board && idle_w < 0)
+		return json_entry_error(c, "idle_w", "a wall row needs it");
+	*out = (board ? watts : watts - idle_w) / spec->tdp_w;
+	if (value_in_limit(*out, &fraction_limit))
+		return 0;
+	snprintf(why, sizeof(why), "%s / tdp_w (%d W) is %.3g; must be from %s",
+		 board ? "watts" : "(watts - idle_w)", spec->tdp_w, *out, fraction_limit.text);
+	return json_entry_error(c, "watts", why);
+}
+
+/* Checks one measurement row and adds it to rows. */
+static int take_row(struct json_entry *c, const cJSON *row, const struct gpu_table *gpus,
+		    struct power_table *pt, struct fit_rows *rows)
+{
+	static const char *const meters[] = { "wall", "board", NULL };
+	char device[HW_NAME_MAX], meter[8];
 	const struct gpu_spec *spec;
 	double watts, idle_w;
 	bool board;
 
-	if (!cJSON_IsObject(row) || !device || !row_string(row, "source") || !meter)
-		return error_set(err, "%s: measurements[%d]: needs device, meter and source strings",
-				 path, i);
+	if (!cJSON_IsObject(row))
+		return json_entry_error(c, NULL, "must be an object");
+	if (json_get_string(c, row, "device", device, sizeof(device)))
+		return -1;
+	c->name = device;
+	if (json_get_enum(c, row, "meter", meters, meter, sizeof(meter)) ||
+	    json_get_string(c, row, "source", NULL, 0) ||
+	    json_get_limited(c, row, "watts", false, &power_watts_limit, &watts) ||
+	    json_get_limited(c, row, "idle_w", true, &power_watts_limit, &idle_w))
+		return -1;
 	spec = spec_named(gpus, device);
 	if (!spec)
-		return error_set(err, "%s: measurements[%d]: device: '%s' is not in gpus.json",
-				 path, i, device);
+		return json_entry_error(c, "device", "not in gpus.json");
 	board = strcmp(meter, "board") == 0;
-	if (!board && strcmp(meter, "wall") != 0)
-		return error_set(err, "%s: measurements[%d]: meter: must be \"wall\" or \"board\"",
-				 path, i);
-	if (row_number(path, i, row, "watts", false, &watts, err) < 0 ||
-	    row_number(path, i, row, "idle_w", true, &idle_w, err) < 0)
-		return -1;
 	if (spec->unified_memory) {
 		struct power_device *d = board ? NULL : unified_slot(pt, spec->name);
 
 		if (!d)
-			return error_set(err, "%s: measurements[%d]: a unified-memory machine needs "
-					 "a wall row (at most %d machines)", path, i, POWER_MAX_DEVICES);
+			return json_entry_error(c, "meter", board ? "a unified-memory machine needs "
+						"a wall row" : "too many unified-memory machines");
 		rows->unified_watts[d - pt->unified][d->samples++] = watts;
 		return 0;
 	}
-	if (spec->tdp_w <= 0 || (!board && idle_w < 0))
-		return error_set(err, "%s: measurements[%d]: %s", path, i, spec->tdp_w <= 0 ?
-				 "device: has no tdp_w in gpus.json" : "idle_w: a wall row needs it");
-	rows->fractions[rows->fraction_count++] = (board ? watts : watts - idle_w) / spec->tdp_w;
-	return 0;
+	return board_fraction(c, spec, board, watts, idle_w,
+			      &rows->fractions[rows->fraction_count++]);
 }
 
 static int fit_table(const char *path, const cJSON *root, const struct gpu_table *gpus,
@@ -132,15 +140,19 @@ static int fit_table(const char *path, const cJSON *root, const struct gpu_table
 	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
 	const cJSON *idle = cJSON_GetObjectItemCaseSensitive(root, "desktop_idle");
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "measurements");
+	const cJSON *idle_w;
 	struct fit_rows *rows;
 	const cJSON *row;
 	int i = 0, rc = 0;
 
 	if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
 		return error_set(err, "%s: schema_version: must be 1", path);
-	if (!cJSON_IsObject(idle) || !row_string(idle, "source") ||
-	    row_number(path, -1, idle, "watts", false, &pt->desktop_idle_w, err) < 0)
-		return error_set(err, "%s: desktop_idle: needs watts (positive) and source", path);
+	idle_w = cJSON_GetObjectItemCaseSensitive(idle, "watts");
+	if (!row_string(idle, "source") || !cJSON_IsNumber(idle_w) ||
+	    !value_in_limit(idle_w->valuedouble, &power_watts_limit))
+		return error_set(err, "%s: desktop_idle: needs source and watts from %s", path,
+				 power_watts_limit.text);
+	pt->desktop_idle_w = idle_w->valuedouble;
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > POWER_MAX_ROWS)
 		return error_set(err, "%s: measurements: must be an array of at most %d rows",
 				 path, POWER_MAX_ROWS);
@@ -148,7 +160,9 @@ static int fit_table(const char *path, const cJSON *root, const struct gpu_table
 	if (!rows)
 		return error_set(err, "%s: out of memory", path);
 	cJSON_ArrayForEach(row, list) {
-		if ((rc = take_row(path, i++, row, gpus, pt, rows, err)) < 0)
+		struct json_entry c = { path, "measurements", i++, NULL, err };
+
+		if ((rc = take_row(&c, row, gpus, pt, rows)) < 0)
 			break;
 	}
 	if (rc == 0 && rows->fraction_count == 0)

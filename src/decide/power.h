@@ -19,6 +19,7 @@
 #include "hw/gputable.h"
 #include "hw/hw.h"
 #include "util/errors.h"
+#include "util/numparse.h"
 
 #define POWER_MAX_DEVICES 32
 
@@ -35,6 +36,9 @@ struct power_table {
 	int unified_count;
 	struct power_device unified[POWER_MAX_DEVICES];
 };
+
+/* What a machine may draw at the wall: data/power.json's rows and --watts. */
+extern const struct value_limit power_watts_limit;
 
 /* Loads path and fits it, looking each row's device up in gpus (by exact
  * name, case-insensitively). -1 with err naming the file, the row and the

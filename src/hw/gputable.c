@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "hw/hwjson.h"
 #include "util/jsonfile.h"
 #include "util/namematch.h"
 
@@ -103,33 +104,56 @@ static const char *const vendors[] = { "nvidia", "amd", "intel", "apple",
 static const char *const forms[] = { "desktop", "laptop", "workstation",
 				     "datacenter", "integrated", "soc", NULL };
 
-/* The numeric fields, with the rules data/README.md states. */
+/* vram_mib: a whole number of MiB within the VRAM limit profiles have. */
+static int get_vram(const struct json_entry *c, const cJSON *o, struct gpu_spec *g)
+{
+	struct value_limit lim = hw_limit("vram_total_bytes");
+	char why[96];
+	long long vram_mib;
+
+	snprintf(why, sizeof(why), "must be a whole number of MiB from %s, or null", lim.text);
+	if (json_get_int(c, o, "vram_mib", (long long)(lim.max / MIB), &vram_mib) ||
+	    (vram_mib != HW_UNKNOWN && !value_in_limit((double)vram_mib * MIB, &lim)))
+		return json_entry_error(c, "vram_mib", why);
+	g->vram_bytes = vram_mib == HW_UNKNOWN ? HW_UNKNOWN : vram_mib * MIB;
+	return 0;
+}
+
+/* The numeric fields, with the rules data/README.md states; the physical
+ * limits are the --hw profiles' (hw_limit). */
 static int get_numbers(const struct json_entry *c, const cJSON *o,
 		       struct gpu_spec *g)
 {
-	long long vram_mib, bus_bits, tdp_w;
+	struct value_limit bandwidth = hw_limit("bandwidth_gbps"), fp16 = hw_limit("fp16_tflops");
+	struct value_limit tdp = hw_limit("tdp_w");
+	double tdp_w;
+	long long bus_bits;
 
-	if (json_get_int(c, o, "vram_mib", 64LL << 20, &vram_mib) ||
+	if (get_vram(c, o, g) ||
 	    json_get_int(c, o, "bus_width_bits", 65536, &bus_bits) ||
-	    json_get_number(c, o, "bandwidth_gbps", false, &g->bandwidth_gbps) ||
-	    json_get_number(c, o, "fp16_tflops", true, &g->fp16_tflops) ||
-	    json_get_int(c, o, "tdp_w", 100000, &tdp_w))
+	    json_get_limited(c, o, "bandwidth_gbps", false, &bandwidth, &g->bandwidth_gbps) ||
+	    json_get_limited(c, o, "fp16_tflops", true, &fp16, &g->fp16_tflops) ||
+	    json_get_limited(c, o, "tdp_w", true, &tdp, &tdp_w))
 		return -1;
-	g->vram_bytes = vram_mib == HW_UNKNOWN ? HW_UNKNOWN : vram_mib * MIB;
+	if (tdp_w != floor(tdp_w))
+		return json_entry_error(c, "tdp_w", "must be a whole number of watts");
 	g->bus_width_bits = (int)bus_bits;
 	g->tdp_w = (int)tdp_w;
 	return 0;
 }
 
-/* Optional: price_usd (positive or null), then price_date and price_source
- * (non-empty strings) required with it. Absent or null: unknown. */
+/* A street price: from a used budget card to a datacenter board. */
+static const struct value_limit street_price = { 10, 1e6, "10 to 1000000 USD" };
+
+/* Optional: price_usd (in street_price or null), then price_date and
+ * price_source (non-empty strings) required with it. Absent or null: unknown. */
 static int get_price(const struct json_entry *c, const cJSON *o, struct gpu_price *p)
 {
 	p->usd = HW_UNKNOWN;
 	p->date[0] = p->source[0] = '\0';
 	if (!cJSON_GetObjectItemCaseSensitive(o, "price_usd"))
 		return 0;
-	if (json_get_number(c, o, "price_usd", true, &p->usd))
+	if (json_get_limited(c, o, "price_usd", true, &street_price, &p->usd))
 		return -1;
 	if (p->usd < 0)
 		return 0;

@@ -235,7 +235,8 @@ static int bad(struct reader *r, const char *field, const char *why)
  * petabyte card. The bounds are generous physical limits (a rate below
  * 10 MB/s or a GPU above 16 TiB describes no machine that runs a model),
  * not a judgement of plausibility. A field not listed takes the bounds its
- * reader passes. */
+ * reader passes. The other doors for these facts (gpus.json, sysfs) take
+ * the same rows through hw_limit(). */
 struct field_limit {
 	const char *name;
 	double min, max;
@@ -269,6 +270,9 @@ static const struct field_limit field_limits[] = {
 	{ "max_gen", 1, 7, "1 to 7" },
 	{ "width", 1, 32, "1 to 32" },
 	{ "max_width", 1, 32, "1 to 32" },
+	{ "l3_bytes", 16384, 64 * GIB, "16 KiB to 64 GiB" },
+	{ "bench_seconds", 0.001, 3600, "0.001 to 3600 s" },   /* the bench cache's run time */
+	{ "tdp_w", 1, 10000, "1 to 10000 W" },   /* gpus.json's board power */
 };
 
 static const struct field_limit *limit_of(const char *name)
@@ -279,26 +283,30 @@ static const struct field_limit *limit_of(const char *name)
 	return NULL;
 }
 
+struct value_limit hw_limit(const char *field)
+{
+	const struct field_limit *lim = limit_of(field);
+
+	return lim ? (struct value_limit){ lim->min, lim->max, lim->text }
+		   : (struct value_limit){ 1, 0, "(no range)" };
+}
+
 static int read_number(struct reader *r, const cJSON *v, const char *name,
 		       double min, double max, double *out)
 {
-	const struct field_limit *lim = limit_of(name);
-	char why[96];
+	struct value_limit lim = hw_limit(name);
+	char range[64], why[128];
 
 	if (!v || cJSON_IsNull(v)) {
 		*out = -1;
 		return 0;
 	}
-	if (lim) {
-		min = lim->min;
-		max = lim->max;
+	if (lim.min > lim.max) {   /* no row: the reader's bounds */
+		snprintf(range, sizeof(range), "%.15g to %.15g", min, max);
+		lim = (struct value_limit){ min, max, range };
 	}
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < min ||
-	    v->valuedouble > max) {
-		if (lim)
-			snprintf(why, sizeof(why), "must be a number from %s, or null", lim->text);
-		else
-			snprintf(why, sizeof(why), "must be a number from %.15g to %.15g, or null", min, max);
+	if (!cJSON_IsNumber(v) || !value_in_limit(v->valuedouble, &lim)) {
+		snprintf(why, sizeof(why), "must be a number from %s, or null", lim.text);
 		return bad(r, name, why);
 	}
 	*out = v->valuedouble;
@@ -388,6 +396,8 @@ static int read_gpu(struct reader *r, const cJSON *obj, struct gpu_info *g)
 		return -1;
 	if (!g->name[0])
 		return bad(r, "name", "missing");
+	if (g->vram_total_bytes >= 0 && g->vram_free_bytes > g->vram_total_bytes)
+		return bad(r, "vram_free_bytes", "must not exceed vram_total_bytes");
 	if (!cJSON_IsString(vendor) || gpu_vendor_parse(vendor->valuestring, &g->vendor) < 0)
 		return bad(r, "vendor", "must be nvidia, amd, intel, apple or other");
 	if (read_pci_id(r, obj, "pci_id", &g->pci_vendor_id, &g->pci_device_id) < 0 ||
@@ -458,8 +468,11 @@ int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
 	hw_init(hw);
 	if (!hwobj)
 		hwobj = json;
-	if (read_section(&r, hwobj, "ram", ram_fields, &hw->ram) < 0 ||
-	    read_section(&r, hwobj, "cpu", cpu_fields, &hw->cpu) < 0 ||
+	if (read_section(&r, hwobj, "ram", ram_fields, &hw->ram) < 0)
+		return -1;
+	if (hw->ram.total_bytes >= 0 && hw->ram.available_bytes > hw->ram.total_bytes)
+		return bad(&r, "available_bytes", "must not exceed total_bytes");
+	if (read_section(&r, hwobj, "cpu", cpu_fields, &hw->cpu) < 0 ||
 	    read_simd(&r, cJSON_GetObjectItemCaseSensitive(hwobj, "cpu"), &hw->cpu) < 0 ||
 	    read_section(&r, hwobj, "disk", disk_fields, &hw->disk) < 0)
 		return -1;

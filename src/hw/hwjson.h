@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/errors.h"
+#include "util/numparse.h"
 #include "hw/hw.h"
 
 /* A new cJSON object the caller owns (cJSON_Delete); NULL when out of memory. */
@@ -26,6 +27,12 @@ int hw_from_json(const cJSON *json, const char *file, struct hardware *hw,
 cJSON *calibrations_to_json(const struct hardware *hw);
 int calibrations_from_json(const cJSON *array, const char *file, struct hardware *hw,
 			   struct error *err);
+
+/* The physical limit of a hardware fact, by its JSON field name
+ * ("bandwidth_gbps", "vram_total_bytes"): one table serves every door the
+ * fact enters by (profiles, gpus.json, sysfs). A name without a row gives
+ * an empty range (nothing lies in it): a programming error tests catch. */
+struct value_limit hw_limit(const char *field);
 
 /* Reads and parses a profile file. */
 int hw_load_profile(const char *path, struct hardware *hw, struct error *err);

@@ -18,27 +18,9 @@
 
 #define CATALOG_FILE_MAX (16 * 1024 * 1024)
 
-/* Where we are while reading one entry, for error messages. */
-struct entry_ctx {
-	const char *path;
-	int index;
-	const char *id;         /* "" until the id is read */
-	struct error *err;
-};
-
-static int entry_error(const struct entry_ctx *c, const char *field,
-		       const char *why)
-{
-	if (c->id[0])
-		return error_set(c->err, "%s: models[%d] (%s): %s: %s",
-				 c->path, c->index, c->id, field, why);
-	return error_set(c->err, "%s: models[%d]: %s: %s", c->path, c->index,
-			 field, why);
-}
-
 /* Reads an integer field. A missing or null field is an error when
  * required, else leaves *out alone and returns 0. */
-static int get_int(const struct entry_ctx *c, const cJSON *obj,
+static int get_int(const struct json_entry *c, const cJSON *obj,
 		   const char *key, const char *field, int64_t min, int64_t max,
 		   bool required, int64_t *out)
 {
@@ -46,21 +28,21 @@ static int get_int(const struct entry_ctx *c, const cJSON *obj,
 	char why[96];
 
 	if (!v || cJSON_IsNull(v))
-		return required ? entry_error(c, field, "missing") : 0;
+		return required ? json_entry_error(c, field, "missing") : 0;
 	/* 2^53: beyond it a JSON number no longer holds every integer. */
 	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
 	    fabs(v->valuedouble) > 9007199254740992.0)
-		return entry_error(c, field, "must be an integer");
+		return json_entry_error(c, field, "must be an integer");
 	if (v->valuedouble < (double)min || v->valuedouble > (double)max) {
 		snprintf(why, sizeof(why), "must be between %lld and %lld",
 			 (long long)min, (long long)max);
-		return entry_error(c, field, why);
+		return json_entry_error(c, field, why);
 	}
 	*out = (int64_t)v->valuedouble;
 	return 0;
 }
 
-static int get_int32(const struct entry_ctx *c, const cJSON *obj,
+static int get_int32(const struct json_entry *c, const cJSON *obj,
 		     const char *key, const char *field, int min, int max,
 		     bool required, int *out)
 {
@@ -72,61 +54,58 @@ static int get_int32(const struct entry_ctx *c, const cJSON *obj,
 	return 0;
 }
 
-static int copy_text(const struct entry_ctx *c, const cJSON *v,
+static int copy_text(const struct json_entry *c, const cJSON *v,
 		     const char *field, char *out, size_t size)
 {
 	size_t len;
 
 	if (!cJSON_IsString(v))
-		return entry_error(c, field, "must be a string");
+		return json_entry_error(c, field, "must be a string");
 	len = strlen(v->valuestring);
 	if (len >= size) {
 		char why[64];
 
 		snprintf(why, sizeof(why), "too long (at most %zu bytes)",
 			 size - 1);
-		return entry_error(c, field, why);
+		return json_entry_error(c, field, why);
 	}
 	memcpy(out, v->valuestring, len + 1);
 	return 0;
 }
 
-static int get_text(const struct entry_ctx *c, const cJSON *obj,
+static int get_text(const struct json_entry *c, const cJSON *obj,
 		    const char *key, bool required, char *out, size_t size)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!v || cJSON_IsNull(v))
-		return required ? entry_error(c, key, "missing") : 0;
+		return required ? json_entry_error(c, key, "missing") : 0;
 	return copy_text(c, v, key, out, size);
 }
 
-static int get_bool(const struct entry_ctx *c, const cJSON *obj,
+static int get_bool(const struct json_entry *c, const cJSON *obj,
 		    const char *key, bool required, bool *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!v || cJSON_IsNull(v))
-		return required ? entry_error(c, key, "missing") : 0;
-	if (!cJSON_IsBool(v))
-		return entry_error(c, key, "must be true or false");
-	*out = cJSON_IsTrue(v);
-	return 0;
+		return required ? json_entry_error(c, key, "missing") : 0;
+	return json_get_bool(c, obj, key, out);
 }
 
 /* A nested object that may be null: returns 1 when present, 0 when null,
  * -1 when missing or not an object. */
-static int get_section(const struct entry_ctx *c, const cJSON *obj,
+static int get_section(const struct json_entry *c, const cJSON *obj,
 		       const char *key, const cJSON **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	if (!v)
-		return entry_error(c, key, "missing (use null when absent)");
+		return json_entry_error(c, key, "missing (use null when absent)");
 	if (cJSON_IsNull(v))
 		return 0;
 	if (!cJSON_IsObject(v))
-		return entry_error(c, key, "must be an object or null");
+		return json_entry_error(c, key, "must be an object or null");
 	*out = v;
 	return 1;
 }
@@ -151,27 +130,27 @@ unsigned model_task_parse(const char *name)
 	return 0;
 }
 
-static int get_tasks(const struct entry_ctx *c, const cJSON *obj,
+static int get_tasks(const struct json_entry *c, const cJSON *obj,
 		     unsigned *out)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "tasks");
 	const cJSON *v;
 
 	if (!cJSON_IsArray(arr))
-		return entry_error(c, "tasks", "must be an array of task names");
+		return json_entry_error(c, "tasks", "must be an array of task names");
 	*out = 0;
 	cJSON_ArrayForEach(v, arr) {
 		unsigned bit = cJSON_IsString(v) ? model_task_parse(v->valuestring) : 0;
 
 		if (!bit)
-			return entry_error(c, "tasks", "unknown task (chat, code, "
+			return json_entry_error(c, "tasks", "unknown task (chat, code, "
 					   "reasoning, vision, tools, embedding)");
 		*out |= bit;
 	}
 	return 0;
 }
 
-static int get_aliases(const struct entry_ctx *c, const cJSON *obj,
+static int get_aliases(const struct json_entry *c, const cJSON *obj,
 		       struct model *m)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "aliases");
@@ -180,21 +159,21 @@ static int get_aliases(const struct entry_ctx *c, const cJSON *obj,
 	if (!arr || cJSON_IsNull(arr))
 		return 0;
 	if (!cJSON_IsArray(arr))
-		return entry_error(c, "aliases", "must be an array of strings");
+		return json_entry_error(c, "aliases", "must be an array of strings");
 	cJSON_ArrayForEach(v, arr) {
 		if (m->alias_count == MODEL_ALIASES_MAX)
-			return entry_error(c, "aliases", "too many (at most 8)");
+			return json_entry_error(c, "aliases", "too many (at most 8)");
 		if (copy_text(c, v, "aliases", m->aliases[m->alias_count],
 			      MODEL_TEXT_MAX) < 0)
 			return -1;
 		if (!m->aliases[m->alias_count][0])
-			return entry_error(c, "aliases", "must not be empty");
+			return json_entry_error(c, "aliases", "must not be empty");
 		m->alias_count++;
 	}
 	return 0;
 }
 
-static int get_ffn_kind(const struct entry_ctx *c, const cJSON *obj,
+static int get_ffn_kind(const struct json_entry *c, const cJSON *obj,
 			enum ffn_kind *out)
 {
 	char kind[16] = "swiglu";
@@ -206,12 +185,12 @@ static int get_ffn_kind(const struct entry_ctx *c, const cJSON *obj,
 	else if (strcmp(kind, "gelu") == 0 || strcmp(kind, "relu2") == 0)
 		*out = FFN_PLAIN;
 	else
-		return entry_error(c, "ffn_kind", "must be \"swiglu\", \"geglu\", "
+		return json_entry_error(c, "ffn_kind", "must be \"swiglu\", \"geglu\", "
 				   "\"gelu\" or \"relu2\"");
 	return 0;
 }
 
-static int read_moe(const struct entry_ctx *c, const cJSON *obj,
+static int read_moe(const struct json_entry *c, const cJSON *obj,
 		    struct model *m)
 {
 	const cJSON *s = NULL;
@@ -239,18 +218,18 @@ static int read_moe(const struct entry_ctx *c, const cJSON *obj,
 		      &e->layer_step) < 0)
 		return -1;
 	if (e->experts_used > e->experts)
-		return entry_error(c, "moe.experts_used",
+		return json_entry_error(c, "moe.experts_used",
 				   "must not exceed moe.experts");
 	if (e->dense_layers >= m->layers)
-		return entry_error(c, "moe.dense_layers",
+		return json_entry_error(c, "moe.dense_layers",
 				   "must be below layers");
 	if ((e->shared_experts > 0) != (e->shared_ffn > 0))
-		return entry_error(c, "moe.shared_ffn",
+		return json_entry_error(c, "moe.shared_ffn",
 				   "must be set exactly when shared_experts > 0");
 	return 0;
 }
 
-static int read_swa(const struct entry_ctx *c, const cJSON *obj,
+static int read_swa(const struct json_entry *c, const cJSON *obj,
 		    struct model *m)
 {
 	const cJSON *s = NULL;
@@ -267,7 +246,7 @@ static int read_swa(const struct entry_ctx *c, const cJSON *obj,
 	return 0;
 }
 
-static int read_mla(const struct entry_ctx *c, const cJSON *obj,
+static int read_mla(const struct json_entry *c, const cJSON *obj,
 		    struct model *m)
 {
 	const cJSON *s = NULL;
@@ -293,30 +272,30 @@ static int read_mla(const struct entry_ctx *c, const cJSON *obj,
 		      &a->index_head_dim) < 0)
 		return -1;
 	if ((a->index_heads > 0) != (a->index_head_dim > 0))
-		return entry_error(c, "mla.index_head_dim",
+		return json_entry_error(c, "mla.index_head_dim",
 				   "must be given exactly with mla.index_n_heads");
 	return 0;
 }
 
 /* Sections an architecture needs (arch.h flags): the lightning indexer of
  * deepseek32, the per-layer embeddings of gemma3n; and only there. */
-static int check_arch_sections(const struct entry_ctx *c, struct model *m)
+static int check_arch_sections(const struct json_entry *c, struct model *m)
 {
 	const struct arch_info *arch = arch_find(m->arch);
 	bool dsa = arch->flags & ARCH_DSA, altup = arch->flags & ARCH_ALTUP;
 
 	if (dsa != (m->has_mla && m->mla.index_heads > 0))
-		return entry_error(c, "mla.index_n_heads", dsa ?
+		return json_entry_error(c, "mla.index_n_heads", dsa ?
 				   "required for arch deepseek32 (its lightning indexer)" :
 				   "only for arch deepseek32");
 	if (altup != m->has_ple)
-		return entry_error(c, "ple", altup ? "required for arch gemma3n" :
+		return json_entry_error(c, "ple", altup ? "required for arch gemma3n" :
 				   "only for arch gemma3n (src/model/arch.c)");
 	m->kv_layers = arch->kv_layers < m->layers ? arch->kv_layers : 0;
 	return 0;
 }
 
-static int read_ple(const struct entry_ctx *c, const cJSON *obj, struct model *m)
+static int read_ple(const struct json_entry *c, const cJSON *obj, struct model *m)
 {
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, "ple");
 	struct model_ple *p = &m->ple;
@@ -324,7 +303,7 @@ static int read_ple(const struct entry_ctx *c, const cJSON *obj, struct model *m
 	if (!s || cJSON_IsNull(s))
 		return 0;
 	if (!cJSON_IsObject(s))
-		return entry_error(c, "ple", "must be an object or null");
+		return json_entry_error(c, "ple", "must be an object or null");
 	m->has_ple = true;
 	if (get_int(c, s, "embd_per_layer", "ple.embd_per_layer", 1, 1 << 16, true,
 		    &p->embd_per_layer) < 0 ||
@@ -337,7 +316,7 @@ static int read_ple(const struct entry_ctx *c, const cJSON *obj, struct model *m
 }
 
 /* The layer letters: one per layer, each an enum layer_kind. */
-static int read_ssm_layers(const struct entry_ctx *c, const cJSON *s,
+static int read_ssm_layers(const struct json_entry *c, const cJSON *s,
 			   struct model *m)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "layers");
@@ -346,15 +325,15 @@ static int read_ssm_layers(const struct entry_ctx *c, const cJSON *s,
 	if (copy_text(c, v, "ssm.layers", text, sizeof(m->ssm.layers)) < 0)
 		return -1;
 	if ((int)strlen(text) != m->layers)
-		return entry_error(c, "ssm.layers", "must have one letter per layer");
+		return json_entry_error(c, "ssm.layers", "must have one letter per layer");
 	if (strspn(text, "ARF") != strlen(text))
-		return entry_error(c, "ssm.layers",
+		return json_entry_error(c, "ssm.layers",
 				   "letters must be A (attention), R (recurrent) "
 				   "or F (feed-forward only)");
 	return 0;
 }
 
-static int read_ssm(const struct entry_ctx *c, const cJSON *obj,
+static int read_ssm(const struct json_entry *c, const cJSON *obj,
 		    struct model *m)
 {
 	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, "ssm");
@@ -363,9 +342,9 @@ static int read_ssm(const struct entry_ctx *c, const cJSON *obj,
 	if (!s || cJSON_IsNull(s))
 		return 0;
 	if (!cJSON_IsObject(s))
-		return entry_error(c, "ssm", "must be an object or null");
+		return json_entry_error(c, "ssm", "must be an object or null");
 	if (arch_find(m->arch)->recurrent == RECURRENT_NONE)
-		return entry_error(c, "ssm", "arch has no recurrent layers "
+		return json_entry_error(c, "ssm", "arch has no recurrent layers "
 				   "(src/model/arch.c)");
 	m->has_ssm = true;
 	if (read_ssm_layers(c, s, m) < 0 ||
@@ -384,7 +363,7 @@ static int read_ssm(const struct entry_ctx *c, const cJSON *obj,
 }
 
 /* A published parameter count and the URL it is read from, together. */
-static int read_published_params(const struct entry_ctx *c, const cJSON *obj,
+static int read_published_params(const struct json_entry *c, const cJSON *obj,
 				 struct model *m)
 {
 	const int64_t big = (int64_t)1 << 44;
@@ -396,12 +375,12 @@ static int read_published_params(const struct entry_ctx *c, const cJSON *obj,
 		     sizeof(m->published_params_source)) < 0)
 		return -1;
 	if ((m->published_params > 0) != (m->published_params_source[0] != 0))
-		return entry_error(c, "published_params_source",
+		return json_entry_error(c, "published_params_source",
 				   "must be given exactly with published_params");
 	return 0;
 }
 
-static int read_shape(const struct entry_ctx *c, const cJSON *obj,
+static int read_shape(const struct json_entry *c, const cJSON *obj,
 		      struct model *m)
 {
 	const int64_t big = (int64_t)1 << 40;
@@ -424,24 +403,24 @@ static int read_shape(const struct entry_ctx *c, const cJSON *obj,
 		    &m->context) < 0)
 		return -1;
 	if (m->heads % m->kv_heads != 0)
-		return entry_error(c, "kv_heads", "must divide heads");
+		return json_entry_error(c, "kv_heads", "must divide heads");
 	if (m->active_params > m->params)
-		return entry_error(c, "active_params", "must not exceed params");
+		return json_entry_error(c, "active_params", "must not exceed params");
 	return 0;
 }
 
-static int quant_name(const struct entry_ctx *c, const cJSON *v, const char *field,
+static int quant_name(const struct json_entry *c, const cJSON *v, const char *field,
 		      enum ftype *out)
 {
 	if (!cJSON_IsString(v) || ftype_by_name(v->valuestring, out) < 0)
-		return entry_error(c, field, "must be a GGUF file type name "
+		return json_entry_error(c, field, "must be a GGUF file type name "
 				   "(Q4_K_M, Q8_0, MXFP4, F16, ...)");
 	return 0;
 }
 
 /* published_quants and default_quant: both optional; a default quant must
  * be among the published ones when both are given. */
-static int read_quants(const struct entry_ctx *c, const cJSON *obj, struct model *m)
+static int read_quants(const struct json_entry *c, const cJSON *obj, struct model *m)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "published_quants");
 	const cJSON *def = cJSON_GetObjectItemCaseSensitive(obj, "default_quant");
@@ -450,18 +429,18 @@ static int read_quants(const struct entry_ctx *c, const cJSON *obj, struct model
 
 	if (arr && !cJSON_IsNull(arr)) {
 		if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
-			return entry_error(c, "published_quants",
+			return json_entry_error(c, "published_quants",
 					   "must be a non-empty array of file type names");
 		cJSON_ArrayForEach(v, arr) {
 			enum ftype ft;
 
 			if (m->published_count == MODEL_QUANTS_MAX)
-				return entry_error(c, "published_quants", "too many (at most 32)");
+				return json_entry_error(c, "published_quants", "too many (at most 32)");
 			if (quant_name(c, v, "published_quants", &ft) < 0)
 				return -1;
 			for (int i = 0; i < m->published_count; i++)
 				if (m->published[i] == ft)
-					return entry_error(c, "published_quants", "lists a type twice");
+					return json_entry_error(c, "published_quants", "lists a type twice");
 			m->published[m->published_count++] = ft;
 		}
 	}
@@ -473,22 +452,22 @@ static int read_quants(const struct entry_ctx *c, const cJSON *obj, struct model
 	for (int i = 0; i < m->published_count; i++)
 		listed = listed || m->published[i] == m->default_quant;
 	if (m->published_count > 0 && !listed)
-		return entry_error(c, "default_quant", "must be one of published_quants");
+		return json_entry_error(c, "default_quant", "must be one of published_quants");
 	return 0;
 }
 
-static int read_model(const struct entry_ctx *c0, const cJSON *obj,
+static int read_model(const struct json_entry *c0, const cJSON *obj,
 		      struct model *m)
 {
-	struct entry_ctx c = *c0;
+	struct json_entry c = *c0;
 
 	if (!cJSON_IsObject(obj))
-		return entry_error(&c, "entry", "must be an object");
+		return json_entry_error(&c, "entry", "must be an object");
 	if (get_text(&c, obj, "id", true, m->id, sizeof(m->id)) < 0)
 		return -1;
 	if (!m->id[0])
-		return entry_error(&c, "id", "must not be empty");
-	c.id = m->id;
+		return json_entry_error(&c, "id", "must not be empty");
+	c.name = m->id;
 	if (get_aliases(&c, obj, m) < 0 ||
 	    get_text(&c, obj, "name", true, m->name, sizeof(m->name)) < 0 ||
 	    get_text(&c, obj, "arch", true, m->arch, sizeof(m->arch)) < 0 ||
@@ -512,7 +491,7 @@ static int read_model(const struct entry_ctx *c0, const cJSON *obj,
 	    check_arch_sections(&c, m) < 0)
 		return -1;
 	if (!m->has_moe && m->active_params != m->params)
-		return entry_error(&c, "active_params",
+		return json_entry_error(&c, "active_params",
 				   "must equal params for a dense model");
 	return 0;
 }
@@ -629,7 +608,7 @@ static int read_models(const cJSON *root, const char *path,
 	cat->models = grown;
 	memset(cat->models + from, 0, (size_t)n * sizeof(*cat->models));
 	for (int i = 0; i < n; i++) {
-		struct entry_ctx c = { path, i, "", err };
+		struct json_entry c = { path, "models", i, NULL, err };
 
 		if (read_model(&c, cJSON_GetArrayItem(arr, i), &cat->models[from + i]) < 0)
 			return -1;
@@ -1011,7 +990,7 @@ struct cJSON *catalog_entry_json(const struct model *m)
 
 int catalog_entry_check(const struct cJSON *entry, const char *path, struct error *err)
 {
-	struct entry_ctx c = { path, 0, "", err };
+	struct json_entry c = { path, "models", 0, NULL, err };
 	struct model *m = calloc(1, sizeof(*m));
 	int rc;
 

@@ -22,8 +22,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "util/jsonfile.h"
 #include "util/numparse.h"
-#include "util/sysfile.h"
 #include "model/localstore.h"
 
 #define MANIFEST_MAX_BYTES (1u << 20)
@@ -122,6 +122,10 @@ static int each_entry(struct scan *s, const char *dir, entry_fn fn, void *ctx)
 	struct dirent **names;
 	int n = scandir(dir, &names, not_hidden, alphasort), i, rc = 0;
 
+	/* A store that is absent is no news; one that cannot be listed (not a
+	 * directory, a symlink loop, no permission) is said. */
+	if (n < 0 && errno != ENOENT)
+		warn_add(s->w, "%s: cannot list: %s", dir, strerror(errno));
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
 			rc = fn(s, dir, names[i]->d_name, ctx);
@@ -393,17 +397,14 @@ static int ollama_manifest(struct scan *s, const struct ollama_walk *ow,
 	char id[4 * NAME_MAX + 4], blobs[PATH_MAX], blob[80];
 	struct error e;
 	const char *hex;
-	cJSON *json;
-	char *text = fs_read_all(path, MANIFEST_MAX_BYTES, NULL, &e);
+	cJSON *json = json_load_file(path, MANIFEST_MAX_BYTES, &e);
 	int rc = 0;
 
-	if (!text) {
+	if (!json) {
 		warn_add(s->w, "%s", e.msg);
 		return 0;
 	}
-	json = cJSON_Parse(text);
-	free(text);
-	hex = json ? ollama_model_digest(json) : NULL;
+	hex = ollama_model_digest(json);
 	if (!hex) {
 		warn_add(s->w, "%s: not an Ollama manifest with a model layer", path);
 	} else {

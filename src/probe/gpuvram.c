@@ -6,32 +6,44 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hw/hwjson.h"
 #include "util/sysfile.h"
 #include "probe/gpusysfs.h"
 
 #define MAX_TILES 8
 
-/* One byte count below the device directory; HW_UNKNOWN when absent or
- * not a number (fs_read_u64 warns for the latter). */
-static int64_t read_bytes(const char *sysroot, const char *bus_id,
-			  const char *file, struct warnings *w)
+/* One byte count below the device directory, within the limit profiles
+ * have for field (hw_limit); HW_UNKNOWN when absent, not a number or out of
+ * range (fs_read_u64 warns for the second, we for the third). */
+static int64_t read_bytes(const char *sysroot, const char *bus_id, const char *file,
+			  const char *field, struct warnings *w)
 {
+	struct value_limit lim = hw_limit(field);
 	char rel[HW_PATH_MAX];
 	uint64_t v;
 
 	if (gpusysfs_path(rel, sizeof(rel), bus_id, file) < 0 ||
-	    fs_read_u64(sysroot, rel, &v, w) < 0 || v > INT64_MAX)
+	    fs_read_u64(sysroot, rel, &v, w) < 0)
 		return HW_UNKNOWN;
+	if (!value_in_limit((double)v, &lim)) {
+		warn_add(w, "%s%s: %llu bytes is outside %s; ignored", sysroot ? sysroot : "", rel,
+			 (unsigned long long)v, lim.text);
+		return HW_UNKNOWN;
+	}
 	return (int64_t)v;
 }
 
 static void read_amdgpu(const char *sysroot, const char *bus_id,
 			struct gpu_mem_report *m, struct warnings *w)
 {
-	m->vram_total_bytes = read_bytes(sysroot, bus_id, "mem_info_vram_total", w);
-	m->vram_used_bytes = read_bytes(sysroot, bus_id, "mem_info_vram_used", w);
-	m->gtt_total_bytes = read_bytes(sysroot, bus_id, "mem_info_gtt_total", w);
-	m->gtt_used_bytes = read_bytes(sysroot, bus_id, "mem_info_gtt_used", w);
+	m->vram_total_bytes = read_bytes(sysroot, bus_id, "mem_info_vram_total",
+					 "vram_total_bytes", w);
+	m->vram_used_bytes = read_bytes(sysroot, bus_id, "mem_info_vram_used",
+					"vram_free_bytes", w);
+	m->gtt_total_bytes = read_bytes(sysroot, bus_id, "mem_info_gtt_total",
+					"gtt_total_bytes", w);
+	m->gtt_used_bytes = read_bytes(sysroot, bus_id, "mem_info_gtt_used",
+				       "gtt_total_bytes", w);
 }
 
 static bool exists(const char *sysroot, const char *bus_id, const char *file)
@@ -48,6 +60,7 @@ static bool exists(const char *sysroot, const char *bus_id, const char *file)
 static void read_xe(const char *sysroot, const char *bus_id,
 		    struct gpu_mem_report *m, struct warnings *w)
 {
+	struct value_limit lim = hw_limit("vram_total_bytes");
 	char file[64];
 	int64_t sum = 0;
 
@@ -58,12 +71,12 @@ static void read_xe(const char *sysroot, const char *bus_id,
 		if (!exists(sysroot, bus_id, file))
 			break;
 		snprintf(file, sizeof(file), "tile%d/physical_vram_size_bytes", tile);
-		bytes = read_bytes(sysroot, bus_id, file, w);
+		bytes = read_bytes(sysroot, bus_id, file, "vram_total_bytes", w);
 		if (bytes <= 0)
 			return;
-		sum += bytes;
+		sum += bytes;   /* at most MAX_TILES x 16 TiB: no overflow */
 	}
-	if (sum > 0)
+	if (sum > 0 && value_in_limit((double)sum, &lim))
 		m->vram_total_bytes = sum;
 }
 
@@ -83,7 +96,7 @@ static void read_i915(const char *sysroot, const char *bus_id,
 		if (strncmp(e->d_name, "card", 4) != 0)
 			continue;
 		snprintf(file, sizeof(file), "drm/%.64s/lmem_total_bytes", e->d_name);
-		m->vram_total_bytes = read_bytes(sysroot, bus_id, file, w);
+		m->vram_total_bytes = read_bytes(sysroot, bus_id, file, "vram_total_bytes", w);
 	}
 	closedir(d);
 }
@@ -121,6 +134,7 @@ void gpuvram_discrete(struct gpu_info *gpu, const struct gpu_mem_report *m)
 void gpuvram_unified(struct gpu_info *gpu, const struct gpu_mem_report *m,
 		     const struct ram_info *ram)
 {
+	struct value_limit lim = hw_limit("vram_total_bytes");
 	int64_t avail = ram->available_bytes;
 
 	gpu->gtt_total_bytes = m->gtt_total_bytes;
@@ -128,7 +142,10 @@ void gpuvram_unified(struct gpu_info *gpu, const struct gpu_mem_report *m,
 	gpu->vram_source = SRC_UNKNOWN;
 	if (avail < 0)
 		return;
-	if (m->vram_total_bytes < 0 || m->gtt_total_bytes < 0) {
+	/* A carve-out plus GTT beyond any GPU's memory (each file alone within
+	 * it) is no figure to budget by: the rule for an APU without them. */
+	if (m->vram_total_bytes < 0 || m->gtt_total_bytes < 0 ||
+	    !value_in_limit((double)(m->vram_total_bytes + min64(m->gtt_total_bytes, avail)), &lim)) {
 		gpu->vram_total_bytes = gpu->vram_free_bytes = avail;
 		gpu->vram_source = ram->source;
 		return;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hw/hwjson.h"
 #include "util/numparse.h"
 #include "util/sysfile.h"
 #include "util/units.h"
@@ -71,10 +72,22 @@ static void read_meminfo(const char *root, struct ram_info *ram,
 				warn_add(w, "%s/proc/meminfo: %s: malformed value",
 					 root, keys[i]);
 	fclose(f);
-	for (int i = 0; i < 2; i++)
-		if (*fields[i] < 0)
+	for (int i = 0; i < 2; i++) {
+		struct value_limit lim = hw_limit(i ? "available_bytes" : "total_bytes");
+
+		if (*fields[i] < 0) {
 			warn_add(w, "%s/proc/meminfo: no %s line; %s unknown",
 				 root, keys[i], i ? "available RAM" : "total RAM");
+		} else if (!value_in_limit((double)*fields[i], &lim)) {
+			warn_add(w, "%s/proc/meminfo: %s: outside %s; ignored", root, keys[i],
+				 lim.text);
+			*fields[i] = HW_UNKNOWN;
+		}
+	}
+	if (ram->total_bytes >= 0 && ram->available_bytes > ram->total_bytes) {
+		warn_add(w, "%s/proc/meminfo: MemAvailable: more than MemTotal; ignored", root);
+		ram->available_bytes = HW_UNKNOWN;
+	}
 	ram->source = SRC_PROCFS;
 }
 
@@ -162,6 +175,7 @@ static int cgroup_read(const char *root, const char *file, char *buf, size_t siz
 static void apply_cgroup_memory(const char *root, struct ram_info *ram,
 				struct warnings *w)
 {
+	struct value_limit lim = hw_limit("cgroup_limit_bytes");
 	char text[64];
 	uint64_t limit, current = 0;
 
@@ -170,6 +184,11 @@ static void apply_cgroup_memory(const char *root, struct ram_info *ram,
 		return;
 	if (parse_u64(text, &limit) < 0 || limit > INT64_MAX) {
 		warn_add(w, "cgroup memory.max: not a number: '%.20s'", text);
+		return;
+	}
+	if (!value_in_limit((double)limit, &lim)) {
+		warn_add(w, "cgroup memory.max: %llu bytes is outside %s; ignored",
+			 (unsigned long long)limit, lim.text);
 		return;
 	}
 	ram->cgroup_limit_bytes = (int64_t)limit;
@@ -357,11 +376,13 @@ static int cgroup_cpu_limit(const char *root, struct warnings *w)
 		return -1;
 	if (sscanf(quota, "%lld", &q) != 1 || q <= 0)
 		return -1;
-	return (int)((q + p - 1) / p);
+	/* More CPUs than any machine has is no limit (and no overflow). */
+	return q / p >= MAX_CPUS ? -1 : (int)(q / p + (q % p != 0));
 }
 
 static void read_l3(const char *root, struct cpu_info *cpu, struct warnings *w)
 {
+	struct value_limit lim = hw_limit("l3_bytes");
 	char path[96], text[32];
 	uint64_t kib;
 
@@ -372,10 +393,11 @@ static void read_l3(const char *root, struct cpu_info *cpu, struct warnings *w)
 			continue;
 		if (text[0] && text[strlen(text) - 1] == 'K')
 			text[strlen(text) - 1] = '\0';
-		if (parse_u64(text, &kib) == 0)
-			cpu->l3_bytes = (int64_t)kib * 1024;
+		if (parse_u64(text, &kib) == 0 && kib <= UINT64_MAX / 1024 &&
+		    value_in_limit((double)(kib * 1024), &lim))
+			cpu->l3_bytes = (int64_t)(kib * 1024);
 		else
-			warn_add(w, "%s%s: malformed cache size", root, path);
+			warn_add(w, "%s%s: not a cache size from %s", root, path, lim.text);
 		return;
 	}
 }

@@ -329,10 +329,8 @@ static int quality_of(enum ftype ft)
 	return estimate_quality_order_count;
 }
 
-/* The best quant of quants[] below e's that runs faster on one node alone
- * than e does pooled; NULL when none. */
-static const struct estimate *smaller_alone(const struct estimate *e, const struct estimate *quants,
-					    int quant_count)
+const struct estimate *rpc_smaller_alone(const struct estimate *e, const struct estimate *quants,
+					 int quant_count)
 {
 	const struct estimate *best = NULL;
 
@@ -354,7 +352,7 @@ static void comparison_text(FILE *out, const struct estimate *e, const struct es
 			    int quant_count)
 {
 	const struct rpc_fit *r = &e->rpc;
-	const struct estimate *q = smaller_alone(e, quants, quant_count);
+	const struct estimate *q = rpc_smaller_alone(e, quants, quant_count);
 	char a[16], b[16];
 
 	fputc('\n', out);
@@ -400,6 +398,18 @@ const char *rpc_alone_note(const struct estimate *e, char *buf, size_t size)
 	snprintf(buf, size, "%s %s: faster on %s alone (%s vs %s tok/s pooled)", e->model->id,
 		 ftype_name(e->ftype), e->rpc.cluster->nodes[e->rpc.alone_best_node].name,
 		 cell_tok_s(e->rpc.alone_best_tok_s, a, sizeof(a)),
+		 cell_tok_s(e->now.decode_tok_s, b, sizeof(b)));
+	return buf;
+}
+
+const char *rpc_smaller_note(const struct estimate *e, const struct estimate *q, char *buf,
+			     size_t size)
+{
+	char a[16], b[16];
+
+	snprintf(buf, size, "%s: %s on %s alone runs at %s tok/s, the cluster at %s %s tok/s",
+		 e->model->id, ftype_name(q->ftype), q->rpc.cluster->nodes[q->rpc.alone_best_node].name,
+		 cell_tok_s(q->rpc.alone_best_tok_s, a, sizeof(a)), ftype_name(e->ftype),
 		 cell_tok_s(e->now.decode_tok_s, b, sizeof(b)));
 	return buf;
 }

@@ -122,3 +122,22 @@ int json_get_bool(const struct json_entry *c, const cJSON *obj, const char *fiel
 	return 0;
 }
 
+
+int json_get_limited(const struct json_entry *c, const cJSON *obj, const char *field,
+		     bool nullable, const struct value_limit *lim, double *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
+	char why[128];
+
+	if (nullable && cJSON_IsNull(v)) {
+		*out = -1;
+		return 0;
+	}
+	if (!cJSON_IsNumber(v) || !value_in_limit(v->valuedouble, lim)) {
+		snprintf(why, sizeof(why), "must be a number from %s%s", lim->text,
+			 nullable ? ", or null" : "");
+		return json_entry_error(c, field, why);
+	}
+	*out = v->valuedouble;
+	return 0;
+}

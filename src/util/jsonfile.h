@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "util/errors.h"
+#include "util/numparse.h"
 
 /* Reads path (at most max_bytes) and parses it. Returns the tree, which the
  * caller frees with cJSON_Delete, or NULL with err "<path>: <why>" (cannot
@@ -42,5 +43,10 @@ int json_get_number(const struct json_entry *c, const cJSON *obj, const char *fi
 int json_get_bool(const struct json_entry *c, const cJSON *obj, const char *field, bool *out);
 int json_get_enum(const struct json_entry *c, const cJSON *obj, const char *field,
 		  const char *const *allowed, char *out, size_t size);
+
+/* json_get_limited: a number within lim, or null (*out = -1) when nullable;
+ * else -1 with "<field>: must be a number from <lim->text>[, or null]". */
+int json_get_limited(const struct json_entry *c, const cJSON *obj, const char *field,
+		     bool nullable, const struct value_limit *lim, double *out);
 
 #endif

@@ -63,3 +63,8 @@ int parse_double(const char *s, double *out)
 	*out = v;
 	return 0;
 }
+
+bool value_in_limit(double v, const struct value_limit *lim)
+{
+	return v >= lim->min && v <= lim->max;
+}
