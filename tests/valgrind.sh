@@ -86,5 +86,8 @@ check 0 cost qwen2.5:14b --json --hw $p --tokens-per-day 20000000
 check 0 report --cost --hw $p llama3.1:8b qwen3:30b
 check 0 show qwen2.5:14b --cost --json --hw $p --api deepseek-v3 --tokens-per-day 100000
 check 2 cost qwen2.5:14b --hw $p --tokens-per-day 1000 --api gpt-9
+check 0 need qwen2.5:0.5b --hw $p --cpu "Ryzen 9 7950X" --min-tps 100
+check 0 need qwen2.5-coder:32b --json --hw $p --min-tps 20 --ram 32G
+check 2 need qwen2.5:7b --gpu "RTX 3090"
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -73,12 +73,14 @@ static int load_gpu_table(struct app *app, struct error *err)
 	return gpu_table_load(path, &app->gpu_table, err);
 }
 
-/* data/cpus.json, read only when --cpu names a CPU from it. */
+/* data/cpus.json, read when the command line describes the CPU or its
+ * memory (--cpu names an entry; --ram-gbps and the like take the vendor of
+ * the host CPU the table knows), and for need (its CPU-only machines). */
 static int load_cpu_table(struct app *app, struct error *err)
 {
 	char path[PATH_MAX];
 
-	if (!app->cli.whatif.cpu_name)
+	if (!whatif_names_host(&app->cli.whatif) && app->cli.command != CMD_NEED)
 		return 0;
 	snprintf(path, sizeof(path), "%s/cpus.json", app->data_dir);
 	return cpu_table_load(path, &app->cpu_table, err);
@@ -168,7 +170,7 @@ static void make_settings(struct app *app)
 		set->runtime = RUNTIME_LLAMA_CPP; /* RPC is llama.cpp's */
 		set->cluster = &app->cluster;
 	}
-	set->threads = app->cli.threads > 0 ? app->cli.threads : app->hw.cpu.cores;
+	set->threads = estimate_threads(&app->hw, app->cli.threads);
 	set->prompt_tokens = app->cli.prompt_tokens;
 }
 
@@ -277,6 +279,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_calibrate(app, err);
 	case CMD_PLAN:
 		return cmd_plan(app, err);
+	case CMD_NEED:
+		return cmd_need(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);

@@ -161,6 +161,11 @@ int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const c
 	return OLLAMA_CTX_SMALL;
 }
 
+int estimate_threads(const struct hardware *hw, int asked)
+{
+	return asked > 0 ? asked : hw->cpu.cores;
+}
+
 int estimate_context(const struct hardware *hw, const struct model *m,
 		     const struct estimate_settings *set, const char **why)
 {
@@ -1834,7 +1839,7 @@ static int rank(const struct estimate *e)
 	return f->placement != PLACE_NONE ? 1 : 0;
 }
 
-static int quality_index(enum ftype ft)
+int estimate_quality_index(enum ftype ft)
 {
 	for (int i = 0; i < estimate_quality_order_count; i++)
 		if (estimate_quality_order[i] == ft)
@@ -1911,7 +1916,8 @@ int estimate_best(const struct hardware *hw, const struct model *m,
 	int n = estimate_listed_ftypes(m, false, types), upper = 0, r;
 	struct estimate lower;
 
-	while (upper < n && quality_index(types[upper]) <= quality_index(ESTIMATE_QUANT_FLOOR))
+	while (upper < n && estimate_quality_index(types[upper]) <=
+			       estimate_quality_index(ESTIMATE_QUANT_FLOOR))
 		upper++;
 	if (upper == 0)
 		upper = 1; /* nothing at the floor is published: the best that is */
