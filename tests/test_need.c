@@ -240,6 +240,32 @@ static void small_model_everywhere(void)
 	cJSON_Delete(doc);
 }
 
+/* Four users at once: the KV cache is for 4 x 4096 tokens (report --ctx
+ * 16384 gives the same placement and one request's speed), each user
+ * slower than one request alone, yet at the target. */
+static void four_users(void)
+{
+	int status;
+	cJSON *doc = run_canirun_json((const char *[]){ "need", "qwen2.5:14b", "--users", "4",
+							"--min-tps", "8", "--hw", profile, "--json",
+							NULL }, NULL, &status);
+	const cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "need"), 0);
+	cJSON *rep = row ? report_for(row, 4 * (int)num(row, "ctx")) : NULL;
+	const cJSON *e = first_estimate(rep);
+
+	CHECK_INT(status, 0);
+	CHECK(row && e);
+	if (row && e) {
+		CHECK_STR(str(e, "placement"), str(row, "placement"));
+		CHECK(num(e, "decode_tok_s") == num(row, "decode_tok_s"));
+		CHECK(num(row, "per_user_tok_s") >= 8);
+		CHECK(num(row, "per_user_tok_s") <= num(row, "decode_tok_s"));
+		CHECK_INT(num(cJSON_GetObjectItem(doc, "need_search"), "users"), 4);
+	}
+	cJSON_Delete(rep);
+	cJSON_Delete(doc);
+}
+
 static void text_says_how_slow_the_split_is(void)
 {
 	char *out = NULL, *err = NULL;
@@ -365,9 +391,10 @@ static void setup_and(void (*fn)(void))
 static void coder(void) { setup_and(coder_32b_at_20); }
 static void llama(void) { setup_and(llama_70b_at_10); }
 static void small(void) { setup_and(small_model_everywhere); }
+static void users(void) { setup_and(four_users); }
 static void text(void) { setup_and(text_says_how_slow_the_split_is); }
 static void usage(void) { setup_and(usage_errors); }
 static void stack(void) { setup_and(stack_for_ten_users); }
 
-TESTS(T(table_names_resolve_to_themselves), T(coder), T(llama), T(small), T(text), T(usage),
+TESTS(T(table_names_resolve_to_themselves), T(coder), T(llama), T(small), T(users), T(text), T(usage),
       T(stack));
