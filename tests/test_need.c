@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/cputable.h"
+#include "hw/gputable.h"
 #include "testlib.h"
 
 #define P3090 "fixtures/profiles/desktop-3090.json"
@@ -238,6 +240,32 @@ static void small_model_everywhere(void)
 	cJSON_Delete(doc);
 }
 
+/* Four users at once: the KV cache is for 4 x 4096 tokens (report --ctx
+ * 16384 gives the same placement and one request's speed), each user
+ * slower than one request alone, yet at the target. */
+static void four_users(void)
+{
+	int status;
+	cJSON *doc = run_canirun_json((const char *[]){ "need", "qwen2.5:14b", "--users", "4",
+							"--min-tps", "8", "--hw", profile, "--json",
+							NULL }, NULL, &status);
+	const cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "need"), 0);
+	cJSON *rep = row ? report_for(row, 4 * (int)num(row, "ctx")) : NULL;
+	const cJSON *e = first_estimate(rep);
+
+	CHECK_INT(status, 0);
+	CHECK(row && e);
+	if (row && e) {
+		CHECK_STR(str(e, "placement"), str(row, "placement"));
+		CHECK(num(e, "decode_tok_s") == num(row, "decode_tok_s"));
+		CHECK(num(row, "per_user_tok_s") >= 8);
+		CHECK(num(row, "per_user_tok_s") <= num(row, "decode_tok_s"));
+		CHECK_INT(num(cJSON_GetObjectItem(doc, "need_search"), "users"), 4);
+	}
+	cJSON_Delete(rep);
+	cJSON_Delete(doc);
+}
+
 static void text_says_how_slow_the_split_is(void)
 {
 	char *out = NULL, *err = NULL;
@@ -265,6 +293,11 @@ static void usage_errors(void)
 	CHECK_INT(run_canirun((const char *[]){ "need", "qwen2.5:7b", "--gpu", "RTX 3090", "--hw",
 						profile, NULL }, NULL, &out, &err), 2);
 	CHECK_CONTAINS(err, "need: --gpu describes one machine");
+	free(out);
+	free(err);
+	CHECK_INT(run_canirun((const char *[]){ "need", "qwen2.5:7b", "--task", "code", "--hw",
+						profile, NULL }, NULL, &out, &err), 2);
+	CHECK_CONTAINS(err, "--task goes with --plan");
 	free(out);
 	free(err);
 	CHECK_INT(run_canirun((const char *[]){ "need", "no-such-model", "--hw", profile, NULL },
@@ -307,6 +340,48 @@ static void stack_for_ten_users(void)
 	cJSON_Delete(doc);
 }
 
+/* "$CANIRUN_DATA_DIR/name" (default data/) in a static buffer. */
+static const char *data_file(const char *name)
+{
+	static char path[512];
+	const char *dir = getenv("CANIRUN_DATA_DIR");
+
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "data", name);
+	return path;
+}
+
+/* A row's report_args name its card or CPU by the table's own name: each
+ * must resolve to that entry and no other, or report would describe
+ * another machine. */
+static void table_names_resolve_to_themselves(void)
+{
+	struct gpu_table gpus;
+	struct cpu_table cpus;
+	struct error err = { "" };
+	int wrong = 0;
+
+	CHECK_INT(gpu_table_load(data_file("gpus.json"), &gpus, &err), 0);
+	CHECK_INT(cpu_table_load(data_file("cpus.json"), &cpus, &err), 0);
+	for (int i = 0; i < gpus.count; i++) {
+		struct gpu_sized sized;
+
+		if (gpu_table_find_sized(&gpus, gpus.specs[i].name, &sized, &err) < 0 ||
+		    sized.spec != &gpus.specs[i])
+			wrong += fprintf(stderr, "  --gpu '%s' is not itself\n", gpus.specs[i].name) > 0;
+	}
+	for (int i = 0; i < cpus.count; i++) {
+		const struct cpu_spec *spec;
+
+		if (cpu_table_find_name(&cpus, cpus.specs[i].name, &spec, &err) < 0 ||
+		    spec != &cpus.specs[i])
+			wrong += fprintf(stderr, "  --cpu '%s' is not itself\n", cpus.specs[i].name) > 0;
+	}
+	CHECK(gpus.count > 150 && cpus.count > 50);
+	CHECK_INT(wrong, 0);
+	gpu_table_release(&gpus);
+	cpu_table_release(&cpus);
+}
+
 static void setup_and(void (*fn)(void))
 {
 	set_profile();
@@ -316,8 +391,10 @@ static void setup_and(void (*fn)(void))
 static void coder(void) { setup_and(coder_32b_at_20); }
 static void llama(void) { setup_and(llama_70b_at_10); }
 static void small(void) { setup_and(small_model_everywhere); }
+static void users(void) { setup_and(four_users); }
 static void text(void) { setup_and(text_says_how_slow_the_split_is); }
 static void usage(void) { setup_and(usage_errors); }
 static void stack(void) { setup_and(stack_for_ten_users); }
 
-TESTS(T(coder), T(llama), T(small), T(text), T(usage), T(stack));
+TESTS(T(table_names_resolve_to_themselves), T(coder), T(llama), T(small), T(users), T(text), T(usage),
+      T(stack));

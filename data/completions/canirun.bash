@@ -1,6 +1,7 @@
 # bash completion for canirun(1): commands, options, their values, and model
-# ids and Ollama family names (a family alone means its :latest tag) read
-# from the installed catalogue (models.json, latest.json) at completion time.
+# ids, their Hugging Face aliases and Ollama family names (a family alone
+# means its :latest tag), the names canirun resolves, read from the
+# installed catalogue (models.json, latest.json) at completion time.
 
 # The catalogue: $CANIRUN_DATA_DIR, beside the installed binary
 # (PREFIX/bin/canirun -> PREFIX/share/canirun), or the usual prefixes.
@@ -12,7 +13,8 @@ _canirun_models()
 		/usr/local/share/canirun /usr/share/canirun; do
 		f="$dir/models.json"
 		if [ -n "$dir" ] && [ -r "$f" ]; then
-			sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p' "$f"
+			sed -n -e 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p' \
+				-e '/"aliases": \[$/,/\]/s/^[[:space:]]*"\([^"]*\)",\{0,1\}$/\1/p' "$f"
 			[ -r "$dir/latest.json" ] &&
 				sed -n 's/.*"family":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/latest.json"
 			return

@@ -194,7 +194,8 @@ static const char usage_need[] =
 "holds it. Cheapest first where a dated, sourced price is known, then smallest.\n"
 "Each row: quant, placement, tok/s and its low band, context held and the largest\n"
 "allowed (--ctx: the least it must hold, 4096 by default here), memory left.\n"
-"--quant: only that type (default: the best quality that reaches --min-tps).\n"
+"--quant: only that type (default: Q4_K_M where it reaches --min-tps, else the\n"
+"best type that does; the best quality that does is shown beside it).\n"
 "--plan: canirun plan's stack on this machine (or --hw, --gpu), and the cheapest box\n"
 "on which it stays loaded, and on which it runs with swaps. The CPU share of GPU\n"
 "configurations runs on this machine's CPU and RAM, or on --cpu, --ram, --ram-gbps.\n\n"
@@ -689,6 +690,8 @@ static int check_need(const struct cli *cli, struct error *err)
 	if (!cli->need_plan && cli->arg_count == 0)
 		return error_set(err, "need: name at least one MODEL, or --plan "
 				 "(see 'canirun need --help')");
+	if (!cli->need_plan && cli->task)
+		return error_set(err, "need: --task goes with --plan (the stack's tasks)");
 	return 0;
 }
 

@@ -41,7 +41,8 @@ static void write_heading(FILE *out, const struct need_result *r, const struct m
 		m->id, r->min_tok_s, r->users, r->users == 1 ? "" : "s", ctx);
 	fprintf(out, " tokens%s)\n", r->users > 1 ? " each" : "");
 	fprintf(out, "  %-9s %-34s %-8s %-8s %-14s %13s %8s %8s %10s\n", "price", "configuration",
-		"quant", "best", "placement", "tok/s (low)", "ctx", "max ctx", "free");
+		"quant", "best", "placement", r->users > 1 ? "tok/s a user" : "tok/s (low)", "ctx",
+		"max ctx", "free");
 }
 
 static void write_row(FILE *out, const struct need_result *r, const struct need_row *row)
@@ -52,8 +53,12 @@ static void write_row(FILE *out, const struct need_result *r, const struct need_
 	price_text(c, price, sizeof(price));
 	need_config_name(c, row->ram_bytes, name, sizeof(name));
 	cell_placement(&row->est, &row->est.now, place, sizeof(place));
-	snprintf(speed, sizeof(speed), "%s (%s)", cell_tok_s(row->per_user_tok_s, tok, sizeof(tok)),
-		 cell_tok_s(row->est.now.decode_low_tok_s, low, sizeof(low)));
+	/* the band is one request's; with several users only their speed */
+	if (r->users > 1)
+		snprintf(speed, sizeof(speed), "%s", cell_tok_s(row->per_user_tok_s, tok, sizeof(tok)));
+	else
+		snprintf(speed, sizeof(speed), "%s (%s)", cell_tok_s(row->per_user_tok_s, tok, sizeof(tok)),
+			 cell_tok_s(row->est.now.decode_low_tok_s, low, sizeof(low)));
 	fprintf(out, "  %-9s %-34s %-8s %-8s %-14s %13s %8d %8d %10s\n", price, name,
 		ftype_name(row->est.ftype), ftype_name(row->best_ftype), place, speed, row->ctx,
 		row->max_ctx,
