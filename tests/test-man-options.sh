@@ -12,7 +12,7 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL man-options: $*" >&2; }
 
-options=$(for c in "" report show hw bench gguf local plan cost; do $bin $c --help; done |
+options=$(for c in "" report show hw bench gguf local plan cost need; do $bin $c --help; done |
 	grep -o -- '--[a-z][a-z-]*' | sort -u)
 [ -n "$options" ] && ok || bad "no options found in '$bin --help'"
 for opt in $options; do

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
 
 #include "model/catalog.h"
 #include "model/sizemodel.h"
@@ -333,5 +336,58 @@ static void broken_files(void)
 	CHECK_CONTAINS(err.msg, "/nonexistent/models.json");
 }
 
+/* What `canirun add` writes for a model reads back as the same model: the
+ * hybrid's layer letters, Maverick's interleave, Gemma 3n's per-layer
+ * embeddings and V3.2's indexer included (each changes the tensor list). */
+static void entries_round_trip(void)
+{
+	static const char *const ids[] = { "granite4:tiny-h", "llama4:128x17b", "gemma3n:e2b",
+					   "deepseek-v3.2:671b" };
+	struct catalog cat = { 0 };
+	struct error err;
+
+	if (!CHECK(catalog_load(data_catalog(), &cat, &err) == 0))
+		return;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const struct model *m = catalog_find(&cat, ids[i]);
+		cJSON *entry = m ? catalog_entry_json(m) : NULL;
+		cJSON *root = cJSON_CreateObject(), *models = cJSON_AddArrayToObject(root, "models");
+		char *text, path[] = "/tmp/canirun-roundtrip-XXXXXX";
+		struct catalog back = { 0 };
+		int fd = mkstemp(path);
+		FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		struct size_model a, b;
+
+		if (!CHECK(entry != NULL && f != NULL)) {
+			cJSON_Delete(entry);
+			cJSON_Delete(root);
+			if (f)
+				fclose(f);
+			continue;
+		}
+		cJSON_AddNumberToObject(root, "schema_version", 1);
+		cJSON_AddItemToArray(models, entry);
+		text = cJSON_Print(root);
+		fputs(text, f);
+		fclose(f);
+		free(text);
+		cJSON_Delete(root);
+		if (CHECK(catalog_load(path, &back, &err) == 0) && CHECK_INT(back.count, 1) &&
+		    CHECK(gguf_size_compute(m, FTYPE_Q4_K_M, NULL, &a, &err) == 0)) {
+			if (CHECK(gguf_size_compute(&back.models[0], FTYPE_Q4_K_M, NULL, &b, &err) == 0)) {
+				CHECK_INT(b.n_tensors, a.n_tensors);
+				CHECK_INT(b.params, a.params);
+				CHECK_INT(b.file_bytes, a.file_bytes);
+				CHECK_INT(back.models[0].kv_layers, m->kv_layers);
+				size_model_release(&b);
+			}
+			size_model_release(&a);
+		}
+		catalog_release(&back);
+		unlink(path);
+	}
+	catalog_release(&cat);
+}
+
 TESTS(T(shipped_catalogue), T(fixture_catalogue), T(find_and_suggest),
-      T(broken_catalogues), T(broken_files));
+      T(broken_catalogues), T(broken_files), T(entries_round_trip));

@@ -153,12 +153,17 @@ static void street_price_accessor(void)
 	const struct gpu_price *p = NULL;
 
 	CHECK_INT(gpu_table_load(data("gpus.json"), &gpus, &err), 0);
-	CHECK_INT(gpu_table_price(&gpus, &gpu, &p), 0);   /* RTX 3090 by PCI id */
+	CHECK_INT(gpu_table_price(&gpus, &gpu, -1, &p), 0);   /* RTX 3090 by PCI id */
 	CHECK_NEAR(p ? p->usd : -1, 700, 0);
 	CHECK_CONTAINS(p ? p->source : "", "https://");
 	snprintf(gpu.name, sizeof(gpu.name), "A100 80GB SXM");
 	gpu.pci_vendor_id = gpu.pci_device_id = -1;
-	CHECK_INT(gpu_table_price(&gpus, &gpu, &p), -1);   /* no dated price: unknown */
+	CHECK_INT(gpu_table_price(&gpus, &gpu, -1, &p), -1);   /* no dated price: unknown */
+	/* a Mac is priced at the table's memory (the Mac Studio's 36 GB), no other */
+	snprintf(gpu.name, sizeof(gpu.name), "M4 Max 32-core");
+	CHECK_INT(gpu_table_price(&gpus, &gpu, 36LL << 30, &p), 0);
+	CHECK_NEAR(p ? p->usd : -1, 1999, 0);
+	CHECK_INT(gpu_table_price(&gpus, &gpu, 64LL << 30, &p), -1);
 	gpu_table_release(&gpus);
 }
 

@@ -424,6 +424,28 @@ static void cli_refuses_bad_cluster_options(void)
 	}
 }
 
+/* report over two 3090 boxes: llama3.1:8b fits one of them (faster there
+ * at its own quant); qwen2.5:32b at Q8_0 needs both, but a smaller quant fits
+ * one box alone and beats the cluster. */
+static void cli_report_says_alone_is_faster(void)
+{
+	char host[512], other[512], *out = NULL, *err = NULL;
+	const char *argv[] = { "report", "--node", host, "--node", other, "llama3.1:8b", "qwen2.5:32b",
+			       NULL };
+
+	snprintf(host, sizeof(host), "%s", PROFILE("desktop-3090"));
+	snprintf(other, sizeof(other), "%s", PROFILE("rpc-node-3090"));
+	CHECK_INT(run_canirun(argv, NULL, &out, &err), 0);
+	CHECK_CONTAINS(out, "+ rpc-node-3090 over 1GbE (llama.cpp RPC)");
+	CHECK_CONTAINS(out, "RPC 2 nodes");
+	CHECK_CONTAINS(out, "Faster on one machine alone than pooled");
+	CHECK_CONTAINS(out, "llama3.1:8b Q8_0: faster on desktop-3090 alone");
+	CHECK_CONTAINS(out, "qwen2.5:32b: Q");
+	CHECK_CONTAINS(out, "the cluster at Q8_0");
+	free(out);
+	free(err);
+}
+
 /* cost over two 3090 boxes: both draw and both are paid for. */
 static void cli_cost_sums_nodes(void)
 {
@@ -453,9 +475,35 @@ static void cli_cost_sums_nodes(void)
 	cJSON_Delete(b);
 }
 
-TESTS(T(split_follows_llama_cpp), T(network_terms_by_hand), T(two_remotes_default_split),
+/* The same profile twice: two machines, two names in the commands. */
+static void cli_same_profile_twice_two_names(void)
+{
+	char host[512], other[512];
+	const char *argv[] = { "show", "llama3.3:70b", "--quant", "Q4_K_M", "--json", "--node", host,
+			       "--node", other, NULL };
+	int status;
+	cJSON *doc;
+	const cJSON *est;
+
+	snprintf(host, sizeof(host), "%s", PROFILE("desktop-3090"));
+	snprintf(other, sizeof(other), "%s", PROFILE("desktop-3090"));
+	doc = run_canirun_json(argv, NULL, &status);
+	CHECK_INT(status, 0);
+	est = doc ? selected(doc) : NULL;
+	if (CHECK(est != NULL)) {
+		const cJSON *list = cJSON_GetObjectItem(est, "nodes");
+
+		CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "name")->valuestring, "desktop-3090");
+		CHECK_STR(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 1), "name")->valuestring, "desktop-3090-2");
+		CHECK_CONTAINS(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(est, "rpc"), "commands"),
+						   "host")->valuestring, "--rpc desktop-3090-2:50052 ");
+	}
+	cJSON_Delete(doc);
+}
+
+TESTS(T(split_follows_llama_cpp), T(cli_same_profile_twice_two_names), T(network_terms_by_hand), T(two_remotes_default_split),
       T(tensor_split_when_default_does_not_fit), T(faster_split_leaves_slow_device_out),
       T(four_nodes_each_within_memory),
       T(decode_falls_as_links_slow), T(pooled_slower_than_alone_said_plainly),
       T(smaller_quant_alone_said_plainly), T(cli_four_nodes), T(cli_refuses_bad_cluster_options),
-      T(cli_cost_sums_nodes));
+      T(cli_cost_sums_nodes), T(cli_report_says_alone_is_faster));

@@ -271,6 +271,19 @@ static void plan_outputs(void)
 				       "--task", "code,embedding,vision", NULL }, NULL);
 }
 
+/* need: rows of every kind (discrete, unified, CPU-only, below the floor),
+ * and the stack's answers. */
+static void need_outputs(void)
+{
+	output_valid((const char *[]){ "need", "qwen2.5-coder:32b", "llama3.3:70b", "--min-tps", "10",
+				       "--json", "--hw", profile, NULL }, NULL);
+	output_valid((const char *[]){ "need", "qwen2.5:7b", "--json", "--hw", cpu_profile,
+				       "--cpu", "Ryzen 9 7950X", "--users", "4", "--ctx", "max", NULL },
+		     NULL);
+	output_valid((const char *[]){ "need", "--plan", "--json", "--hw", profile, "--task",
+				       "code,embedding", NULL }, NULL);
+}
+
 /* --node: rpc placements over two and four machines, fitting and not. */
 static void rpc_outputs(void)
 {
@@ -366,5 +379,6 @@ static void enums_hold_every_name(void)
 
 TESTS(T(checker_types_and_unions), T(checker_objects), T(checker_values_items_refs),
       T(checker_refuses_what_it_cannot_check), T(checker_names_the_path),
-      T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs), T(plan_outputs), T(rpc_outputs),
+      T(report_outputs), T(show_outputs), T(hw_outputs), T(gguf_and_local_outputs), T(plan_outputs),
+      T(rpc_outputs), T(need_outputs),
       T(cost_outputs), T(default_command_piped), T(bench_document_valid), T(enums_hold_every_name));

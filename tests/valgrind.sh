@@ -50,6 +50,7 @@ check 2 plan --task poetry
 check 1 show nosuchmodel:7b --hw $p
 check 0 show llama3.1:70b --node $p --node $fx/profiles/rpc-node-3090.json --node $fx/profiles/rpc-node-cpu.json
 check 0 report --json --node $p --node $fx/profiles/rpc-node-4070.json --link 10GbE llama3.1:8b qwen3:30b
+check 0 report --node $p --node $fx/profiles/rpc-node-3090.json llama3.1:8b qwen2.5:32b
 check 1 show llama3.1:8b --node $p --node $fx/profiles/missing.json
 check 0 report --hw $p qwen2.5 llama3.1:8b-instruct-q8_0 hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M
 check 0 hw --gpu "M1 Max 64GB"
@@ -85,5 +86,8 @@ check 0 cost qwen2.5:14b --json --hw $p --tokens-per-day 20000000
 check 0 report --cost --hw $p llama3.1:8b qwen3:30b
 check 0 show qwen2.5:14b --cost --json --hw $p --api deepseek-v3 --tokens-per-day 100000
 check 2 cost qwen2.5:14b --hw $p --tokens-per-day 1000 --api gpt-9
+check 0 need qwen2.5:0.5b --hw $p --cpu "Ryzen 9 7950X" --min-tps 100
+check 0 need qwen2.5-coder:32b --json --hw $p --min-tps 20 --ram 32G
+check 2 need qwen2.5:7b --gpu "RTX 3090"
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,7 @@
 # bash completion for canirun(1): commands, options, their values, and model
-# ids and Ollama family names (a family alone means its :latest tag) read
-# from the installed catalogue (models.json, latest.json) at completion time.
+# ids, their Hugging Face aliases and Ollama family names (a family alone
+# means its :latest tag), the names canirun resolves, read from the
+# installed catalogue (models.json, latest.json) at completion time.
 
 # The catalogue: $CANIRUN_DATA_DIR, beside the installed binary
 # (PREFIX/bin/canirun -> PREFIX/share/canirun), or the usual prefixes.
@@ -12,7 +13,8 @@ _canirun_models()
 		/usr/local/share/canirun /usr/share/canirun; do
 		f="$dir/models.json"
 		if [ -n "$dir" ] && [ -r "$f" ]; then
-			sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p' "$f"
+			sed -n -e 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p' \
+				-e '/"aliases": \[$/,/\]/s/^[[:space:]]*"\([^"]*\)",\{0,1\}$/\1/p' "$f"
 			[ -r "$dir/latest.json" ] &&
 				sed -n 's/.*"family":[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/latest.json"
 			return
@@ -31,13 +33,13 @@ _canirun()
 	local -a words
 	read -r -a words <<<"$before"
 
-	local commands="report show hw bench gguf local add calibrate plan cost"
+	local commands="report show hw bench gguf local add calibrate plan cost need"
 	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all
 		--gpu --cpu-only --ram --vram --cpu --ram-gbps --ram-speed --ram-channels --disk
 		--threads --hw --sysroot --pci-dump --json
 		--no-color --data-dir --full --id --help --version --cost --watts --kwh-price
 		--hw-cost --months --api --api-price --seat --seat-price --tokens-per-day
-		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency
+		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency --plan
 		--node --link --link-gbps --link-rtt-us"
 	local quants="Q8_0 Q6_K Q5_K_M Q5_K_S Q5_0 Q5_1 Q4_K_M Q4_K_S Q4_0 Q4_1 IQ4_XS
 		IQ4_NL Q3_K_L Q3_K_M Q3_K_S IQ3_M IQ3_S IQ3_XS IQ3_XXS Q2_K Q2_K_S IQ2_M
@@ -66,7 +68,7 @@ _canirun()
 	*)
 		for w in "${words[@]:1}"; do
 			case $w in
-			report|show|hw|bench|gguf|local|add|calibrate|plan|cost) command=$w; break ;;
+			report|show|hw|bench|gguf|local|add|calibrate|plan|cost|need) command=$w; break ;;
 			esac
 		done
 		if [[ $cur == -* ]]; then

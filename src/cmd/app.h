@@ -70,6 +70,7 @@ int cmd_calibrate(struct app *app, struct error *err);
 void bench_cache_location(const struct app *app, char *path, size_t path_size,
 			  char *key, size_t key_size);
 int cmd_plan(struct app *app, struct error *err);
+int cmd_need(struct app *app, struct error *err);    /* reads app->cpu_table */
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
  * they are unknown: from the bench cache, else (when may_run) by a quick

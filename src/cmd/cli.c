@@ -19,7 +19,7 @@ static const char *const command_names[] = {
 	[CMD_DEFAULT] = "", [CMD_REPORT] = "report", [CMD_SHOW] = "show",
 	[CMD_HW] = "hw",    [CMD_BENCH] = "bench",   [CMD_GGUF] = "gguf",
 	[CMD_LOCAL] = "local", [CMD_ADD] = "add", [CMD_CALIBRATE] = "calibrate", [CMD_PLAN] = "plan",
-	[CMD_COST] = "cost",
+	[CMD_COST] = "cost", [CMD_NEED] = "need",
 };
 
 #define STRINGIFY(x) #x
@@ -39,7 +39,8 @@ static const char *const command_names[] = {
 "      --threads N      CPU threads to assume (default: physical cores)\n" \
 "      --hw FILE        use a profile saved by 'canirun hw --json'\n" \
 "      --node FILE      pool machines with llama.cpp RPC: each a 'canirun hw --json'\n" \
-"                       profile (repeatable; the host is --hw, else the first --node)\n" \
+"                       profile (repeatable; the host is --hw, else the first --node;\n" \
+"                       report, show, gguf, local, plan, cost)\n" \
 "      --link NAME      the network between them: 1GbE (default), 2.5GbE, 10GbE,\n" \
 "                       25GbE, 40GbE, 100GbE, TB4, IB\n" \
 "      --link-gbps N    its rate in Gb/s (0.001 to 10000; over --link's)\n" \
@@ -87,6 +88,13 @@ static const char *const command_names[] = {
 "                       (input: users x prompts x --prompt tokens)\n" \
 "      --currency NAME  label for money (default USD; no exchange rates)\n"
 
+#define NEED_OPTIONS \
+"Need:\n" \
+"      --min-tps N      tokens/s each user needs (default 4, the reading floor)\n" \
+"      --users N        requests decoding at once (default 1)\n" \
+"      --all            every configuration, not the first 20 of each section\n" \
+"      --plan           canirun plan's stack (--task, --users) instead of MODELs\n"
+
 static const char usage_overview[] =
 "Usage: canirun [COMMAND] [OPTIONS] [MODEL...]\n"
 "Which local LLMs can this machine run, and how fast?\n\n"
@@ -101,7 +109,8 @@ static const char usage_overview[] =
 "  add FILE       add a model the catalogue lacks, from a GGUF file or a config.json\n"
 "  calibrate FILE...  this machine's own llama-bench or Ollama timings, kept for estimates\n"
 "  plan           the stack to serve here, task by task: picks, residency, settings\n"
-"  cost MODEL...  does running it here pay, against an API or chat seats?\n\n"
+"  cost MODEL...  does running it here pay, against an API or chat seats?\n"
+"  need MODEL...  which GPUs, Macs or CPUs run it at a speed, cheapest first\n\n"
 "MODEL is a catalogue id (llama3.1:8b, qwen2.5-coder:32b), a Hugging Face repo name,\n"
 "or a path to a .gguf file. 'canirun COMMAND --help' describes one command.\n\n"
 ESTIMATE_OPTIONS LIST_OPTIONS COMMON_OPTIONS
@@ -176,6 +185,24 @@ static const char usage_plan[] =
 "      --users N        people served at once (default 1)\n"
 ESTIMATE_OPTIONS COMMON_OPTIONS;
 
+static const char usage_need[] =
+"Usage: canirun need MODEL... [--min-tps N] [--ctx N] [--quant Q] [--users N] [OPTIONS]\n"
+"       canirun need --plan [--task T,...] [--users N] [OPTIONS]\n"
+"Which hardware runs MODEL at --min-tps: every GPU of data/gpus.json alone, two\n"
+"and four of a desktop, workstation or datacenter card, unified-memory machines at\n"
+"the table's memory, and CPU-only machines of data/cpus.json at the least RAM that\n"
+"holds it. Cheapest first where a dated, sourced price is known, then smallest.\n"
+"Each row: quant, placement, tok/s and its low band, context held and the largest\n"
+"allowed (--ctx: the least it must hold, 4096 by default here), memory left.\n"
+"--quant: only that type (default: Q4_K_M where it reaches --min-tps, else the\n"
+"best type that does; the best quality that does is shown beside it).\n"
+"--plan: canirun plan's stack on this machine (or --hw, --gpu), and the cheapest box\n"
+"on which it stays loaded, and on which it runs with swaps. The CPU share of GPU\n"
+"configurations runs on this machine's CPU and RAM, or on --cpu, --ram, --ram-gbps.\n\n"
+NEED_OPTIONS
+"      --task T,...     --plan: chat, writing, code, reasoning, tools, embedding, vision\n"
+ESTIMATE_OPTIONS COMMON_OPTIONS;
+
 const char *cli_usage(enum command command)
 {
 	static const char *const texts[] = {
@@ -184,7 +211,7 @@ const char *cli_usage(enum command command)
 		[CMD_BENCH] = usage_bench,      [CMD_GGUF] = usage_gguf,
 		[CMD_LOCAL] = usage_local,      [CMD_ADD] = usage_add,
 		[CMD_CALIBRATE] = usage_calibrate, [CMD_PLAN] = usage_plan,
-		[CMD_COST] = usage_cost,
+		[CMD_COST] = usage_cost,        [CMD_NEED] = usage_need,
 	};
 	return texts[command];
 }
@@ -203,7 +230,7 @@ enum {
 	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
 	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
 	OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
-	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US,
+	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US, OPT_PLAN,
 };
 
 static const struct option long_options[] = {
@@ -255,6 +282,7 @@ static const struct option long_options[] = {
 	{ "link", required_argument, NULL, OPT_LINK },
 	{ "link-gbps", required_argument, NULL, OPT_LINK_GBPS },
 	{ "link-rtt-us", required_argument, NULL, OPT_LINK_RTT_US },
+	{ "plan", no_argument, NULL, OPT_PLAN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -438,6 +466,7 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 	case OPT_FULL: cli->full = true; return 0;
 	case OPT_ALL: cli->all = true; return 0;
 	case OPT_FITS: cli->fits_only = true; return 0;
+	case OPT_PLAN: cli->need_plan = true; return 0;
 	case 'h': cli->help = true; return 0;
 	case 'V': cli->version = true; return 0;
 	case OPT_QUANT: cli->quant = arg; return 0;
@@ -613,7 +642,7 @@ static int take_positionals(int argc, char **argv, struct cli *cli, struct error
 	int i = optind;
 
 	if (i < argc) {
-		for (int c = CMD_REPORT; c <= CMD_COST; c++)
+		for (int c = CMD_REPORT; c <= CMD_NEED; c++)
 			if (strcmp(argv[i], command_names[c]) == 0) {
 				cli->command = (enum command)c;
 				i++;
@@ -635,9 +664,35 @@ static int check_task(struct cli *cli, struct error *err)
 
 	if (!cli->task)
 		return 0;
-	if (cli->command == CMD_PLAN)
+	if (cli->command == CMD_PLAN || (cli->command == CMD_NEED && cli->need_plan))
 		return plan_tasks_parse(cli->task, &plan_tasks, err);
 	return parse_choice("task", cli->task, model_task_parse(cli->task) != 0, &cli->task, err);
+}
+
+/* need tries every configuration itself: options describing one machine's
+ * GPUs have no place there (--cpu and --ram describe the CPU share). */
+static int check_need(const struct cli *cli, struct error *err)
+{
+	const struct whatif *w = &cli->whatif;
+
+	if (cli->need_plan && cli->command != CMD_NEED)
+		return error_set(err, "--plan: only for 'canirun need'");
+	if (cli->command != CMD_NEED)
+		return 0;
+	/* --plan: they describe the machine whose plan is the stack */
+	if (!cli->need_plan && (w->gpu_name_count > 0 || w->vram_bytes >= 0 || w->cpu_only))
+		return error_set(err, "need: --%s describes one machine; need tries every GPU "
+				 "of the table itself (--cpu, --ram describe the CPU share)",
+				 w->gpu_name_count > 0 ? "gpu" : w->vram_bytes >= 0 ? "vram" : "cpu-only");
+	if (cli->need_plan && cli->arg_count > 0)
+		return error_set(err, "need --plan: unexpected argument '%s' (the stack is plan's "
+				 "picks for --task)", cli->args[0]);
+	if (!cli->need_plan && cli->arg_count == 0)
+		return error_set(err, "need: name at least one MODEL, or --plan "
+				 "(see 'canirun need --help')");
+	if (!cli->need_plan && cli->task)
+		return error_set(err, "need: --task goes with --plan (the stack's tasks)");
+	return 0;
 }
 
 /* --node needs a second machine; the link options need --node. */
@@ -688,6 +743,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "--id: only for 'canirun add'");
 	if (cli->command == CMD_COST && cli->arg_count == 0)
 		return error_set(err, "cost: name at least one MODEL (see 'canirun cost --help')");
+	if (check_need(cli, err) < 0)
+		return -1;
 	if (cli->command == CMD_CALIBRATE && cli->arg_count == 0)
 		return error_set(err, "calibrate: name at least one llama-bench or Ollama output FILE");
 	if ((cli->command == CMD_HW || cli->command == CMD_BENCH ||

@@ -14,7 +14,7 @@
 enum command {
 	CMD_DEFAULT,    /* browser on a terminal, the report otherwise */
 	CMD_REPORT, CMD_SHOW, CMD_HW, CMD_BENCH, CMD_GGUF, CMD_LOCAL, CMD_ADD, CMD_CALIBRATE, CMD_PLAN,
-	CMD_COST,
+	CMD_COST, CMD_NEED,
 };
 
 #define CANIRUN_VERSION "0.1.0"
@@ -52,6 +52,7 @@ struct cli {
 	const char *sort;        /* NULL: default order */
 	const char *task;        /* NULL: every task; plan: a comma-separated list */
 	int users;               /* plan --users: people served at once */
+	bool need_plan;          /* need --plan: the plan's stack rather than MODELs */
 	const char *hw_file, *data_dir, *sysroot, *pci_dump;
 	const char *id;          /* add --id: the new entry's id; NULL: from the file */
 	struct whatif whatif;

@@ -73,12 +73,14 @@ static int load_gpu_table(struct app *app, struct error *err)
 	return gpu_table_load(path, &app->gpu_table, err);
 }
 
-/* data/cpus.json, read only when --cpu names a CPU from it. */
+/* data/cpus.json, read when the command line describes the CPU or its
+ * memory (--cpu names an entry; --ram-gbps and the like take the vendor of
+ * the host CPU the table knows), and for need (its CPU-only machines). */
 static int load_cpu_table(struct app *app, struct error *err)
 {
 	char path[PATH_MAX];
 
-	if (!app->cli.whatif.cpu_name)
+	if (!whatif_names_host(&app->cli.whatif) && app->cli.command != CMD_NEED)
 		return 0;
 	snprintf(path, sizeof(path), "%s/cpus.json", app->data_dir);
 	return cpu_table_load(path, &app->cpu_table, err);
@@ -168,7 +170,7 @@ static void make_settings(struct app *app)
 		set->runtime = RUNTIME_LLAMA_CPP; /* RPC is llama.cpp's */
 		set->cluster = &app->cluster;
 	}
-	set->threads = app->cli.threads > 0 ? app->cli.threads : app->hw.cpu.cores;
+	set->threads = estimate_threads(&app->hw, app->cli.threads);
 	set->prompt_tokens = app->cli.prompt_tokens;
 }
 
@@ -181,6 +183,25 @@ static void node_name(const char *file, char *out, size_t size)
 	if (len > 5 && strcmp(base + len - 5, ".json") == 0)
 		len -= 5;
 	snprintf(out, size, "%.*s", (int)(len < size ? len : size - 1), base);
+}
+
+/* Node k's name made unlike the earlier nodes' (the same profile given
+ * twice, or two files of one name): "-2", "-3", ... appended, so that
+ * each command names one machine. */
+static void distinct_node_name(struct app *app, int k)
+{
+	char *name = app->node_names[k], base[sizeof(app->node_names[0])];
+	bool taken = true;
+
+	snprintf(base, sizeof(base), "%s", name);
+	for (int n = 2; taken; n++) {
+		taken = false;
+		for (int i = 0; i < k; i++)
+			taken |= strcmp(app->node_names[i], name) == 0;
+		if (taken)
+			snprintf(name, sizeof(app->node_names[0]), "%.*s-%d",
+				 (int)sizeof(app->node_names[0]) - 8, base, n);
+	}
 }
 
 /* The link: --link's preset (1GbE without it), --link-gbps and
@@ -220,6 +241,7 @@ static int build_cluster(struct app *app, const char *host_file, struct error *e
 		if (hw_load_profile(cli->node_files[i], &app->nodes[k], err) < 0)
 			return error_prefix(err, "--node");
 		node_name(cli->node_files[i], app->node_names[k], sizeof(app->node_names[k]));
+		distinct_node_name(app, k);
 		c->nodes[k].hw = &app->nodes[k];
 		c->nodes[k].name = app->node_names[k];
 		devices += app->nodes[k].gpu_count > 0 ? app->nodes[k].gpu_count : 1;
@@ -277,6 +299,8 @@ static int run_command(struct app *app, struct error *err)
 		return cmd_calibrate(app, err);
 	case CMD_PLAN:
 		return cmd_plan(app, err);
+	case CMD_NEED:
+		return cmd_need(app, err);
 	case CMD_DEFAULT:
 		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && !app->cli.json)
 			return cmd_browse(app, err);

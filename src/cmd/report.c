@@ -2,6 +2,7 @@
  * a header on the hardware and settings, then one line per estimate, fitted
  * to the terminal's width; or the same estimates as JSON. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -145,23 +146,62 @@ static int print_json(const struct app *app, const struct lineup *lineup, const 
 	return json_print(doc, err);
 }
 
-/* --node: the models that run faster on one of the machines alone. */
-static void print_alone_notes(const struct rows *rows)
+/* --node, a pooled row e not slower than one node alone: the first listed
+ * type below e's (best quality first) that one node alone runs faster than
+ * the cluster runs e. Returns 1 and the note, 0 when none, -1 with err. */
+static int smaller_alone_note(const struct app *app, const struct estimate *e, char *note,
+			      size_t size, struct error *err)
+{
+	enum ftype types[ESTIMATE_LISTED_MAX];
+	int n = estimate_listed_ftypes(e->model, false, types), at = n, found = 0;
+	struct estimate *q = malloc(sizeof(*q));
+
+	if (!q)
+		return error_set(err, "out of memory");
+	for (int i = 0; i < n; i++)
+		at = types[i] == e->ftype ? i : at;
+	for (int i = at + 1; i < n && !found; i++) {
+		if (estimate_ftype(&app->hw, e->model, types[i], &app->settings, q, err) < 0) {
+			free(q);
+			return -1;
+		}
+		if (rpc_smaller_alone(e, q, 1)) {
+			rpc_smaller_note(e, q, note, size);
+			found = 1;
+		}
+	}
+	free(q);
+	return found;
+}
+
+/* --node: the models that run faster on one of the machines alone, at
+ * their quant or a smaller one. */
+static int print_alone_notes(const struct app *app, const struct rows *rows, struct error *err)
 {
 	char note[256];
 	bool first = true;
 
-	for (int i = 0; i < rows->count; i++)
-		if (rpc_alone_note(&rows->items[rows->order[i]], note, sizeof(note))) {
-			if (first)
-				puts("\nSlower pooled than on one machine alone (run these there; "
-				     "'canirun show MODEL' compares smaller quants too):");
-			first = false;
-			printf("  %s\n", note);
+	for (int i = 0; i < rows->count; i++) {
+		const struct estimate *e = &rows->items[rows->order[i]];
+		int smaller = 0;
+
+		if (!e->rpc.used)
+			continue;
+		if (!rpc_alone_note(e, note, sizeof(note)) &&
+		    (smaller = smaller_alone_note(app, e, note, sizeof(note), err)) <= 0) {
+			if (smaller < 0)
+				return -1;
+			continue;
 		}
+		if (first)
+			puts("\nFaster on one machine alone than pooled (run these there):");
+		first = false;
+		printf("  %s\n", note);
+	}
+	return 0;
 }
 
-static void print_table(const struct app *app, const struct rows *rows)
+static int print_table(const struct app *app, const struct rows *rows, struct error *err)
 {
 	struct rows_layout layout;
 	int columns = cell_output_columns();
@@ -180,11 +220,13 @@ static void print_table(const struct app *app, const struct rows *rows)
 			       ftype_name(ESTIMATE_QUANT_FLOOR));
 			break;
 		}
-	print_alone_notes(rows);
+	if (print_alone_notes(app, rows, err) < 0)
+		return -1;
 	if (app->cli.cost)
 		printf("\n%s/1M: electricity per 1M generated tokens at %.4f %s/kWh (power from\n"
 		       "data/power.json or --watts); 'canirun cost' adds hardware and the alternatives.\n",
 		       app->costs.currency, app->costs.kwh_price, app->costs.currency);
+	return 0;
 }
 
 int cmd_report(struct app *app, struct error *err)
@@ -205,8 +247,8 @@ int cmd_report(struct app *app, struct error *err)
 		if (fflush(stdout) == EOF)
 			rc = error_set(err, "stdout: write failed");
 	} else {
-		print_table(app, &rows);
-		if (fflush(stdout) == EOF)
+		rc = print_table(app, &rows, err);
+		if (fflush(stdout) == EOF && rc == 0)
 			rc = error_set(err, "stdout: write failed");
 	}
 	listing_release(&lineup, &rows);

@@ -35,7 +35,7 @@ static void hardware_price(const struct cost_settings *cs, const struct gpu_tabl
 
 		if (!fit_uses_gpu(f, g))
 			continue;
-		if (gpu_table_price(gpus, &hw->gpus[g], &p) < 0) {
+		if (gpu_table_price(gpus, &hw->gpus[g], hw->ram.total_bytes, &p) < 0) {
 			out->hw_cost_note = "no dated street price for a GPU it uses: give --hw-cost";
 			return;
 		}

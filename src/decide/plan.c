@@ -461,6 +461,14 @@ static void write_reason(const struct plan *p, struct plan_pick *pk, const struc
 
 /* ---- the whole plan ---- */
 
+static bool allowed(const struct plan_request *req, const struct model *m)
+{
+	for (int i = 0; i < req->only_count; i++)
+		if (req->only[i] == m)
+			return true;
+	return req->only_count == 0;
+}
+
 static int rank_candidates(struct builder *b)
 {
 	for (int t = 0; t < PLAN_TASK_COUNT; t++) {
@@ -473,7 +481,7 @@ static int rank_candidates(struct builder *b)
 		for (int i = 0; i < b->cat->count; i++) {
 			const struct model *m = &b->cat->models[i];
 
-			if (!(m->tasks & task_info[t].catalog_task))
+			if (!(m->tasks & task_info[t].catalog_task) || !allowed(b->req, m))
 				continue;
 			b->ranked[t][n++] = (struct ranked){ m, i, bench ? scores_find(b->scores, m, bench) : NULL,
 							     specialised((enum plan_task)t, m) };

@@ -53,6 +53,10 @@ struct plan_request {
 	unsigned tasks;         /* 1u << enum plan_task bits; 0: PLAN_DEFAULT_TASKS */
 	int users;              /* people served at once (>= 1) */
 	const char *quant;      /* a file type name for every pick; NULL: the rule */
+	/* only_count > 0: only these models are candidates (need --plan plans
+	 * one stack's models on other hardware); else the whole catalogue. */
+	const struct model *const *only;
+	int only_count;
 };
 
 enum plan_basis { BASIS_SCORE, BASIS_RULE };

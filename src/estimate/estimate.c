@@ -161,6 +161,11 @@ int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const c
 	return OLLAMA_CTX_SMALL;
 }
 
+int estimate_threads(const struct hardware *hw, int asked)
+{
+	return asked > 0 ? asked : hw->cpu.cores;
+}
+
 int estimate_context(const struct hardware *hw, const struct model *m,
 		     const struct estimate_settings *set, const char **why)
 {
@@ -226,14 +231,24 @@ static bool layer_is_sliding(const struct model *m, int layer)
 	return m->swa.global_every <= 0 || (layer + 1) % m->swa.global_every != 0;
 }
 
-/* Elements cached per token per layer. */
+/* Elements cached per token per layer: K and V; for MLA the compressed
+ * latent and the rope key, plus DSA's indexer key (its own cache of one
+ * index_head_dim head at the K type, llama-kv-cache-dsa.cpp). */
 static int64_t kv_elems_per_token(const struct model *m)
 {
 	if (is_encoder_only(m))
 		return 0;
 	if (m->has_mla)
-		return (int64_t)m->mla.kv_lora_rank + m->mla.rope_dim;
+		return (int64_t)m->mla.kv_lora_rank + m->mla.rope_dim + m->mla.index_head_dim;
 	return 2 * (int64_t)m->kv_heads * m->head_dim;
+}
+
+/* Layer i keeps a KV cache of its own: an attention layer within the
+ * first kv_layers (gemma3n's later layers attend to an earlier cache). */
+static bool layer_has_kv(const struct model *m, int layer)
+{
+	return model_layer_kind(m, layer) == LAYER_ATTENTION &&
+	       (m->kv_layers <= 0 || layer < m->kv_layers);
 }
 
 /* Layers of the first n that hold a KV cache. */
@@ -242,7 +257,7 @@ static int attention_layers(const struct model *m, int n)
 	int count = 0;
 
 	for (int i = 0; i < n; i++)
-		count += model_layer_kind(m, i) == LAYER_ATTENTION;
+		count += layer_has_kv(m, i);
 	return count;
 }
 
@@ -271,7 +286,7 @@ static int64_t layer_kv_bytes(const struct model *m, int layer, int64_t ctx,
 
 	if (kind == LAYER_RECURRENT)
 		return arch_recurrent_state_elems(m) * STATE_ELEM_BYTES;
-	if (kind == LAYER_FFN_ONLY)
+	if (!layer_has_kv(m, layer))
 		return 0;
 	return (int64_t)llround((double)kv_elems_per_token(m) *
 				layer_kv_tokens(m, layer, ctx, allocated) * kv_elem_bytes(kv));
@@ -322,10 +337,11 @@ static int64_t compute_bytes_for(const struct model *m, const struct compute_sha
 	return holds_output && logits > peak ? logits : peak;
 }
 
-/* The output matrix as the GPU holds it: tied models duplicate token_embd. */
+/* The output matrix as the GPU holds it: tied models duplicate token_embd;
+ * the input tables stay in RAM. */
 static int64_t output_device_bytes(const struct model *m, const struct size_model *s)
 {
-	int64_t norms = s->nonlayer_bytes - s->token_embd_bytes - s->output_bytes;
+	int64_t norms = s->nonlayer_bytes - s->token_embd_bytes - s->output_bytes - s->input_bytes;
 
 	return (m->tied_embeddings ? s->token_embd_bytes : s->output_bytes) + (norms > 0 ? norms : 0);
 }
@@ -392,6 +408,10 @@ int64_t estimate_memory_budget(const struct hardware *hw, bool *on_gpus)
 	return *on_gpus ? sum : b.ram;
 }
 
+/* Layers whose cache sizes a placement keeps at hand (placer.kv_*); a
+ * deeper model has the rest worked out as needed. */
+#define PLACER_KV_LAYERS 1024
+
 struct placer {
 	const struct model *m;
 	const struct size_model *s;
@@ -399,7 +419,51 @@ struct placer {
 	int64_t ctx;            /* tokens the cache is allocated for */
 	int64_t read_ctx;       /* tokens a generated token attends to: the prompt */
 	struct compute_shape compute;
+	/* each layer's cache (state) bytes at ctx and what a token reads of
+	 * it at read_ctx: placing and rating read them many times over */
+	int64_t kv_alloc[PLACER_KV_LAYERS], kv_read[PLACER_KV_LAYERS];
 };
+
+/* What a layer's cache size depends on: none, full attention, a sliding
+ * window, a recurrent state. */
+enum kv_class { KV_NONE, KV_FULL, KV_SLIDING, KV_STATE, KV_CLASSES };
+
+static enum kv_class layer_kv_class(const struct model *m, int layer)
+{
+	if (model_layer_kind(m, layer) == LAYER_RECURRENT)
+		return KV_STATE;
+	if (!layer_has_kv(m, layer))
+		return KV_NONE;
+	return layer_is_sliding(m, layer) ? KV_SLIDING : KV_FULL;
+}
+
+/* Each layer's cache bytes, worked out once per class of layer. */
+static void placer_kv_fill(struct placer *p)
+{
+	int n = p->s->n_layers < PLACER_KV_LAYERS ? p->s->n_layers : PLACER_KV_LAYERS;
+	int64_t alloc[KV_CLASSES], read[KV_CLASSES];
+	bool known[KV_CLASSES] = { false };
+
+	for (int i = 0; i < n; i++) {
+		enum kv_class c = layer_kv_class(p->m, i);
+
+		if (!known[c]) {
+			alloc[c] = layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+			read[c] = layer_kv_bytes(p->m, i, p->read_ctx, p->set->kv, false);
+			known[c] = true;
+		}
+		p->kv_alloc[i] = alloc[c];
+		p->kv_read[i] = read[c];
+	}
+}
+
+/* Layer i's cache bytes: allocated at ctx, or read at read_ctx. */
+static int64_t placer_kv(const struct placer *p, int i, bool allocated)
+{
+	if (i < PLACER_KV_LAYERS)
+		return allocated ? p->kv_alloc[i] : p->kv_read[i];
+	return layer_kv_bytes(p->m, i, allocated ? p->ctx : p->read_ctx, p->set->kv, allocated);
+}
 
 static int64_t device_total(const struct device_load *d)
 {
@@ -410,7 +474,7 @@ static int64_t device_total(const struct device_load *d)
 static bool try_layer(const struct placer *p, struct device_load *d, int i, bool experts_only)
 {
 	int64_t w = experts_only ? p->s->layers[i].expert_bytes : layer_weights(p->s, i);
-	int64_t kv = experts_only ? 0 : layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+	int64_t kv = experts_only ? 0 : placer_kv(p, i, true);
 
 	if (device_total(d) + w + kv > d->budget_bytes)
 		return false;
@@ -431,21 +495,21 @@ static bool open_gpu(const struct placer *p, struct device_load *d, bool holds_o
 	return device_total(d) <= d->budget_bytes;
 }
 
-/* What stays in RAM: token_embd, the layers not on GPUs, their KV, the
- * CPU compute buffer and the process. */
+/* What stays in RAM: token_embd and the other input tables, the layers
+ * not on GPUs, their KV, the CPU compute buffer and the process. */
 static void fill_cpu(const struct placer *p, struct fit *f, int first_cpu_layer,
 		     bool experts_only_on_gpu)
 {
 	struct device_load *c = &f->cpu;
 	int n = p->s->n_layers;
 
-	c->weights_bytes = p->s->token_embd_bytes + (f->output_on_gpu ? 0 :
+	c->weights_bytes = p->s->token_embd_bytes + p->s->input_bytes + (f->output_on_gpu ? 0 :
 			   output_device_bytes(p->m, p->s) - (p->m->tied_embeddings ? p->s->token_embd_bytes : 0));
 	for (int i = first_cpu_layer; i < n; i++) {
 		c->weights_bytes += experts_only_on_gpu ? p->s->layers[i].expert_bytes :
 				    layer_weights(p->s, i);
 		if (!experts_only_on_gpu) {
-			c->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+			c->kv_bytes += placer_kv(p, i, true);
 			c->layers++;
 		} else {
 			c->expert_layers++;
@@ -506,7 +570,7 @@ static int fill_gpus(const struct placer *p, const struct budgets *b, struct fit
 		if (experts_only) {
 			for (int i = 0; i < n; i++) {
 				d->weights_bytes += p->s->layers[i].dense_bytes;
-				d->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+				d->kv_bytes += placer_kv(p, i, true);
 			}
 			d->layers = n;
 			if (device_total(d) > d->budget_bytes)
@@ -676,7 +740,7 @@ static double layer_read_bytes(const struct placer *p, int i, bool dense, bool e
 
 	if (dense)
 		bytes += (double)p->s->layers[i].dense_bytes +
-			 (double)layer_kv_bytes(m, i, p->read_ctx, p->set->kv, false);
+			 (double)placer_kv(p, i, false);
 	if (experts)
 		bytes += (double)p->s->layers[i].expert_bytes * frac;
 	return bytes;
@@ -778,14 +842,17 @@ static double kernel_factor(const struct cpu_info *cpu, int id, bool prompt)
 }
 
 /* The bytes of type id that every token multiplies: the whole tensor list
- * less the token embedding (a row lookup) when it is not also the output,
- * and for a prompt (only its last token's logits are made) the output too. */
+ * less the token embedding (a row lookup) when it is not also the output
+ * and the other input tables (always lookups), and for a prompt (only its
+ * last token's logits are made) the output too. */
 static double multiplied_bytes(const struct model *m, const struct size_model *s, int id, bool prompt)
 {
 	double bytes = (double)s->type_bytes[id];
 
 	if (id == s->token_embd_type && (prompt || !m->tied_embeddings))
 		bytes -= (double)s->token_embd_bytes;
+	if (id == s->input_type)
+		bytes -= (double)s->input_bytes;
 	if (id == s->output_type && prompt)
 		bytes -= (double)s->output_bytes;
 	return bytes > 0 ? bytes : 0;
@@ -806,8 +873,9 @@ static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 		return cpu_decode_gbps(cpu, w, threads);
 	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
 		n = cpu->performance_cores;
-	return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor,
-				memory > 0 ? memory : cpu_decode_gbps(cpu, w, threads), n);
+	if (memory <= 0)
+		return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor, cpu_decode_gbps(cpu, w, threads), n);
+	return cpu_memory_bound_gbps(cpu_decode_gbps(cpu, w, 1) * factor, memory, n);
 }
 
 /* A rate for the model's mix of weight types: the byte-weighted harmonic
@@ -933,6 +1001,10 @@ static double prefill_weights(const struct model *m)
 {
 	double weights = (double)(m->active_params > 0 ? m->active_params : m->params);
 	double embedding = (double)m->vocab * (double)m->embd * (m->tied_embeddings ? 1 : 2);
+
+	/* gemma3n's per-layer table is a lookup too */
+	if (m->has_ple)
+		embedding += (double)m->vocab * (double)(m->ple.embd_per_layer * m->layers);
 
 	/* a catalogue count below its own embeddings (an inconsistent entry)
 	 * keeps the whole count rather than a negative one */
@@ -1075,18 +1147,17 @@ static void finish_fit(const struct hardware *hw, const struct placer *p, struct
 
 /* Layer placement, or expert offload when that is possible and faster;
  * PLACE_NONE when neither fits. */
-static void place(const struct hardware *hw, const struct placer *p, bool now, struct fit *f)
+static void place(const struct hardware *hw, const struct placer *p, const struct budgets *b,
+		  struct fit *f)
 {
-	struct budgets b;
 	struct fit experts;
 	bool layers_ok, experts_ok;
 
-	make_budgets(hw, now, &b);
-	layers_ok = place_layers(p, &b, f) == 0;
+	layers_ok = place_layers(p, b, f) == 0;
 	if (layers_ok)
 		finish_fit(hw, p, f);
 	experts_ok = (!layers_ok || f->placement == PLACE_PARTIAL) &&
-		     place_experts(p, &b, &experts) == 0;
+		     place_experts(p, b, &experts) == 0;
 	if (experts_ok) {
 		finish_fit(hw, p, &experts);
 		if (!layers_ok || experts.decode_tok_s > f->decode_tok_s)
@@ -1209,7 +1280,7 @@ static void add_unit(const struct placer *p, struct rpc_device *d, int u)
 		return;
 	}
 	d->weights_bytes += layer_weights(p->s, u);
-	d->kv_bytes += layer_kv_bytes(p->m, u, p->ctx, p->set->kv, true);
+	d->kv_bytes += placer_kv(p, u, true);
 	d->layers++;
 }
 
@@ -1572,8 +1643,10 @@ static void alone_speeds(const struct placer *p, const struct rpc_cluster *c, st
 	r->alone_best_tok_s = -1;
 	for (int k = 0; k < c->node_count; k++) {
 		struct fit alone;
+		struct budgets b;
 
-		place(c->nodes[k].hw, p, true, &alone);
+		make_budgets(c->nodes[k].hw, true, &b);
+		place(c->nodes[k].hw, p, &b, &alone);
 		r->nodes[k].alone_tok_s = alone.placement == PLACE_NONE ? -1 : alone.decode_tok_s;
 		if (r->nodes[k].alone_tok_s > r->alone_best_tok_s) {
 			r->alone_best_tok_s = r->nodes[k].alone_tok_s;
@@ -1660,13 +1733,13 @@ static void whole_model_memory(const struct placer *p, struct estimate *e)
 	e->weights_bytes = p->s->tensor_bytes;
 	e->kv_bytes = 0;
 	for (int i = 0; i < p->s->n_layers; i++)
-		e->kv_bytes += layer_kv_bytes(p->m, i, p->ctx, p->set->kv, true);
+		e->kv_bytes += placer_kv(p, i, true);
 	e->kv_bytes_per_token = (int64_t)llround(kv_elems_per_token(p->m) *
 						 attention_layers(p->m, p->s->n_layers) *
 						 kv_elem_bytes(p->set->kv));
 	e->kv_read_bytes = 0;
 	for (int i = 0; i < p->s->n_layers; i++)
-		e->kv_read_bytes += layer_kv_bytes(p->m, i, p->read_ctx, p->set->kv, false);
+		e->kv_read_bytes += placer_kv(p, i, false);
 	e->compute_bytes = compute_bytes_for(p->m, &p->compute, true);
 	e->overhead_bytes = PROCESS_BYTES;
 	e->total_bytes = e->weights_bytes + e->kv_bytes + e->compute_bytes + e->overhead_bytes;
@@ -1676,12 +1749,19 @@ static void estimate_at(const struct hardware *hw, const struct model *m,
 			const struct size_model *s, const struct estimate_settings *set,
 			int ctx, struct estimate *out)
 {
-	struct placer p = { m, s, set, ctx, set->prompt_tokens, { 0, 0, false } };
+	struct placer p;        /* not zeroed: its cache arrays are filled below */
+	struct budgets now, idle;
 	/* a full-attention layer's cache, or the window's when all slide */
 	int widest_layer = m->has_swa && m->swa.global_every > 0 ? m->swa.global_every - 1 : 0;
 
+	p.m = m;
+	p.s = s;
+	p.set = set;
+	p.ctx = ctx;
+	p.read_ctx = set->prompt_tokens;
 	if (p.read_ctx > p.ctx || p.read_ctx <= 0)
 		p.read_ctx = p.ctx;
+	placer_kv_fill(&p);
 	/* llama.cpp: n_batch = min(n_ctx, n_batch), n_ubatch = min(n_batch, n_ubatch) */
 	p.compute.ubatch = ctx < UBATCH ? ctx : UBATCH;
 	p.compute.n_kv = layer_kv_tokens(m, widest_layer, ctx, true);
@@ -1692,8 +1772,15 @@ static void estimate_at(const struct hardware *hw, const struct model *m,
 	out->ctx = ctx;
 	out->cpu_weight = cpu_weight_for(dominant_type(s));
 	whole_model_memory(&p, out);
-	place(hw, &p, true, &out->now);
-	place(hw, &p, false, &out->idle);
+	make_budgets(hw, true, &now);
+	make_budgets(hw, false, &idle);
+	place(hw, &p, &now, &out->now);
+	/* a machine that reports no free memory (profiles, what-if hardware)
+	 * has the same budgets now as idle, and so the same fit */
+	if (memcmp(&now, &idle, sizeof(now)) == 0)
+		out->idle = out->now;
+	else
+		place(hw, &p, &idle, &out->idle);
 	load_times(hw, out->now.placement != PLACE_NONE ? &out->now : &out->idle, out);
 	if (set->cluster && set->cluster->node_count > 1)
 		place_cluster(&p, set->cluster, out);
@@ -1753,7 +1840,7 @@ static int rank(const struct estimate *e)
 	return f->placement != PLACE_NONE ? 1 : 0;
 }
 
-static int quality_index(enum ftype ft)
+int estimate_quality_index(enum ftype ft)
 {
 	for (int i = 0; i < estimate_quality_order_count; i++)
 		if (estimate_quality_order[i] == ft)
@@ -1830,7 +1917,8 @@ int estimate_best(const struct hardware *hw, const struct model *m,
 	int n = estimate_listed_ftypes(m, false, types), upper = 0, r;
 	struct estimate lower;
 
-	while (upper < n && quality_index(types[upper]) <= quality_index(ESTIMATE_QUANT_FLOOR))
+	while (upper < n && estimate_quality_index(types[upper]) <=
+			       estimate_quality_index(ESTIMATE_QUANT_FLOOR))
 		upper++;
 	if (upper == 0)
 		upper = 1; /* nothing at the floor is published: the best that is */

@@ -37,6 +37,10 @@ enum flash_attn { FA_RUNTIME, FA_ON, FA_OFF };
 /* settings.ctx: the runtime's own default (Ollama's by total VRAM). */
 #define ESTIMATE_CTX_RUNTIME (-1)
 
+/* The CPU threads estimates assume on hw: asked (--threads) when > 0, else
+ * the physical cores of its CPU (llama.cpp's default). */
+int estimate_threads(const struct hardware *hw, int asked);
+
 struct estimate_settings {
 	int ctx;                /* tokens; 0: the trained context ("max"); ESTIMATE_CTX_RUNTIME */
 	enum kv_type kv;
@@ -199,6 +203,9 @@ extern const int estimate_default_ftype_count;
  * generation deciding (F32 > F16/BF16 > Q8_0 > Q6_K > Q5_K_M > ... > IQ1_S). */
 extern const enum ftype estimate_quality_order[];
 extern const int estimate_quality_order_count;
+/* ft's place in that order (0: the best); the order's length for a type
+ * not in it. */
+int estimate_quality_index(enum ftype ft);
 
 /* Speed alone never picks a type of lower quality than this (Ollama's
  * default tags are Q4_K_M); only memory may. */

@@ -68,7 +68,7 @@ void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu)
 	 * rate the described threads reach together */
 	for (int t = 0; t < RATE_TYPES; t++) {
 		*core[t] = per_thread[t];
-		*all[t] = cpu_threads_gbps(per_thread[t], memory, d->threads);
+		*all[t] = cpu_memory_bound_gbps(per_thread[t], memory, d->threads);
 	}
 	cpu->mem_read_gbps = memory;
 	cpu->mem_read_core_gbps = -1; /* not published per thread */

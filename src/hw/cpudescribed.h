@@ -3,9 +3,10 @@
  * per block type, memory read and batched prefill GFLOPS, from the CPU's
  * cores, instruction-set family and memory bandwidth.
  *
- * The model is the one the bench's figures obey: a matvec runs at the
- * lesser of what the memory delivers and what the threads compute,
- *   rate(type) = min(memory limit, threads x per-thread rate(arch, type)),
+ * The model is the one the bench's figures obey: a matvec runs at what
+ * the threads compute as it approaches what the memory delivers,
+ *   rate(type) = cpu_memory_bound_gbps(per-thread rate(arch, type),
+ *                                      memory limit, threads) (hw/cpurate.h),
  *   memory limit = bandwidth x efficiency (Apple: also P-cores x a per-core
  *   share; its CPU clusters cannot draw the whole SoC bandwidth),
  *   prefill(type) = threads x per-thread GFLOPS(arch) x share(arch, type),

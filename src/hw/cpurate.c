@@ -1,6 +1,7 @@
 /* cpurate.c - the CPU performance model (see cpurate.h). */
 #include "hw/cpurate.h"
 
+#include <math.h>
 #include <string.h>
 
 const char *cpu_weight_name(enum cpu_weight w)
@@ -28,6 +29,16 @@ double cpu_threads_gbps(double core_gbps, double ceiling_gbps, int threads)
 		return -1;
 	rate = core_gbps * (threads > 1 ? threads : 1);
 	return ceiling_gbps > 0 && rate > ceiling_gbps ? ceiling_gbps : rate;
+}
+
+double cpu_memory_bound_gbps(double core_gbps, double limit_gbps, int threads)
+{
+	double rate;
+
+	if (core_gbps <= 0)
+		return -1;
+	rate = core_gbps * (threads > 1 ? threads : 1);
+	return limit_gbps > 0 ? rate / pow(1 + pow(rate / limit_gbps, 4), 0.25) : rate;
 }
 
 static double all_core_gbps(const struct cpu_info *cpu, enum cpu_weight w)

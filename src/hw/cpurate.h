@@ -30,6 +30,16 @@ int cpu_weight_parse(const char *name, enum cpu_weight *out);  /* 0, or -1 */
  * an unknown ceiling (< 0) caps nothing. */
 double cpu_threads_gbps(double core_gbps, double ceiling_gbps, int threads);
 
+/* Matvec rate (weight GB/s) on `threads` threads against a memory limit
+ * rather than a measured all-core matvec rate: the threads' rate meets the
+ * limit gradually (they queue for memory before they saturate it),
+ *   rate = n c / (1 + (n c / limit)^4)^(1/4),
+ * within 1.2% of n c at half the limit and 16% under the limit where n c
+ * reaches it. The exponent is fitted on the published runs marked fitted in
+ * tests/fixtures/cpu-runs.csv. -1 when core_gbps is unknown; an unknown
+ * limit (< 0) caps nothing. */
+double cpu_memory_bound_gbps(double core_gbps, double limit_gbps, int threads);
+
 /* Decode matvec rate of weight type w on cpu with `threads` threads (<= 0:
  * every core): cpu_threads_gbps of the bench's one-thread and all-core
  * rates. A picture with only the all-core rate (an older profile) scales

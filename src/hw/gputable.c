@@ -266,14 +266,23 @@ const struct gpu_spec *gpu_table_entry_of(const struct gpu_table *t, const struc
 	return g;
 }
 
-int gpu_table_price(const struct gpu_table *t, const struct gpu_info *gpu,
+const struct gpu_price *gpu_spec_price(const struct gpu_spec *g, int64_t ram_bytes)
+{
+	if (g->price.usd < 0)
+		return NULL;
+	/* a unified machine is priced at the table's memory, not at another size */
+	if (g->unified_memory && g->vram_bytes > 0 && ram_bytes != g->vram_bytes)
+		return NULL;
+	return &g->price;
+}
+
+int gpu_table_price(const struct gpu_table *t, const struct gpu_info *gpu, int64_t ram_bytes,
 		    const struct gpu_price **out)
 {
 	const struct gpu_spec *g = gpu_table_entry_of(t, gpu);
 
-	if (!g || g->price.usd < 0)
+	if (!g || !(*out = gpu_spec_price(g, ram_bytes)))
 		return -1;
-	*out = &g->price;
 	return 0;
 }
 

@@ -104,10 +104,15 @@ int gpu_table_find_sized(const struct gpu_table *t, const char *query, struct gp
 const struct gpu_spec *gpu_table_entry_of(const struct gpu_table *t, const struct gpu_info *gpu);
 
 /* The street price of a GPU of the hardware picture, from its entry
- * (gpu_table_entry_of). 0 with *out, or -1 when the GPU has no entry or
- * the entry no price. The pointer stays valid until t is released. */
-int gpu_table_price(const struct gpu_table *t, const struct gpu_info *gpu,
+ * (gpu_table_entry_of). 0 with *out, or -1 when the GPU has no entry, the
+ * entry no price, or it is a unified-memory part whose machine's RAM
+ * (ram_bytes) is not the table's memory, the size the price is for. The
+ * pointer stays valid until t is released. */
+int gpu_table_price(const struct gpu_table *t, const struct gpu_info *gpu, int64_t ram_bytes,
 		    const struct gpu_price **out);
+/* The same for a table entry in a machine with ram_bytes of RAM; NULL when
+ * unknown. */
+const struct gpu_price *gpu_spec_price(const struct gpu_spec *g, int64_t ram_bytes);
 
 /* Index of spec within t (for gpu_info.table_entry). */
 int gpu_table_index(const struct gpu_table *t, const struct gpu_spec *spec);

@@ -75,6 +75,25 @@ static void gpu_from_spec(const struct gpu_table *table, const struct gpu_spec *
 	g->table_entry = gpu_table_index(table, spec);
 }
 
+/* count x spec after the GPUs already in hw; a unified part's memory
+ * memory_bytes when >= 0. */
+static int add_gpus(const struct gpu_table *table, const struct gpu_spec *spec, int count,
+		    int64_t memory_bytes, struct hardware *hw, struct error *err)
+{
+	for (int n = 0; n < count; n++) {
+		struct gpu_info *g;
+
+		if (hw->gpu_count == HW_MAX_GPUS)
+			return error_set(err, "--gpu: more than %d GPUs", HW_MAX_GPUS);
+		g = &hw->gpus[hw->gpu_count];
+		gpu_from_spec(table, spec, g);
+		if (memory_bytes >= 0)
+			g->vram_total_bytes = g->vram_free_bytes = memory_bytes;
+		g->index = hw->gpu_count++;
+	}
+	return 0;
+}
+
 static int add_named_gpus(const struct whatif *w, const struct gpu_table *table,
 			  struct hardware *hw, struct error *err)
 {
@@ -93,18 +112,20 @@ static int add_named_gpus(const struct whatif *w, const struct gpu_table *table,
 			return error_prefix(err, "--gpu");
 		if (sized.note[0])
 			warn_add(&hw->warnings, "%s", sized.note);
-		for (int n = 0; n < count; n++) {
-			if (hw->gpu_count == HW_MAX_GPUS)
-				return error_set(err, "--gpu: more than %d GPUs", HW_MAX_GPUS);
-			gpu_from_spec(table, sized.spec, &hw->gpus[hw->gpu_count]);
-			if (sized.memory_bytes >= 0) /* a unified part's memory, from the name */
-				hw->gpus[hw->gpu_count].vram_total_bytes =
-					hw->gpus[hw->gpu_count].vram_free_bytes = sized.memory_bytes;
-			hw->gpus[hw->gpu_count].index = hw->gpu_count;
-			hw->gpu_count++;
-		}
+		if (add_gpus(table, sized.spec, count, sized.memory_bytes, hw, err) < 0)
+			return -1;
 	}
 	return 0;
+}
+
+static int add_given_gpus(const struct whatif *w, const struct gpu_table *table,
+			  struct hardware *hw, struct error *err)
+{
+	if (w->gpu_name_count > 0)
+		return add_named_gpus(w, table, hw, err);
+	hw->gpu_count = 0;
+	return add_gpus(table, w->gpu_spec, w->gpu_spec_count,
+			w->gpu_memory_bytes > 0 ? w->gpu_memory_bytes : HW_UNKNOWN, hw, err);
 }
 
 static void set_ram(struct hardware *hw, int64_t bytes)
@@ -141,10 +162,11 @@ static void size_unified_gpus(struct hardware *hw, bool ram_given)
 int whatif_apply(const struct whatif *w, const struct gpu_table *table,
 		 struct hardware *hw, struct error *err)
 {
+	bool gpus_given = w->gpu_name_count > 0 || (w->gpu_spec && w->gpu_spec_count > 0);
 	bool changed = false;
 
-	if (w->gpu_name_count > 0) {
-		if (add_named_gpus(w, table, hw, err) < 0)
+	if (gpus_given) {
+		if (add_given_gpus(w, table, hw, err) < 0)
 			return -1;
 		changed = true;
 	}
@@ -152,7 +174,7 @@ int whatif_apply(const struct whatif *w, const struct gpu_table *table,
 		set_ram(hw, w->ram_bytes);
 		changed = true;
 	}
-	if (w->gpu_name_count > 0)
+	if (gpus_given)
 		size_unified_gpus(hw, w->ram_bytes >= 0);
 	if (w->vram_bytes >= 0) {
 		for (int i = 0; i < hw->gpu_count; i++) {
@@ -172,7 +194,7 @@ int whatif_apply(const struct whatif *w, const struct gpu_table *table,
 
 bool whatif_names_host(const struct whatif *w)
 {
-	return w->cpu_name || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0 ||
+	return w->cpu_name || w->cpu_spec || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0 ||
 	       w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0;
 }
 
@@ -236,6 +258,19 @@ static void describe_rates(const struct cpu_spec *spec, int want_threads, struct
 		cpu_described_rates(&d, cpu);
 }
 
+/* A described CPU is not the one `canirun calibrate` measured: its runs'
+ * factors must not scale the derived rates (report and need agree whatever
+ * this machine measured). */
+static void forget_cpu_calibrations(struct hardware *hw)
+{
+	int kept = 0;
+
+	for (int i = 0; i < hw->calibration_count; i++)
+		if (hw->calibrations[i].device != CAL_CPU)
+			hw->calibrations[kept++] = hw->calibrations[i];
+	hw->calibration_count = kept;
+}
+
 static void set_disk(const struct whatif *w, struct disk_info *disk)
 {
 	disk->device[0] = '\0';
@@ -244,18 +279,32 @@ static void set_disk(const struct whatif *w, struct disk_info *disk)
 	disk->read_source = SRC_WHATIF;
 }
 
+/* The --cpu entry (by name or given), or NULL: 0, or -1 with err. */
+static int given_cpu(const struct whatif *w, const struct cpu_table *table,
+		     const struct cpu_spec **spec, struct error *err)
+{
+	*spec = w->cpu_spec;
+	if (*spec || !w->cpu_name)
+		return 0;
+	if (!table)
+		return error_set(err, "--cpu '%s': no CPU table loaded", w->cpu_name);
+	if (cpu_table_find_name(table, w->cpu_name, spec, err) < 0)
+		return error_prefix(err, "--cpu");
+	return 0;
+}
+
 int whatif_apply_host(const struct whatif *w, const struct cpu_table *table,
 		      struct hardware *hw, struct error *err)
 {
 	const struct cpu_spec *spec = NULL;
+	bool described;
 
 	if (!whatif_names_host(w))
 		return 0;
-	if (w->cpu_name) {
-		if (!table)
-			return error_set(err, "--cpu '%s': no CPU table loaded", w->cpu_name);
-		if (cpu_table_find_name(table, w->cpu_name, &spec, err) < 0)
-			return error_prefix(err, "--cpu");
+	if (given_cpu(w, table, &spec, err) < 0)
+		return -1;
+	described = spec || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0;
+	if (spec) {
 		cpu_from_spec(spec, &hw->cpu);
 	} else if (table) {
 		struct error not_in_table;
@@ -267,8 +316,10 @@ int whatif_apply_host(const struct whatif *w, const struct cpu_table *table,
 	}
 	if (set_memory(w, &hw->cpu, err) < 0)
 		return -1;
-	if (w->cpu_name || w->ram_gbps >= 0 || w->ram_mts >= 0 || w->ram_channels >= 0)
+	if (described) {
+		forget_cpu_calibrations(hw);
 		describe_rates(spec, w->threads, &hw->cpu);
+	}
 	if (w->disk_kind != DISK_UNKNOWN || w->disk_gbps >= 0)
 		set_disk(w, &hw->disk);
 	hw->origin = HW_FROM_WHATIF;

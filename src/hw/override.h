@@ -26,6 +26,14 @@ struct whatif {
 	double disk_gbps;                   /* --disk GBPS; HW_UNKNOWN when not given */
 	int threads;                        /* --threads: what-if CPU rates are derived for
 					       this many (<= 0: the cores) */
+	/* The same described by table entry rather than by name (canirun need
+	 * builds each configuration it tries so): gpu_spec_count x gpu_spec,
+	 * used when gpu_name_count is 0, a unified part's memory gpu_memory_bytes
+	 * when > 0 (else the entry's); cpu_spec instead of cpu_name when set. */
+	const struct gpu_spec *gpu_spec;
+	int gpu_spec_count;
+	int64_t gpu_memory_bytes;
+	const struct cpu_spec *cpu_spec;
 };
 
 /* Whether w describes the CPU, its memory or the disk (whatif_apply_host
@@ -36,8 +44,8 @@ bool whatif_names_host(const struct whatif *w);
  * count (1 when none). Returns 0, or -1 for a count outside 1..16. */
 int whatif_split_count(const char *arg, char *name, size_t name_size, int *count);
 
-/* Applies w to hw. GPUs named with --gpu replace the probed ones and take
- * their facts from table; unified-memory parts (Apple, APUs, GB10) also set
+/* Applies w to hw. GPUs named with --gpu (or given as gpu_spec) replace the
+ * probed ones and take their facts from table; unified-memory parts (Apple, APUs, GB10) also set
  * the system RAM to their memory unless --ram is given. Returns 0, or -1 with
  * err for an unknown/ambiguous name or too many GPUs. */
 int whatif_apply(const struct whatif *w, const struct gpu_table *table,
@@ -49,7 +57,8 @@ int whatif_apply(const struct whatif *w, const struct gpu_table *table,
  * MT/s) and --ram-gbps sets the bandwidth outright. Whenever any of them is
  * given, the CPU rates become those cpudescribed.h derives for that CPU and
  * bandwidth (source "what-if"), at w->threads threads (at most the
- * cores; the estimator does not scale them again). --disk sets the disk's kind and read rate
+ * cores; the estimator does not scale them again), and the machine's CPU
+ * calibrations are dropped (they measured another CPU). --disk sets the disk's kind and read rate
  * (a kind's default rate, or GBPS). Returns 0, or -1 with err for an
  * unknown/ambiguous CPU, or --ram-speed/--ram-channels without the other
  * half of the memory system (no --cpu, and the machine does not say). */

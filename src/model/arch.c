@@ -10,7 +10,11 @@
  * quantizer's cases from llama-quant.cpp and llama-model.cpp's type names;
  * glm4 (models/glm4.cpp): ffn_up holds gate and up, post-attention and
  * post-FFN norms; gemma-embedding (models/gemma-embedding.cpp): the gemma3
- * layout, bidirectional.
+ * layout, bidirectional; gemma3n (models/gemma3n.cpp, github:ggml-org/llama.cpp
+ * 2026): the gemma3 layout plus per-layer embeddings, AltUp and LAuReL
+ * tensors, 4 local : 1 global layers, n_layer_kv_from_start = 20 (its
+ * load_arch_hparams); deepseek32 (models/deepseek32.cpp, the deepseek2 MLA
+ * layout plus the DSA lightning indexer's tensors and key cache).
  */
 #include "model/arch.h"
 
@@ -20,38 +24,41 @@
 #include <string.h>
 
 static const struct arch_info arch_table[] = {
-	{ "llama", 0, RECURRENT_NONE, 0, true, false },
-	{ "qwen2", 0, RECURRENT_NONE, 0, true, false },
-	{ "falcon", 0, RECURRENT_NONE, 0, false, true },
-	{ "phi3", ARCH_FUSED_QKV | ARCH_FUSED_GATE_UP, RECURRENT_NONE, 0, false, false },
-	{ "gemma", ARCH_SPM_VOCAB, RECURRENT_NONE, 0, false, false },
-	{ "gemma2", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 2, false, false },
-	{ "gemma3", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 6, false, false },
-	{ "gemma-embedding", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 6, false, false },
-	{ "gpt-oss", ARCH_ATTN_BIAS | ARCH_OPENAI_MOE, RECURRENT_NONE, 2, false, false },
-	{ "qwen2moe", ARCH_SHEXP_GATE, RECURRENT_NONE, 0, false, false },
+	{ "llama", 0, RECURRENT_NONE, 0, 0, true, false },
+	{ "qwen2", 0, RECURRENT_NONE, 0, 0, true, false },
+	{ "falcon", 0, RECURRENT_NONE, 0, 0, false, true },
+	{ "phi3", ARCH_FUSED_QKV | ARCH_FUSED_GATE_UP, RECURRENT_NONE, 0, 0, false, false },
+	{ "gemma", ARCH_SPM_VOCAB, RECURRENT_NONE, 0, 0, false, false },
+	{ "gemma2", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 2, 0, false, false },
+	{ "gemma3", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 6, 0, false, false },
+	{ "gemma3n", ARCH_POST_NORMS | ARCH_SPM_VOCAB | ARCH_ALTUP, RECURRENT_NONE, 5, 20,
+	  false, false },
+	{ "gemma-embedding", ARCH_POST_NORMS | ARCH_SPM_VOCAB, RECURRENT_NONE, 6, 0, false, false },
+	{ "gpt-oss", ARCH_ATTN_BIAS | ARCH_OPENAI_MOE, RECURRENT_NONE, 2, 0, false, false },
+	{ "qwen2moe", ARCH_SHEXP_GATE, RECURRENT_NONE, 0, 0, false, false },
 	{ "bert", ARCH_ENCODER | ARCH_POS_EMBD | ARCH_NORM_BIAS | ARCH_ATTN_BIAS |
-		  ARCH_FFN_BIAS, RECURRENT_NONE, 0, false, false },
+		  ARCH_FFN_BIAS, RECURRENT_NONE, 0, 0, false, false },
 	{ "nomic-bert", ARCH_ENCODER | ARCH_FUSED_QKV | ARCH_NORM_BIAS,
-	  RECURRENT_NONE, 0, false, false },
+	  RECURRENT_NONE, 0, 0, false, false },
 	{ "starcoder2", ARCH_NORM_BIAS | ARCH_ATTN_BIAS | ARCH_FFN_BIAS,
-	  RECURRENT_NONE, 0, false, false },
-	{ "stablelm", ARCH_NORM_BIAS, RECURRENT_NONE, 0, false, false },
+	  RECURRENT_NONE, 0, 0, false, false },
+	{ "stablelm", ARCH_NORM_BIAS, RECURRENT_NONE, 0, 0, false, false },
 	{ "phi2", ARCH_FUSED_QKV | ARCH_ATTN_BIAS | ARCH_FFN_BIAS | ARCH_NORM_BIAS |
-		  ARCH_PARALLEL | ARCH_OUTPUT_BIAS, RECURRENT_NONE, 0, false, false },
-	{ "command-r", ARCH_PARALLEL, RECURRENT_NONE, 0, false, false },
-	{ "cohere2", ARCH_PARALLEL, RECURRENT_NONE, 4, false, false },
-	{ "glm4", ARCH_FUSED_GATE_UP | ARCH_POST_NORMS, RECURRENT_NONE, 0, false, false },
-	{ "granitehybrid", 0, RECURRENT_MAMBA2, 0, false, false },
-	{ "nemotron_h", ARCH_NO_MIXER_FFN, RECURRENT_MAMBA2, 0, false, false },
+		  ARCH_PARALLEL | ARCH_OUTPUT_BIAS, RECURRENT_NONE, 0, 0, false, false },
+	{ "command-r", ARCH_PARALLEL, RECURRENT_NONE, 0, 0, false, false },
+	{ "cohere2", ARCH_PARALLEL, RECURRENT_NONE, 4, 0, false, false },
+	{ "glm4", ARCH_FUSED_GATE_UP | ARCH_POST_NORMS, RECURRENT_NONE, 0, 0, false, false },
+	{ "granitehybrid", 0, RECURRENT_MAMBA2, 0, 0, false, false },
+	{ "nemotron_h", ARCH_NO_MIXER_FFN, RECURRENT_MAMBA2, 0, 0, false, false },
 	{ "qwen3next", ARCH_GATED_Q | ARCH_SHEXP_GATE, RECURRENT_GATED_DELTANET,
-	  0, false, false },
-	{ "lfm2", 0, RECURRENT_SHORTCONV, 0, false, false },
+	  0, 0, false, false },
+	{ "lfm2", 0, RECURRENT_SHORTCONV, 0, 0, false, false },
+	{ "deepseek32", ARCH_DSA, RECURRENT_NONE, 0, 0, false, false },
 };
 
 const struct arch_info *arch_find(const char *name)
 {
-	static const struct arch_info unknown = { NULL, 0, RECURRENT_NONE, 0,
+	static const struct arch_info unknown = { NULL, 0, RECURRENT_NONE, 0, 0,
 						  false, false };
 
 	if (!name)

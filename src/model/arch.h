@@ -40,6 +40,10 @@ enum arch_flag {
 				      * output gate (qwen3next) */
 	ARCH_NO_MIXER_FFN = 1 << 14, /* recurrent and attention layers carry no
 				      * FFN; FFN-only layers do (nemotron_h) */
+	ARCH_ALTUP = 1 << 15,        /* per-layer embeddings, AltUp and LAuReL
+				      * tensors (gemma3n; the model's ple) */
+	ARCH_DSA = 1 << 16,          /* MLA with a lightning indexer for sparse
+				      * attention (deepseek32; mla.index_*) */
 };
 
 /* The recurrent mixer of a hybrid architecture's non-attention layers. */
@@ -58,6 +62,10 @@ struct arch_info {
 	 * (i+1) % swa_global_every == 0; 0 when the architecture has none or
 	 * the pattern is not hard-coded. */
 	int swa_global_every;
+	/* llama.cpp's hard-coded n_layer_kv_from_start: only the first this
+	 * many layers keep a KV cache, the later ones attend to an earlier
+	 * layer's (gemma3n: 20); 0: every attention layer has its own. */
+	int kv_layers;
 	bool quant_70b_at_80_layers; /* llama-model.cpp names 80-layer models
 				      * LLM_TYPE_70B, which the quantizer's
 				      * attn_v rule keys on */

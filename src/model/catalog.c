@@ -1,5 +1,6 @@
 #include "model/catalog.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -264,7 +265,52 @@ static int read_mla(const struct json_entry *c, const cJSON *obj,
 	    get_int32(c, s, "nope_dim", "mla.nope_dim", 1, 4096, true,
 		      &a->nope_dim) < 0 ||
 	    get_int32(c, s, "v_head_dim", "mla.v_head_dim", 1, 4096, true,
-		      &a->v_head_dim) < 0)
+		      &a->v_head_dim) < 0 ||
+	    get_int32(c, s, "index_n_heads", "mla.index_n_heads", 1, 4096, false,
+		      &a->index_heads) < 0 ||
+	    get_int32(c, s, "index_head_dim", "mla.index_head_dim", 1, 4096, false,
+		      &a->index_head_dim) < 0)
+		return -1;
+	if ((a->index_heads > 0) != (a->index_head_dim > 0))
+		return json_entry_error(c, "mla.index_head_dim",
+				   "must be given exactly with mla.index_n_heads");
+	return 0;
+}
+
+/* Sections an architecture needs (arch.h flags): the lightning indexer of
+ * deepseek32, the per-layer embeddings of gemma3n; and only there. */
+static int check_arch_sections(const struct json_entry *c, struct model *m)
+{
+	const struct arch_info *arch = arch_find(m->arch);
+	bool dsa = arch->flags & ARCH_DSA, altup = arch->flags & ARCH_ALTUP;
+
+	if (dsa != (m->has_mla && m->mla.index_heads > 0))
+		return json_entry_error(c, "mla.index_n_heads", dsa ?
+				   "required for arch deepseek32 (its lightning indexer)" :
+				   "only for arch deepseek32");
+	if (altup != m->has_ple)
+		return json_entry_error(c, "ple", altup ? "required for arch gemma3n" :
+				   "only for arch gemma3n (src/model/arch.c)");
+	m->kv_layers = arch->kv_layers < m->layers ? arch->kv_layers : 0;
+	return 0;
+}
+
+static int read_ple(const struct json_entry *c, const cJSON *obj, struct model *m)
+{
+	const cJSON *s = cJSON_GetObjectItemCaseSensitive(obj, "ple");
+	struct model_ple *p = &m->ple;
+
+	if (!s || cJSON_IsNull(s))
+		return 0;
+	if (!cJSON_IsObject(s))
+		return json_entry_error(c, "ple", "must be an object or null");
+	m->has_ple = true;
+	if (get_int(c, s, "embd_per_layer", "ple.embd_per_layer", 1, 1 << 16, true,
+		    &p->embd_per_layer) < 0 ||
+	    get_int32(c, s, "altup_inputs", "ple.altup_inputs", 2, 64, true,
+		      &p->altup_inputs) < 0 ||
+	    get_int32(c, s, "laurel_rank", "ple.laurel_rank", 1, 1 << 16, true,
+		      &p->laurel_rank) < 0)
 		return -1;
 	return 0;
 }
@@ -440,8 +486,9 @@ static int read_model(const struct json_entry *c0, const cJSON *obj,
 	    get_bool(&c, obj, "qk_norm", false, &m->qk_norm) < 0 ||
 	    get_ffn_kind(&c, obj, &m->ffn_kind) < 0 ||
 	    get_text(&c, obj, "notes", false, m->notes, sizeof(m->notes)) < 0 ||
-	    read_ssm(&c, obj, m) < 0 || read_published_params(&c, obj, m) < 0 ||
-	    read_quants(&c, obj, m) < 0)
+	    read_ssm(&c, obj, m) < 0 || read_ple(&c, obj, m) < 0 ||
+	    read_published_params(&c, obj, m) < 0 || read_quants(&c, obj, m) < 0 ||
+	    check_arch_sections(&c, m) < 0)
 		return -1;
 	if (!m->has_moe && m->active_params != m->params)
 		return json_entry_error(&c, "active_params",
@@ -459,28 +506,69 @@ static bool model_has_name(const struct model *m, const char *name)
 	return false;
 }
 
-/* Ids and aliases name one model each, compared case-insensitively. */
+/* A name table for check_names_unique: open addressing over
+ * case-insensitive hashes, each slot a name's model (-1 empty). Comparing
+ * every name with every model's took a few percent of each command. */
+struct name_table {
+	int *model;             /* by slot */
+	const char **name;
+	size_t slots;
+};
+
+static size_t name_hash(const char *name)
+{
+	size_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)tolower((unsigned char)*name)) * 16777619u;
+	return h;
+}
+
+/* The model already holding name, or -1 after adding it for model i. */
+static int name_claim(struct name_table *t, const char *name, int i)
+{
+	size_t at = name_hash(name) % t->slots;
+
+	while (t->model[at] >= 0) {
+		if (strcasecmp(t->name[at], name) == 0)
+			return t->model[at];
+		at = (at + 1) % t->slots;
+	}
+	t->model[at] = i;
+	t->name[at] = name;
+	return -1;
+}
+
 /* Ids and aliases name one model each, compared case-insensitively; the
  * models from `from` on came from path (models[i - from] there). */
 static int check_names_unique(const struct catalog *cat, int from, const char *path,
 			      struct error *err)
 {
-	for (int i = from; i < cat->count; i++) {
+	struct name_table t = { NULL, NULL, 2 * (size_t)cat->count * (MODEL_ALIASES_MAX + 1) + 1 };
+	int rc = 0;
+
+	t.model = malloc(t.slots * sizeof(*t.model));
+	t.name = malloc(t.slots * sizeof(*t.name));
+	if (!t.model || !t.name)
+		rc = error_set(err, "%s: out of memory", path);
+	for (size_t k = 0; rc == 0 && k < t.slots; k++)
+		t.model[k] = -1;
+	for (int i = 0; rc == 0 && i < cat->count; i++) {
 		const struct model *m = &cat->models[i];
 
-		for (int a = -1; a < m->alias_count; a++) {
+		for (int a = -1; rc == 0 && a < m->alias_count; a++) {
 			const char *name = a < 0 ? m->id : m->aliases[a];
+			int j = name_claim(&t, name, i);
 
-			for (int j = 0; j < i; j++)
-				if (model_has_name(&cat->models[j], name))
-					return error_set(err,
-						"%s: models[%d] (%s): %s: \"%s\" already names %s",
-						path, i - from, m->id,
-						a < 0 ? "id" : "aliases", name,
-						cat->models[j].id);
+			if (j >= 0 && j != i && i >= from)
+				rc = error_set(err, "%s: models[%d] (%s): %s: \"%s\" already names %s",
+					       path, i - from, m->id, a < 0 ? "id" : "aliases", name,
+					       cat->models[j].id);
 		}
 	}
-	return 0;
+	free(t.model);
+	free(t.name);
+	return rc;
 }
 
 enum layer_kind model_layer_kind(const struct model *m, int layer)
@@ -805,6 +893,8 @@ static void add_sections(cJSON *o, const struct model *m)
 		cJSON_AddNumberToObject(s, "shared_experts", m->moe.shared_experts);
 		cJSON_AddNumberToObject(s, "shared_ffn", (double)m->moe.shared_ffn);
 		cJSON_AddNumberToObject(s, "dense_layers", m->moe.dense_layers);
+		if (m->moe.layer_step > 1)
+			cJSON_AddNumberToObject(s, "layer_step", m->moe.layer_step);
 	}
 	if (!m->has_swa) {
 		cJSON_AddNullToObject(o, "swa");
@@ -826,6 +916,33 @@ static void add_sections(cJSON *o, const struct model *m)
 	cJSON_AddNumberToObject(s, "rope_dim", m->mla.rope_dim);
 	cJSON_AddNumberToObject(s, "nope_dim", m->mla.nope_dim);
 	cJSON_AddNumberToObject(s, "v_head_dim", m->mla.v_head_dim);
+	if (m->mla.index_heads > 0) {
+		cJSON_AddNumberToObject(s, "index_n_heads", m->mla.index_heads);
+		cJSON_AddNumberToObject(s, "index_head_dim", m->mla.index_head_dim);
+	}
+}
+
+/* The optional sections: a hybrid's recurrent layers, Gemma 3n's
+ * per-layer embeddings. */
+static void add_optional_sections(cJSON *o, const struct model *m)
+{
+	cJSON *s;
+
+	if (m->has_ssm) {
+		s = cJSON_AddObjectToObject(o, "ssm");
+		cJSON_AddStringToObject(s, "layers", m->ssm.layers);
+		cJSON_AddNumberToObject(s, "conv_kernel", m->ssm.conv_kernel);
+		cJSON_AddNumberToObject(s, "inner_size", (double)m->ssm.inner_size);
+		cJSON_AddNumberToObject(s, "state_size", m->ssm.state_size);
+		cJSON_AddNumberToObject(s, "group_count", m->ssm.group_count);
+		cJSON_AddNumberToObject(s, "time_step_rank", m->ssm.time_step_rank);
+	}
+	if (!m->has_ple)
+		return;
+	s = cJSON_AddObjectToObject(o, "ple");
+	cJSON_AddNumberToObject(s, "embd_per_layer", (double)m->ple.embd_per_layer);
+	cJSON_AddNumberToObject(s, "altup_inputs", m->ple.altup_inputs);
+	cJSON_AddNumberToObject(s, "laurel_rank", m->ple.laurel_rank);
 }
 
 struct cJSON *catalog_entry_json(const struct model *m)
@@ -851,6 +968,7 @@ struct cJSON *catalog_entry_json(const struct model *m)
 	cJSON_AddBoolToObject(o, "tied_embeddings", m->tied_embeddings);
 	cJSON_AddNumberToObject(o, "context", (double)m->context);
 	add_sections(o, m);
+	add_optional_sections(o, m);
 	add_tasks(o, m->tasks);
 	cJSON_AddStringToObject(o, "license", m->license);
 	cJSON_AddStringToObject(o, "source", m->source);

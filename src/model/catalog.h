@@ -10,9 +10,11 @@
  *                  optional "layer_step"},
  *   "swa": null | {"window", "global_every"},
  *   "mla": null | {"kv_lora_rank", "q_lora_rank" (may be null),
- *                  "rope_dim", "nope_dim", "v_head_dim"},
+ *                  "rope_dim", "nope_dim", "v_head_dim",
+ *                  optional "index_n_heads", "index_head_dim"},
  *   "tasks": [...], "license", "source",
  *   optional "qkv_bias", "qk_norm", "ffn_kind", "notes",
+ *   optional "ple": {"embd_per_layer", "altup_inputs", "laurel_rank"},
  *   optional "ssm": {"layers", "conv_kernel", "inner_size", "state_size",
  *                    "group_count", "time_step_rank"},
  *   optional "published_params" with "published_params_source",
@@ -83,6 +85,17 @@ struct model_mla {
 	int kv_lora_rank;
 	int q_lora_rank;        /* 0 when q is not low-rank (JSON null) */
 	int rope_dim, nope_dim, v_head_dim;
+	/* DeepSeek sparse attention's lightning indexer (arch deepseek32,
+	 * config index_n_heads / index_head_dim); 0 without one */
+	int index_heads, index_head_dim;
+};
+
+/* Gemma 3n's per-layer embeddings, AltUp and LAuReL (arch gemma3n; config
+ * hidden_size_per_layer_input, altup_num_inputs, laurel_rank). */
+struct model_ple {
+	int64_t embd_per_layer; /* per-layer embedding width, each layer */
+	int altup_inputs;       /* AltUp streams, the active one included */
+	int laurel_rank;        /* rank of the LAuReL low-rank residual */
 };
 
 #define MODEL_LAYERS_MAX 256
@@ -121,11 +134,15 @@ struct model {
 	int64_t vocab;
 	bool tied_embeddings;
 	int64_t context;                        /* trained context, tokens */
-	bool has_moe, has_swa, has_mla, has_ssm;
+	bool has_moe, has_swa, has_mla, has_ssm, has_ple;
 	struct model_moe moe;
 	struct model_ssm ssm;
 	struct model_swa swa;
 	struct model_mla mla;
+	struct model_ple ple;
+	int kv_layers;                          /* layers from the first that keep a
+						 * KV cache, the rest reusing one
+						 * (arch.h); 0: every attention layer */
 	unsigned tasks;                         /* enum model_task bits */
 	char license[MODEL_TEXT_MAX];
 	char source[MODEL_NOTES_MAX];

@@ -198,6 +198,28 @@ static void fill_ssm(const struct gguf_file *f, struct model *m)
 	s->time_step_rank = small(arch_key(f, "ssm.time_step_rank", 0));
 }
 
+/* What llama.cpp hard-codes per architecture (arch.h kv_layers) and the
+ * sections arch.h flags: gemma3n's per-layer embeddings (<arch>.
+ * embedding_length_per_layer_input, altup.num_inputs, LAuReL's rank as
+ * laurel_l's width), deepseek32's lightning indexer (<arch>.attention.
+ * indexer.head_count / key_length). */
+static void fill_arch_extras(const struct gguf_file *f, struct model *m)
+{
+	const struct arch_info *arch = arch_find(f->arch.name);
+
+	m->kv_layers = arch->kv_layers < m->layers ? arch->kv_layers : 0;
+	if (arch->flags & ARCH_ALTUP) {
+		m->has_ple = true;
+		m->ple.embd_per_layer = arch_key(f, "embedding_length_per_layer_input", 0);
+		m->ple.altup_inputs = small(arch_key(f, "altup.num_inputs", 0));
+		m->ple.laurel_rank = small(layer_dim1(f, "laurel_l.weight", 0));
+	}
+	if ((arch->flags & ARCH_DSA) && m->has_mla) {
+		m->mla.index_heads = small(arch_key(f, "attention.indexer.head_count", 0));
+		m->mla.index_head_dim = small(arch_key(f, "attention.indexer.key_length", 0));
+	}
+}
+
 /* general.file_type, else the file type its main tensor type implies. */
 static enum ftype file_ftype(const struct gguf_file *f)
 {
@@ -233,6 +255,7 @@ int gguf_to_size_model(const struct gguf_file *f, struct size_model *out, struct
 	const struct gguf_sizes *z = &f->sizes;
 	const struct gguf_tensor *embd = find_tensor(f, "token_embd.weight");
 	const struct gguf_tensor *output = find_tensor(f, "output.weight");
+	const struct gguf_tensor *per_layer = find_tensor(f, "per_layer_token_embd.weight");
 
 	memset(out, 0, sizeof(*out));
 	if (z->n_layers == 0)
@@ -254,6 +277,8 @@ int gguf_to_size_model(const struct gguf_file *f, struct size_model *out, struct
 	out->output_bytes = output ? (int64_t)output->bytes : 0;
 	out->token_embd_type = embd ? (int)embd->type : -1;
 	out->output_type = output ? (int)output->type : -1;
+	out->input_bytes = per_layer ? (int64_t)per_layer->bytes : 0;
+	out->input_type = per_layer ? (int)per_layer->type : -1;
 	out->params = (int64_t)z->params;
 	out->n_tensors = (int)f->n_tensors;
 	for (size_t i = 0; i < z->n_types; i++)
@@ -292,6 +317,7 @@ int gguf_to_model(const struct gguf_file *f, const char *id, struct model *out,
 		fill_mla(f, out);
 	fill_swa(f, out);
 	fill_ssm(f, out);
+	fill_arch_extras(f, out);
 	if (gguf_get_str(f, "general.license", &text) == 0)
 		snprintf(out->license, sizeof out->license, "%s", text);
 	snprintf(out->source, sizeof out->source, "%s", f->name);

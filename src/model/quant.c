@@ -146,7 +146,9 @@ static enum category tensor_category(const char *name)
 
 	if (strcmp(name, "output.weight") == 0)
 		return CAT_OUTPUT;
-	if (strcmp(name, "token_embd.weight") == 0)
+	/* gemma3n's per-layer table is quantized as an embedding too */
+	if (strcmp(name, "token_embd.weight") == 0 ||
+	    strcmp(name, "per_layer_token_embd.weight") == 0)
 		return CAT_TOKEN_EMBD;
 	/* every part starts "attn_" or "ffn_": most names are decided here */
 	attn = strstr(name, "attn_");
@@ -167,10 +169,12 @@ void quant_begin(struct quant_state *qs, const struct quant_model *m,
 		 enum ftype ft, int n_attention_wv, bool tied, bool imatrix)
 {
 	const struct arch_info *arch = arch_find(m->arch);
+	const struct ftype_info *f = ftype_info(ft);
 
 	memset(qs, 0, sizeof(*qs));
 	qs->m = *m;
 	qs->ftype = ft;
+	qs->default_type = f ? f->default_type : GGML_TYPE_F32;
 	qs->tied = tied;
 	qs->imatrix = imatrix;
 	qs->token_embd_type = -1;
@@ -180,16 +184,23 @@ void quant_begin(struct quant_state *qs, const struct quant_model *m,
 }
 
 /* tensor_allows_quantization(): matrices named *.weight, except norms,
- * MoE routers and BERT's position and token-type embeddings. */
+ * MoE routers, BERT's position and token-type embeddings, and Gemma 3n's
+ * small AltUp and LAuReL matrices and its per-layer projection. (llama.cpp
+ * also keeps the recurrent layers' conv weights; their rows of 3-4 fall
+ * back to F16 here anyway, and an F32 file keeps them F32.) */
 static bool allows_quantization(const char *name, int n_dims)
 {
+	static const char *const kept[] = {
+		"_norm.weight", "ffn_gate_inp.weight", "altup", "laurel", "per_layer_model_proj",
+	};
 	size_t len = strlen(name);
 
 	if (n_dims < 2 || len < 6 || strcmp(name + len - 6, "weight") != 0)
 		return false;
-	return !strstr(name, "_norm.weight") &&
-	       !strstr(name, "ffn_gate_inp.weight") &&
-	       strcmp(name, "position_embd.weight") != 0 &&
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+		if (strstr(name, kept[i]))
+			return false;
+	return strcmp(name, "position_embd.weight") != 0 &&
 	       strcmp(name, "token_types.weight") != 0;
 }
 
@@ -465,7 +476,7 @@ void quant_classify(const char *name, int n_dims, struct quant_class *out)
 	enum category cat = tensor_category(name);
 
 	out->quantizable = allows_quantization(name, n_dims);
-	out->token_embd = strcmp(name, "token_embd.weight") == 0;
+	out->token_embd = cat == CAT_TOKEN_EMBD;
 	out->attn_v = category_is_attn_v(cat);
 	out->category = (int)cat;
 	out->layer = layer_of(name);
@@ -474,7 +485,7 @@ void quant_classify(const char *name, int n_dims, struct quant_class *out)
 enum ggml_type quant_classified_type(struct quant_state *qs, const struct quant_class *c,
 				     const int64_t ne[3], int n_dims, enum ggml_type src_type)
 {
-	enum ggml_type t = ftype_info(qs->ftype)->default_type;
+	enum ggml_type t = qs->default_type;
 
 	if (!c->quantizable)
 		return src_type;
@@ -488,6 +499,51 @@ enum ggml_type quant_classified_type(struct quant_state *qs, const struct quant_
 		return fallback_type(ne[0], GGML_TYPE_MXFP4);
 	t = per_tensor_type(qs, (enum category)c->category, ne[0], c->layer, t);
 	return fallback_type(ne[0], t);
+}
+
+enum quant_count quant_counted_as(const struct quant_class *c)
+{
+	if (!c->quantizable)
+		return QUANT_COUNT_NONE;   /* returned before the rules count it */
+	if (c->attn_v)
+		return QUANT_COUNT_ATTN_V;
+	switch ((enum category)c->category) {
+	case CAT_FFN_DOWN: return QUANT_COUNT_FFN_DOWN;
+	case CAT_FFN_GATE: return QUANT_COUNT_FFN_GATE;
+	case CAT_FFN_UP: return QUANT_COUNT_FFN_UP;
+	default: return QUANT_COUNT_NONE;
+	}
+}
+
+/* The file types whose rules read a tensor's position: attn_v_type's
+ * (i < 2, i < 4, use_more_bits), ffn_down_type's and low_bit_type's
+ * (n/8, n/16, use_more_bits), gate_up_type's (IQ3_XS). The others give
+ * every tensor of a kind the same type. */
+bool quant_type_depends_on_position(enum ftype ft, const struct quant_class *c)
+{
+	switch (quant_counted_as(c)) {
+	case QUANT_COUNT_ATTN_V:
+		return FT_IN(ft, FTYPE_Q3_K_M, FTYPE_Q4_K_S, FTYPE_Q4_K_M, FTYPE_Q5_K_M);
+	case QUANT_COUNT_FFN_DOWN:
+		return FT_IN(ft, FTYPE_Q2_K_S, FTYPE_IQ3_XXS, FTYPE_Q3_K_M, FTYPE_IQ3_M, FTYPE_Q4_K_M,
+			     FTYPE_IQ4_NL, FTYPE_IQ4_XS, FTYPE_Q5_K_M, FTYPE_Q4_K_S, FTYPE_Q4_0,
+			     FTYPE_Q5_0, FTYPE_IQ2_XXS, FTYPE_IQ2_XS, FTYPE_IQ1_S, FTYPE_IQ2_S,
+			     FTYPE_IQ2_M, FTYPE_IQ1_M);
+	case QUANT_COUNT_FFN_GATE:
+	case QUANT_COUNT_FFN_UP:
+		return ft == FTYPE_IQ3_XS;
+	case QUANT_COUNT_NONE:
+		break;
+	}
+	return false;
+}
+
+enum ggml_type quant_type_at(struct quant_state *qs, const struct quant_class *c, int position,
+			     const int64_t ne[3], int n_dims, enum ggml_type src_type)
+{
+	/* each rule reads only its own category's count */
+	qs->i_attention_wv = qs->i_ffn_down = qs->i_ffn_gate = qs->i_ffn_up = position;
+	return quant_classified_type(qs, c, ne, n_dims, src_type);
 }
 
 enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,

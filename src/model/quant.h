@@ -90,6 +90,8 @@ struct quant_model {
 struct quant_state {
 	struct quant_model m;
 	enum ftype ftype;
+	enum ggml_type default_type; /* ftype's type for tensors the rules leave
+				      * alone (set by quant_begin) */
 	bool tied;              /* no output.weight: token_embd takes its rules */
 	bool imatrix;           /* quantized with an importance matrix */
 	int token_embd_type;    /* --token-embedding-type; -1 (the default
@@ -118,7 +120,8 @@ enum ggml_type quant_tensor_type(struct quant_state *qs, const char *name,
  * again (quant_tensor_type is quant_classify then quant_classified_type). */
 struct quant_class {
 	bool quantizable;       /* tensor_allows_quantization */
-	bool token_embd;        /* "token_embd.weight" */
+	bool token_embd;        /* an embedding table: "token_embd.weight" or
+				 * gemma3n's "per_layer_token_embd.weight" */
 	bool attn_v;            /* counts among the attention-v tensors */
 	int category;           /* the rules' role of the tensor */
 	int layer;              /* from "blk.N."; -1 outside the blocks */
@@ -127,5 +130,23 @@ struct quant_class {
 void quant_classify(const char *name, int n_dims, struct quant_class *out);
 enum ggml_type quant_classified_type(struct quant_state *qs, const struct quant_class *c,
 				     const int64_t ne[3], int n_dims, enum ggml_type src_type);
+
+/* The running count of the rules a tensor advances as they go through a
+ * file in order (attn_v-like, ffn_down, ffn_gate, ffn_up), or none. A
+ * tensor's position is how many tensors before it advance the same one;
+ * it does not depend on the file type. */
+enum quant_count {
+	QUANT_COUNT_NONE, QUANT_COUNT_ATTN_V, QUANT_COUNT_FFN_DOWN,
+	QUANT_COUNT_FFN_GATE, QUANT_COUNT_FFN_UP,
+};
+enum quant_count quant_counted_as(const struct quant_class *c);
+/* Whether c's type at ft can depend on its position (or, for MoE, its
+ * layer): when not, every tensor of the same class, shape and source type
+ * gets the same type, and one call answers for all of them. */
+bool quant_type_depends_on_position(enum ftype ft, const struct quant_class *c);
+/* quant_classified_type for a tensor at position (as quant_counted_as
+ * defines it), in any order: for typing a list without walking it. */
+enum ggml_type quant_type_at(struct quant_state *qs, const struct quant_class *c, int position,
+			     const int64_t ne[3], int n_dims, enum ggml_type src_type);
 
 #endif

@@ -1,6 +1,7 @@
 #include "model/sizemodel.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,25 @@ struct tensor {
 	bool expert;            /* a routed MoE expert tensor */
 	enum ggml_type src;     /* the type convert_hf_to_gguf.py writes */
 	struct quant_class cls; /* what the quantizer's rules read from the name */
+	int position;           /* among the tensors advancing its rule count */
+	int kind;               /* into tensor_list.kinds */
+	bool single;            /* summed one by one: outside the blocks, or
+				 * counted by the rules (quant_counted_as) */
+	int twin;               /* the same part a layer before (twin()), or -1 */
+};
+
+/* Tensors the rules cannot tell apart unless by position: same class,
+ * row length, rank and source type. A file type is worked out once per
+ * kind, and per tensor only where the position matters (attn_v, ffn_down):
+ * a catalogue report types some million tensors otherwise. */
+struct tensor_kind {
+	struct quant_class cls;
+	int64_t ne[3];
+	int n_dims;
+	enum ggml_type src;
+	enum ggml_type type;    /* at the file type being summed */
+	int64_t row_bytes;
+	bool positional;        /* there: typed tensor by tensor */
 };
 
 struct tensor_list {
@@ -26,6 +46,22 @@ struct tensor_list {
 	int count, cap;
 	bool oom;
 	int layer, layer_first, prev_first, pos;  /* where add() is, for twin() */
+	/* the last layer of each kind x MoE-or-not (add_or_clone_layer) */
+	int sig_first[6], sig_count[6];
+	/* what does not depend on the file type, summed once the list is built */
+	int64_t info_bytes, params;
+	int n_attention_wv;
+	struct tensor_kind *kinds;
+	int kind_count;
+	/* Blocks repeat: a layer whose tensors (kinds, shapes) other than the
+	 * single ones match an earlier layer's is summed as that one, its
+	 * representative. By layer: first tensor (n_layers + 1 entries), the
+	 * representative, how many layers it stands for, and per file type its
+	 * dense and expert bytes. singles: the single tensors, in file order. */
+	int *layer_first_tensor, *layer_rep, *rep_layers;
+	int64_t *rep_dense, *rep_expert;
+	int *singles;
+	int single_count, list_layers;
 };
 
 /* convert_hf_to_gguf.py keeps vectors, biases, norms (Mamba2's ssm_norm is
@@ -97,6 +133,27 @@ static const struct tensor *twin(struct tensor_list *l, const struct tensor *t, 
 	       strcmp(prev_part + 1, part) == 0 ? prev : NULL;
 }
 
+/* Room for n more tensors; false (and oom set) when memory runs out. */
+static bool reserve(struct tensor_list *l, int n)
+{
+	int cap = l->cap ? l->cap : 256;
+	struct tensor *grown;
+
+	if (l->oom)
+		return false;
+	while (cap < l->count + n)
+		cap *= 2;
+	if (cap == l->cap)
+		return true;
+	if (!(grown = realloc(l->t, (size_t)cap * sizeof(*grown)))) {
+		l->oom = true;
+		return false;
+	}
+	l->t = grown;
+	l->cap = cap;
+	return true;
+}
+
 /* Appends "<part>" (layer < 0) or "blk.<layer>.<part>"; a zero extent ends
  * the shape. */
 static void add(struct tensor_list *l, int layer, const char *part,
@@ -105,19 +162,8 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	const struct tensor *twin_of;
 	struct tensor *t;
 
-	if (l->oom)
+	if (!reserve(l, 1))
 		return;
-	if (l->count == l->cap) {
-		int cap = l->cap ? l->cap * 2 : 256;
-		struct tensor *grown = realloc(l->t, (size_t)cap * sizeof(*grown));
-
-		if (!grown) {
-			l->oom = true;
-			return;
-		}
-		l->t = grown;
-		l->cap = cap;
-	}
 	t = &l->t[l->count++];
 	memset(t, 0, sizeof(*t));
 	tensor_name(t->name, sizeof(t->name), layer, part);
@@ -126,16 +172,33 @@ static void add(struct tensor_list *l, int layer, const char *part,
 	t->ne[1] = ne1 ? ne1 : 1;
 	t->ne[2] = ne2 ? ne2 : 1;
 	t->n_dims = ne2 ? 3 : ne1 ? 2 : 1;
+	t->twin = -1;
 	if ((twin_of = twin(l, t, part))) {
 		t->expert = twin_of->expert;
 		t->src = twin_of->src;
 		t->cls = twin_of->cls;
 		t->cls.layer = layer;
+		t->twin = (int)(twin_of - l->t);
 		return;
 	}
 	t->expert = strstr(part, "_exps") != NULL;
 	t->src = source_type(l, t);
 	quant_classify(t->name, t->n_dims, &t->cls);
+}
+
+/* a followed by b into out, cut to size: snprintf("%s%s") took a quarter
+ * of a catalogue report, called for every tensor of every model. */
+static void join(char *out, size_t size, const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+
+	if (na > size - 1)
+		na = size - 1;
+	if (nb > size - 1 - na)
+		nb = size - 1 - na;
+	memcpy(out, a, na);
+	memcpy(out + na, b, nb);
+	out[na + nb] = '\0';
 }
 
 /* A norm: weight, and bias for LayerNorm architectures. */
@@ -144,10 +207,10 @@ static void add_norm(struct tensor_list *l, int layer, const char *what,
 {
 	char part[48];
 
-	snprintf(part, sizeof(part), "%s.weight", what);
+	join(part, sizeof(part), what, ".weight");
 	add(l, layer, part, n, 0, 0);
 	if (l->flags & ARCH_NORM_BIAS) {
-		snprintf(part, sizeof(part), "%s.bias", what);
+		join(part, sizeof(part), what, ".bias");
 		add(l, layer, part, n, 0, 0);
 	}
 }
@@ -158,12 +221,66 @@ static void add_linear(struct tensor_list *l, int layer, const char *what,
 {
 	char part[48];
 
-	snprintf(part, sizeof(part), "%s.weight", what);
+	join(part, sizeof(part), what, ".weight");
 	add(l, layer, part, n_in, n_out, 0);
 	if (bias) {
-		snprintf(part, sizeof(part), "%s.bias", what);
+		join(part, sizeof(part), what, ".bias");
 		add(l, layer, part, n_out, 0, 0);
 	}
+}
+
+#define PER_LAYER_TOKEN_EMBD "per_layer_token_embd.weight"
+
+/* Gemma 3n's tensors outside the blocks (gemma3n load_arch_tensors): the
+ * per-layer embedding table and its projection, AltUp's projections into
+ * and out of its extra streams. */
+static void add_altup_inputs(struct tensor_list *l)
+{
+	const struct model *m = l->m;
+	int64_t per_layer = m->ple.embd_per_layer * m->layers;
+	int64_t streams = m->ple.altup_inputs - 1;
+
+	add(l, -1, "altup_proj.weight", m->embd, m->embd, streams);
+	add(l, -1, "altup_unembd_proj.weight", m->embd, m->embd, streams);
+	add(l, -1, PER_LAYER_TOKEN_EMBD, per_layer, m->vocab, 0);
+	add(l, -1, "per_layer_model_proj.weight", m->embd, per_layer, 0);
+	add(l, -1, "per_layer_proj_norm.weight", m->ple.embd_per_layer, 0, 0);
+}
+
+/* A Gemma 3n block's own tensors besides attention and FFN: the per-layer
+ * input gate and projection, AltUp's predict/correct step, LAuReL. */
+static void add_altup_layer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	int64_t n = m->ple.altup_inputs, embd = m->embd;
+
+	add(l, i, "inp_gate.weight", embd, m->ple.embd_per_layer, 0);
+	add(l, i, "proj.weight", m->ple.embd_per_layer, embd, 0);
+	add(l, i, "post_norm.weight", embd, 0, 0);
+	add(l, i, "altup_correct_coef.weight", n, n, 0);
+	add(l, i, "altup_correct_scale.weight", embd, 0, 0);
+	add(l, i, "altup_predict_coef.weight", n, n * n, 0);
+	add(l, i, "altup_router.weight", embd, n, 0);
+	add(l, i, "altup_router_norm.weight", embd, 0, 0);
+	add(l, i, "laurel_l.weight", embd, m->ple.laurel_rank, 0);
+	add(l, i, "laurel_r.weight", m->ple.laurel_rank, embd, 0);
+	add(l, i, "laurel_post_norm.weight", embd, 0, 0);
+}
+
+/* DeepSeek V3.2's lightning indexer (deepseek32 load_tensors): one key
+ * head of index_head_dim under a LayerNorm, index_heads query heads from
+ * the compressed query, and a weight per query head. */
+static void add_indexer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	const struct model_mla *a = &m->mla;
+
+	add(l, i, "indexer.k_norm.weight", a->index_head_dim, 0, 0);
+	add(l, i, "indexer.k_norm.bias", a->index_head_dim, 0, 0);
+	add(l, i, "indexer.proj.weight", m->embd, a->index_heads, 0);
+	add(l, i, "indexer.attn_k.weight", m->embd, a->index_head_dim, 0);
+	add(l, i, "indexer.attn_q_b.weight", a->q_lora_rank,
+	    (int64_t)a->index_heads * a->index_head_dim, 0);
 }
 
 /* DeepSeek-V2/V3 multi-head latent attention, as converted since llama.cpp
@@ -187,6 +304,8 @@ static void add_mla(struct tensor_list *l, int i)
 	add(l, i, "attn_k_b.weight", a->nope_dim, a->kv_lora_rank, h);
 	add(l, i, "attn_v_b.weight", a->kv_lora_rank, a->v_head_dim, h);
 	add(l, i, "attn_output.weight", h * a->v_head_dim, embd, 0);
+	if (a->index_heads > 0)
+		add_indexer(l, i);
 }
 
 static void add_attention(struct tensor_list *l, int i)
@@ -226,9 +345,9 @@ static void add_ffn(struct tensor_list *l, int i, const char *suffix,
 	bool bias = l->flags & ARCH_FFN_BIAS;
 	char gate[32], up[32], down[32];
 
-	snprintf(gate, sizeof(gate), "ffn_gate%s", suffix);
-	snprintf(up, sizeof(up), "ffn_up%s", suffix);
-	snprintf(down, sizeof(down), "ffn_down%s", suffix);
+	join(gate, sizeof(gate), "ffn_gate", suffix);
+	join(up, sizeof(up), "ffn_up", suffix);
+	join(down, sizeof(down), "ffn_down", suffix);
 	if (l->flags & ARCH_FUSED_GATE_UP) {
 		add_linear(l, i, up, m->embd, 2 * n, bias);
 	} else {
@@ -363,6 +482,54 @@ static void add_layer(struct tensor_list *l, int i)
 	}
 	if (kind == LAYER_FFN_ONLY || !no_mixer_ffn)
 		add_ffn_block(l, i);
+	if ((l->flags & ARCH_ALTUP) && l->m->has_ple)
+		add_altup_layer(l, i);
+}
+
+/* Layer i as a copy of layer `from`'s count tensors starting at first,
+ * renamed: a layer's tensors depend only on its kind and whether its FFN
+ * is MoE, and copying them costs a fraction of building them. */
+static void clone_layer(struct tensor_list *l, int i, int first, int count)
+{
+	int at = l->count;
+	char prefix[16];
+
+	if (!reserve(l, count))
+		return;
+	tensor_name(prefix, sizeof(prefix), i, "");
+	memcpy(&l->t[at], &l->t[first], (size_t)count * sizeof(*l->t));
+	for (int k = 0; k < count; k++) {
+		struct tensor *t = &l->t[at + k];
+
+		join(t->name, sizeof(t->name), prefix, strchr(l->t[first + k].name + 4, '.') + 1);
+		t->layer = t->cls.layer = i;
+		t->twin = first + k;
+	}
+	l->count += count;
+	/* add() may twin the next layer with this one */
+	l->layer = i;
+	l->layer_first = at;
+	l->pos = count;
+}
+
+/* Builds layer i, or copies the last layer of the same kind and FFN. */
+static void add_or_clone_layer(struct tensor_list *l, int i)
+{
+	const struct model *m = l->m;
+	int sig = 0, first = l->count;
+
+	switch (model_layer_kind(m, i)) {
+	case LAYER_ATTENTION: sig = 0; break;
+	case LAYER_RECURRENT: sig = 1; break;
+	case LAYER_FFN_ONLY: sig = 2; break;
+	}
+	sig = 2 * sig + model_layer_is_moe(m, i);
+	if (l->sig_first[sig] >= 0)
+		clone_layer(l, i, l->sig_first[sig], l->sig_count[sig]);
+	else
+		add_layer(l, i);
+	l->sig_first[sig] = first;
+	l->sig_count[sig] = l->count - first;
 }
 
 /* The whole list in llama.cpp's order: non-layer tensors, then by layer. */
@@ -379,12 +546,14 @@ static void build_tensors(struct tensor_list *l)
 		add_norm(l, -1, "token_embd_norm", m->embd);
 	} else {
 		add_norm(l, -1, "output_norm", m->embd);
+		if ((l->flags & ARCH_ALTUP) && m->has_ple)
+			add_altup_inputs(l);
 		if (!l->tied)
 			add_linear(l, -1, "output", m->embd, m->vocab,
 				   l->flags & ARCH_OUTPUT_BIAS);
 	}
 	for (int i = 0; i < m->layers; i++)
-		add_layer(l, i);
+		add_or_clone_layer(l, i);
 }
 
 /* GGUF layout (llama.cpp ggml/src/gguf.cpp, docs gguf.md): a 24-byte header
@@ -443,11 +612,6 @@ static int64_t tensor_info_bytes(const struct tensor *t)
 	       8 * t->n_dims + 4 + 8;
 }
 
-static int64_t tensor_data_bytes(const struct tensor *t, enum ggml_type type)
-{
-	return ggml_row_bytes(type, t->ne[0]) * t->ne[1] * t->ne[2];
-}
-
 static int check_shape(const struct model *m, struct error *err)
 {
 	if (m->has_moe && (m->moe.dense_layers > 0 || m->moe.layer_step > 1) &&
@@ -460,6 +624,11 @@ static int check_shape(const struct model *m, struct error *err)
 				 m->id);
 	if (!m->has_moe && m->ffn <= 0)
 		return error_set(err, "%s: ffn: must be positive", m->id);
+	if (m->has_ple && (m->ple.embd_per_layer <= 0 || m->ple.altup_inputs < 2 ||
+			   m->ple.laurel_rank <= 0))
+		return error_set(err, "%s: ple: per-layer embedding sizes missing", m->id);
+	if (m->has_mla && m->mla.index_heads > 0 && m->mla.q_lora_rank <= 0)
+		return error_set(err, "%s: mla.q_lora_rank: the indexer needs one", m->id);
 	return 0;
 }
 
@@ -467,7 +636,6 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 			 enum ggml_type type, int64_t bytes)
 {
 	out->tensor_bytes += bytes;
-	out->params += t->ne[0] * t->ne[1] * t->ne[2];
 	out->type_bytes[type] += bytes;
 	if (t->layer < 0) {
 		out->nonlayer_bytes += bytes;
@@ -477,6 +645,9 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 		} else if (strcmp(t->name, "output.weight") == 0) {
 			out->output_bytes = bytes;
 			out->output_type = (int)type;
+		} else if (strcmp(t->name, PER_LAYER_TOKEN_EMBD) == 0) {
+			out->input_bytes = bytes;
+			out->input_type = (int)type;
 		}
 	} else if (t->expert) {
 		out->layers[t->layer].expert_bytes += bytes;
@@ -485,76 +656,277 @@ static void count_tensor(struct size_model *out, const struct tensor *t,
 	}
 }
 
-static int sum_tensors(const struct tensor_list *l, enum ftype ft,
+static int row_error(const struct model *m, const struct tensor *t, enum ggml_type type,
+		     struct error *err)
+{
+	return error_set(err, "%s: %s: row of %lld does not fit type %s", m->id, t->name,
+			 (long long)t->ne[0], ggml_type_name(type));
+}
+
+/* The block tensors that are not single, by representative layer (their
+ * kinds typed already): each once, counted for every layer it stands for. */
+static int sum_representatives(const struct model *m, struct tensor_list *l,
+			       struct size_model *out, int64_t *padded, struct error *err)
+{
+	for (int r = 0; r < l->list_layers; r++) {
+		int64_t n = l->rep_layers[r];
+
+		l->rep_dense[r] = l->rep_expert[r] = 0;
+		if (n == 0)
+			continue;
+		for (int i = l->layer_first_tensor[r]; i < l->layer_first_tensor[r + 1]; i++) {
+			const struct tensor *t = &l->t[i];
+			const struct tensor_kind *kind = &l->kinds[t->kind];
+			int64_t bytes = kind->row_bytes < 0 ? -1 : kind->row_bytes * t->ne[1] * t->ne[2];
+
+			if (t->single)
+				continue;
+			if (bytes < 0)
+				return row_error(m, t, kind->type, err);
+			*(t->expert ? &l->rep_expert[r] : &l->rep_dense[r]) += bytes;
+			out->tensor_bytes += n * bytes;
+			out->type_bytes[kind->type] += n * bytes;
+			*padded += n * align_up(bytes);
+		}
+	}
+	for (int i = 0; i < l->list_layers; i++) {
+		out->layers[i].dense_bytes += l->rep_dense[l->layer_rep[i]];
+		out->layers[i].expert_bytes += l->rep_expert[l->layer_rep[i]];
+	}
+	return 0;
+}
+
+/* Types and sums l's tensors as a file of type ft; l may have been built
+ * for another model of m's shape. */
+static int sum_tensors(const struct model *m, struct tensor_list *l, enum ftype ft,
 		       const struct size_options *opt, struct size_model *out,
 		       struct error *err)
 {
-	const struct model *m = l->m;
 	struct quant_model qm = { m->arch, m->layers,
 				  m->has_moe ? m->moe.experts : 0,
 				  m->heads / m->kv_heads };
 	struct quant_state qs;
-	int64_t padded = 0, infos = 0;
-	int n_wv = 0;
+	int64_t padded = 0;
 
-	for (int i = 0; i < l->count; i++)
-		n_wv += l->t[i].cls.attn_v;
-	quant_begin(&qs, &qm, ft, n_wv, l->tied, opt->imatrix);
+	quant_begin(&qs, &qm, ft, l->n_attention_wv, l->tied, opt->imatrix);
 	if (opt->token_embd_type)
 		qs.token_embd_type = (int)opt->token_embd_type->type;
-	for (int i = 0; i < l->count; i++) {
-		const struct tensor *t = &l->t[i];
-		enum ggml_type type = quant_classified_type(&qs, &t->cls, t->ne,
-							    t->n_dims, t->src);
-		int64_t bytes = tensor_data_bytes(t, type);
+	for (int k = 0; k < l->kind_count; k++) {
+		struct tensor_kind *kind = &l->kinds[k];
 
+		kind->positional = quant_type_depends_on_position(ft, &kind->cls);
+		kind->type = quant_classified_type(&qs, &kind->cls, kind->ne, kind->n_dims, kind->src);
+		kind->row_bytes = ggml_row_bytes(kind->type, kind->ne[0]);
+	}
+	if (sum_representatives(m, l, out, &padded, err) < 0)
+		return -1;
+	for (int i = 0; i < l->single_count; i++) {
+		const struct tensor *t = &l->t[l->singles[i]];
+		const struct tensor_kind *kind = &l->kinds[t->kind];
+		enum ggml_type type = kind->type;
+		int64_t row = kind->row_bytes, bytes;
+
+		if (kind->positional) {
+			type = quant_type_at(&qs, &t->cls, t->position, t->ne, t->n_dims, t->src);
+			row = ggml_row_bytes(type, t->ne[0]);
+		}
+		bytes = row < 0 ? -1 : row * t->ne[1] * t->ne[2];
 		if (bytes < 0)
-			return error_set(err, "%s: %s: row of %lld does not fit type %s",
-					 m->id, t->name, (long long)t->ne[0],
-					 ggml_type_name(type));
+			return row_error(m, t, type, err);
 		count_tensor(out, t, type, bytes);
 		padded += align_up(bytes);
-		infos += tensor_info_bytes(t);
 	}
 	out->n_tensors = l->count;
+	out->params = l->params;
 	out->meta_bytes = align_up(GGUF_HEADER_BYTES + META_OTHER_BYTES +
-				   tokenizer_bytes(m) + infos) +
+				   tokenizer_bytes(m) + l->info_bytes) +
 			  padded - out->tensor_bytes;
 	out->file_bytes = out->tensor_bytes + out->meta_bytes;
 	return 0;
 }
 
+static bool same_kind(const struct tensor_kind *k, const struct tensor *t)
+{
+	return k->cls.quantizable == t->cls.quantizable && k->cls.token_embd == t->cls.token_embd &&
+	       k->cls.attn_v == t->cls.attn_v && k->cls.category == t->cls.category &&
+	       k->ne[0] == t->ne[0] && k->n_dims == t->n_dims &&
+	       (k->ne[2] > 1) == (t->ne[2] > 1) && k->src == t->src;
+}
+
+/* t's kind, added when new; -1 when out of memory. */
+static int kind_of(struct tensor_list *l, const struct tensor *t)
+{
+	struct tensor_kind *k;
+
+	if (t->twin >= 0 && same_kind(&l->kinds[l->t[t->twin].kind], t))
+		return l->t[t->twin].kind;
+	for (int i = 0; i < l->kind_count; i++)
+		if (same_kind(&l->kinds[i], t))
+			return i;
+	if (!l->kinds && !(l->kinds = malloc((size_t)l->count * sizeof(*l->kinds))))
+		return -1;
+	k = &l->kinds[l->kind_count];
+	*k = (struct tensor_kind){ .cls = t->cls, .n_dims = t->n_dims, .src = t->src };
+	memcpy(k->ne, t->ne, sizeof(k->ne));
+	return l->kind_count++;
+}
+
+/* Layers a and b hold the same tensors but for their single ones. */
+static bool same_layer(const struct tensor_list *l, int a, int b)
+{
+	int from_a = l->layer_first_tensor[a], from_b = l->layer_first_tensor[b];
+	int n = l->layer_first_tensor[a + 1] - from_a;
+
+	if (n != l->layer_first_tensor[b + 1] - from_b)
+		return false;
+	for (int i = 0; i < n; i++) {
+		const struct tensor *x = &l->t[from_a + i], *y = &l->t[from_b + i];
+
+		if (x->single != y->single || x->kind != y->kind || x->expert != y->expert ||
+		    x->ne[1] * x->ne[2] != y->ne[1] * y->ne[2])
+			return false;
+	}
+	return true;
+}
+
+/* Each layer's first tensor and representative (the blocks follow the
+ * tensors outside them, layer by layer); -1 when out of memory. */
+static int find_representatives(struct tensor_list *l)
+{
+	int n = l->m->layers, at = 0;
+
+	l->list_layers = n;
+	l->layer_first_tensor = malloc(((size_t)n + 1) * sizeof(int));
+	l->layer_rep = calloc((size_t)n + 1, sizeof(int));
+	l->rep_layers = calloc((size_t)n + 1, sizeof(int));
+	l->rep_dense = malloc(((size_t)n + 1) * sizeof(int64_t));
+	l->rep_expert = malloc(((size_t)n + 1) * sizeof(int64_t));
+	if (!l->layer_first_tensor || !l->layer_rep || !l->rep_layers || !l->rep_dense ||
+	    !l->rep_expert)
+		return -1;
+	while (at < l->count && l->t[at].layer < 0)
+		at++;
+	for (int i = 0; i < n; i++) {
+		l->layer_first_tensor[i] = at;
+		while (at < l->count && l->t[at].layer == i)
+			at++;
+	}
+	l->layer_first_tensor[n] = at;
+	for (int i = 0; i < n; i++) {
+		int r = 0;
+
+		while (r < i && !(l->layer_rep[r] == r && same_layer(l, r, i)))
+			r++;
+		l->layer_rep[i] = r;
+		l->rep_layers[r]++;
+	}
+	return 0;
+}
+
+/* What does not depend on the file type: totals, each tensor's kind and
+ * position, the single tensors and each layer's representative. -1 when
+ * out of memory. */
+static int sum_type_free(struct tensor_list *l)
+{
+	int counts[QUANT_COUNT_FFN_UP + 1] = { 0 };
+
+	if (!(l->singles = malloc(((size_t)l->count + 1) * sizeof(int))))
+		return -1;
+	for (int i = 0; i < l->count; i++) {
+		struct tensor *t = &l->t[i];
+		enum quant_count c = quant_counted_as(&t->cls);
+
+		l->params += t->ne[0] * t->ne[1] * t->ne[2];
+		l->info_bytes += tensor_info_bytes(t);
+		l->n_attention_wv += t->cls.attn_v;
+		t->position = c == QUANT_COUNT_NONE ? 0 : counts[c]++;
+		t->single = t->layer < 0 || c != QUANT_COUNT_NONE;
+		if (t->single)
+			l->singles[l->single_count++] = i;
+		if ((t->kind = kind_of(l, t)) < 0)
+			return -1;
+	}
+	return find_representatives(l);
+}
+
+/* The parts of struct model a size depends on: everything but the free
+ * text (aliases, name, sources, license, notes), which is most of its
+ * bytes; hashing and comparing the whole struct took a microsecond a
+ * call. A field added among the shape fields is covered. */
+static const struct { size_t from, to; } shape_parts[] = {
+	{ offsetof(struct model, arch), offsetof(struct model, params_source) },
+	{ offsetof(struct model, layers), offsetof(struct model, license) },
+	{ offsetof(struct model, qkv_bias), offsetof(struct model, notes) },
+};
+
+#define SHAPE_PARTS (sizeof(shape_parts) / sizeof(shape_parts[0]))
+
+static bool same_shape(const struct model *a, const struct model *b)
+{
+	for (size_t i = 0; i < SHAPE_PARTS; i++)
+		if (memcmp((const char *)a + shape_parts[i].from, (const char *)b + shape_parts[i].from,
+			   shape_parts[i].to - shape_parts[i].from) != 0)
+			return false;
+	return true;
+}
+
 /* The tensor list of the model last sized, kept for its next file type:
  * estimate_best sizes one model at up to six types in a row, and the list
  * (names, shapes, the quantizer's reading of each name) does not depend on
- * the type. Keyed by the model's bytes, so a changed model is rebuilt. */
+ * the type. Keyed by the model's shape (same_shape), so a changed model
+ * is rebuilt. */
 static struct {
 	struct model model;
 	bool tied, valid;
 	struct tensor_list list;
 } last;
 
-static const struct tensor_list *tensor_list_for(const struct model *m, bool tied)
+/* What a list keeps besides its tensors. */
+static void free_list_sums(struct tensor_list *l)
 {
-	if (last.valid && last.tied == tied && memcmp(&last.model, m, sizeof(*m)) == 0)
-		return &last.list;
+	free(l->kinds);
+	free(l->singles);
+	free(l->layer_first_tensor);
+	free(l->layer_rep);
+	free(l->rep_layers);
+	free(l->rep_dense);
+	free(l->rep_expert);
+}
+
+static void forget_last(void)
+{
 	free(last.list.t);
+	free_list_sums(&last.list);
+	memset(&last, 0, sizeof(last));
+}
+
+static struct tensor_list *tensor_list_for(const struct model *m, bool tied)
+{
+	/* the next model reuses the tensor buffer: growing it anew for each
+	 * model cost a tenth of a catalogue report in copies */
+	struct tensor *buffer = last.list.t;
+	int cap = last.list.cap;
+
+	if (last.valid && last.tied == tied && same_shape(&last.model, m))
+		return &last.list;
+	free_list_sums(&last.list);
 	memset(&last, 0, sizeof(last));
 	last.model = *m;
 	last.tied = tied;
-	last.list = (struct tensor_list){ &last.model, arch_find(m->arch), arch_find(m->arch)->flags,
-					  tied, NULL, 0, 0, false, -1, 0, -1, 0 };
+	last.list = (struct tensor_list){ .m = &last.model, .arch = arch_find(m->arch),
+					  .flags = arch_find(m->arch)->flags, .tied = tied,
+					  .t = buffer, .cap = cap, .layer = -1, .prev_first = -1,
+					  .sig_first = { -1, -1, -1, -1, -1, -1 } };
 	build_tensors(&last.list);
-	if (last.list.oom) {
-		free(last.list.t);
-		memset(&last, 0, sizeof(last));
+	if (last.list.oom || sum_type_free(&last.list) < 0) {
+		forget_last();
 		return NULL;
 	}
 	last.valid = true;
 	return &last.list;
 }
 
-/* Size models already computed with the default options, by model bytes
+/* Size models already computed with the default options, by model shape and id
  * and file type: the browser re-estimates every row when the context
  * changes, and the sizes do not depend on it. Open addressing; when full,
  * new results are simply not kept. */
@@ -569,19 +941,22 @@ struct memo_slot {
 
 static struct memo_slot *memo;
 
-/* FNV-1a over 8-byte words (the struct's tail bytes too). */
+/* FNV-1a over 8-byte words of the shape parts (their tail bytes too). */
 static uint64_t model_key(const struct model *m, enum ftype ft)
 {
-	const unsigned char *b = (const unsigned char *)m;
 	uint64_t h = 1469598103934665603ull ^ (uint64_t)ft, w;
-	size_t i;
 
-	for (i = 0; i + 8 <= sizeof(*m); i += 8) {
-		memcpy(&w, b + i, 8);
-		h = (h ^ w) * 1099511628211ull;
+	for (size_t p = 0; p < SHAPE_PARTS; p++) {
+		const unsigned char *b = (const unsigned char *)m + shape_parts[p].from;
+		size_t n = shape_parts[p].to - shape_parts[p].from, i;
+
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, b + i, 8);
+			h = (h ^ w) * 1099511628211ull;
+		}
+		for (; i < n; i++)
+			h = (h ^ b[i]) * 1099511628211ull;
 	}
-	for (; i < sizeof(*m); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
 	return h ? h : 1;
 }
 
@@ -626,8 +1001,7 @@ static void memo_keep(struct memo_slot *slot, uint64_t key, enum ftype ft, const
 
 void size_model_cache_release(void)
 {
-	free(last.list.t);
-	memset(&last, 0, sizeof(last));
+	forget_last();
 	for (int i = 0; memo && i < MEMO_SLOTS; i++)
 		if (memo[i].value) {
 			free(memo[i].value->layers);
@@ -642,7 +1016,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		      struct error *err)
 {
 	static const struct size_options defaults = { false, false, NULL };
-	const struct tensor_list *l;
+	struct tensor_list *l;
 	struct memo_slot *slot = NULL;
 	uint64_t key = 0;
 	int rc;
@@ -662,7 +1036,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 	if (!opt)
 		opt = &defaults;
 	out->ftype = ft;
-	out->token_embd_type = out->output_type = -1;
+	out->token_embd_type = out->output_type = out->input_type = -1;
 	out->n_layers = m->layers;
 	out->layers = calloc((size_t)m->layers, sizeof(*out->layers));
 	l = tensor_list_for(m, m->tied_embeddings && !opt->untied_output);
@@ -670,7 +1044,7 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 		size_model_release(out);
 		return error_set(err, "%s: out of memory", m->id);
 	}
-	rc = sum_tensors(l, ft, opt, out, err);
+	rc = sum_tensors(m, l, ft, opt, out, err);
 	if (rc < 0)
 		size_model_release(out);
 	else if (slot)

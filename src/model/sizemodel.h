@@ -34,6 +34,10 @@ struct size_model {
 	int64_t nonlayer_bytes; /* token_embd, output, output_norm, ... */
 	int64_t token_embd_bytes, output_bytes; /* output 0 when tied */
 	int token_embd_type, output_type;       /* their ggml type ids; -1: absent */
+	int64_t input_bytes;    /* other input tables (gemma3n's
+				 * per_layer_token_embd): read a row per token,
+				 * kept in RAM as llama.cpp keeps input layers */
+	int input_type;         /* its ggml type id; -1: absent */
 	int64_t params;         /* weights in the tensor list */
 	int n_tensors;
 	int n_layers;
@@ -60,9 +64,10 @@ int gguf_size_compute(const struct model *m, enum ftype ft,
 void size_model_release(struct size_model *s);
 
 /* gguf_size_compute keeps the last model's tensor list for its next file
- * type, and (default options only) every result, keyed by the model's bytes
- * and the type, for the next time the same model is sized; this frees both
- * (at exit, for leak checkers). */
+ * type, and (default options only) every result, keyed by the model's id,
+ * the fields its size depends on (not its free text) and the type, for the
+ * next time the same model is sized; this frees both (at exit, for leak
+ * checkers). */
 void size_model_cache_release(void);
 
 #endif

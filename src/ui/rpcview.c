@@ -290,7 +290,7 @@ static void speed_text(FILE *out, const struct estimate *e, const struct estimat
 		cell_tok_s(e->now.decode_tok_s, a, sizeof(a)), verdict_name(e->now.verdict),
 		cell_tok_s(r->devices_seconds_per_token > 0 ? 1 / r->devices_seconds_per_token : -1,
 			   b, sizeof(b)));
-	fprintf(out, "  prefill: each device's share of 2 x active params FLOPs at its rate, + the "
+	fprintf(out, "  prefill: each device's share of the prompt's FLOPs (2 a weight less embeddings) at its rate, + the "
 		"prompt's %d x %lld floats each way per exchange and a round trip per 512 tokens "
 		"(%.3f s) = %s tok/s\n", set->prompt_tokens, (long long)e->model->embd,
 		r->prefill_network_seconds, cell_tok_s(e->now.prefill_tok_s, a, sizeof(a)));
@@ -329,10 +329,8 @@ static int quality_of(enum ftype ft)
 	return estimate_quality_order_count;
 }
 
-/* The best quant of quants[] below e's that runs faster on one node alone
- * than e does pooled; NULL when none. */
-static const struct estimate *smaller_alone(const struct estimate *e, const struct estimate *quants,
-					    int quant_count)
+const struct estimate *rpc_smaller_alone(const struct estimate *e, const struct estimate *quants,
+					 int quant_count)
 {
 	const struct estimate *best = NULL;
 
@@ -354,7 +352,7 @@ static void comparison_text(FILE *out, const struct estimate *e, const struct es
 			    int quant_count)
 {
 	const struct rpc_fit *r = &e->rpc;
-	const struct estimate *q = smaller_alone(e, quants, quant_count);
+	const struct estimate *q = rpc_smaller_alone(e, quants, quant_count);
 	char a[16], b[16];
 
 	fputc('\n', out);
@@ -400,6 +398,18 @@ const char *rpc_alone_note(const struct estimate *e, char *buf, size_t size)
 	snprintf(buf, size, "%s %s: faster on %s alone (%s vs %s tok/s pooled)", e->model->id,
 		 ftype_name(e->ftype), e->rpc.cluster->nodes[e->rpc.alone_best_node].name,
 		 cell_tok_s(e->rpc.alone_best_tok_s, a, sizeof(a)),
+		 cell_tok_s(e->now.decode_tok_s, b, sizeof(b)));
+	return buf;
+}
+
+const char *rpc_smaller_note(const struct estimate *e, const struct estimate *q, char *buf,
+			     size_t size)
+{
+	char a[16], b[16];
+
+	snprintf(buf, size, "%s: %s on %s alone runs at %s tok/s, the cluster at %s %s tok/s",
+		 e->model->id, ftype_name(q->ftype), q->rpc.cluster->nodes[q->rpc.alone_best_node].name,
+		 cell_tok_s(q->rpc.alone_best_tok_s, a, sizeof(a)), ftype_name(e->ftype),
 		 cell_tok_s(e->now.decode_tok_s, b, sizeof(b)));
 	return buf;
 }

@@ -39,6 +39,16 @@ void rpc_json_add(cJSON *o, const struct estimate *e, const struct estimate_sett
 void rpc_write_text(FILE *out, const struct estimate *e, const struct estimate_settings *set,
 		    const struct estimate *quants, int quant_count);
 
+/* The best quant of quants[] below e's quality that runs faster on one
+ * node alone than e does pooled; NULL when none. */
+const struct estimate *rpc_smaller_alone(const struct estimate *e, const struct estimate *quants,
+					 int quant_count);
+
+/* The report's line for such a quant q: "MODEL: QUANT on NODE alone runs at
+ * A tok/s, the cluster at QUANT B tok/s". */
+const char *rpc_smaller_note(const struct estimate *e, const struct estimate *q, char *buf,
+			     size_t size);
+
 /* One line for the report when the model runs faster on one node alone
  * than pooled: "NAME: faster on NODE alone (A vs B tok/s)"; NULL otherwise. */
 const char *rpc_alone_note(const struct estimate *e, char *buf, size_t size);
