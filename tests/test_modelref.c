@@ -108,7 +108,10 @@ static void ollama_names(void)
 	expect(&cat, "deepseek-r1:7b-qwen-distill-q4_K_M", "deepseek-r1:7b", "Q4_K_M");
 	expect(&cat, "gpt-oss:20b", "gpt-oss:20b", "");
 	expect(&cat, "qwen3:q4_K_M", "qwen3:8b", "Q4_K_M");   /* a quant alone: :latest's */
-	/* no :latest mapping for gemma3 here: a bare family is unknown */
+	/* no :latest mapping for deepseek-v3, but one size only: that one */
+	expect(&cat, "deepseek-v3", "deepseek-v3:671b", "");
+	expect(&cat, "deepseek-v3:q4_K_M", "deepseek-v3:671b", "Q4_K_M");
+	/* no :latest mapping for gemma3 here and several sizes: unknown */
 	expect_unknown(&cat, "gemma3", "unknown model 'gemma3'; did you mean: gemma3:");
 	expect_unknown(&cat, "llama3:9b-instruct-q4_K_M", "unknown model 'llama3:9b-instruct-q4_K_M'");
 	catalog_release(&cat);

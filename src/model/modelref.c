@@ -18,6 +18,32 @@ static int typed_ftype(const char *word, enum ftype *out)
 	return ftype_by_name(word, out);
 }
 
+/* A bare family without a :latest mapping that the catalogue holds in one
+ * size only: that size (no choice is made, so none is claimed). */
+static const struct model *only_size(const struct catalog *cat, const char *family, size_t family_len)
+{
+	const struct model *found = NULL;
+
+	for (int i = 0; i < cat->count; i++) {
+		const char *id = cat->models[i].id;
+
+		if (strncasecmp(id, family, family_len) != 0 || id[family_len] != ':')
+			continue;
+		if (found)
+			return NULL;
+		found = &cat->models[i];
+	}
+	return found;
+}
+
+/* The family's :latest mapping (data/latest.json), else its only size. */
+static const struct model *family_default(const struct catalog *cat, const char *family, size_t family_len)
+{
+	const struct model *m = catalog_latest(cat, family, family_len);
+
+	return m ? m : only_size(cat, family, family_len);
+}
+
 /* "FAMILY[:TAG]": the tag's first words name the size ("7b",
  * "8x7b-instruct-v0.1"), the longest prefix that is a catalogue id wins; a
  * last word that is a file type sets the quant. */
@@ -31,7 +57,7 @@ static const struct model *resolve_tag(const struct catalog *cat, const char *na
 	int n = 0;
 
 	if (!colon || !colon[1] || strcasecmp(colon + 1, "latest") == 0)
-		return catalog_latest(cat, name, family_len);
+		return family_default(cat, name, family_len);
 	snprintf(tag, sizeof(tag), "%s", colon + 1);
 	for (char *w = strtok_r(tag, "-", &save); w && n < TAG_WORDS_MAX;
 	     w = strtok_r(NULL, "-", &save))
@@ -41,7 +67,7 @@ static const struct model *resolve_tag(const struct catalog *cat, const char *na
 		n--;
 	}
 	if (n == 0)
-		return catalog_latest(cat, name, family_len);
+		return family_default(cat, name, family_len);
 	for (int k = n; k > 0; k--) {
 		size_t len = (size_t)snprintf(id, sizeof(id), "%.*s:", (int)family_len, name);
 		const struct model *m;
