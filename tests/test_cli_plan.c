@@ -50,20 +50,6 @@ static const cJSON *estimate_of(const cJSON *doc, const char *model, const char 
 	return NULL;
 }
 
-static const char *str(const cJSON *o, const char *key)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
-
-	return s ? s : "";
-}
-
-static double num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 static bool has_string(const cJSON *array, const char *s)
 {
 	const cJSON *v;
@@ -93,24 +79,24 @@ static void team_of_ten_on_a_3090(void)
 		return;
 	}
 	/* a ~30B-class coder at a Q4-class quant, whole on the GPU */
-	est = estimate_of(doc, str(code, "model"), str(code, "quant"));
+	est = estimate_of(doc, json_str(code, "model"), json_str(code, "quant"));
 	CHECK(est != NULL);
-	CHECK(strstr(str(code, "model"), "coder") != NULL);
-	CHECK(num(est, "params") >= 25e9 && num(est, "params") <= 40e9);
-	CHECK(strncmp(str(code, "quant"), "Q4", 2) == 0);
-	CHECK_STR(str(est, "placement"), "gpu");
+	CHECK(strstr(json_str(code, "model"), "coder") != NULL);
+	CHECK(json_num(est, "params") >= 25e9 && json_num(est, "params") <= 40e9);
+	CHECK(strncmp(json_str(code, "quant"), "Q4", 2) == 0);
+	CHECK_STR(json_str(est, "placement"), "gpu");
 	/* it cannot stay beside the writing model: it swaps in, evicting it */
 	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(code, "resident")));
-	CHECK(num(code, "swap_s") > 0 && num(code, "swap_s_warm") > 0);
-	CHECK(num(code, "swap_s_warm") < num(code, "swap_s"));
-	CHECK(has_string(cJSON_GetObjectItem(code, "evicts"), str(writing, "model")));
+	CHECK(json_num(code, "swap_s") > 0 && json_num(code, "swap_s_warm") > 0);
+	CHECK(json_num(code, "swap_s_warm") < json_num(code, "swap_s"));
+	CHECK(has_string(cJSON_GetObjectItem(code, "evicts"), json_str(writing, "model")));
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(writing, "resident")));
 	/* the embedding model stays loaded through every swap */
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(embed, "resident")));
-	CHECK(!has_string(cJSON_GetObjectItem(code, "evicts"), str(embed, "model")));
-	CHECK(num(cJSON_GetObjectItem(doc, "plan"), "resident_bytes") <=
-	      num(cJSON_GetObjectItem(doc, "plan"), "budget_bytes"));
-	CHECK_STR(str(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "plan"), "settings"),
+	CHECK(!has_string(cJSON_GetObjectItem(code, "evicts"), json_str(embed, "model")));
+	CHECK(json_num(cJSON_GetObjectItem(doc, "plan"), "resident_bytes") <=
+	      json_num(cJSON_GetObjectItem(doc, "plan"), "budget_bytes"));
+	CHECK_STR(json_str(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "plan"), "settings"),
 		      "OLLAMA_NUM_PARALLEL"), "4");
 	cJSON_Delete(doc);
 }
@@ -150,12 +136,12 @@ static void build_vm_picks_small_models(void)
 	snprintf(pvm, sizeof(pvm), "%s", test_path(PVM));
 	doc = run_json(argv);
 	cJSON_ArrayForEach(pk, cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "plan"), "picks")) {
-		const cJSON *est = estimate_of(doc, str(pk, "model"), str(pk, "quant"));
+		const cJSON *est = estimate_of(doc, json_str(pk, "model"), json_str(pk, "quant"));
 
 		CHECK(est != NULL);
-		CHECK_STR(str(est, "placement"), "cpu");
+		CHECK_STR(json_str(est, "placement"), "cpu");
 		/* 2 cores at ~7 GB/s: only models reading under 2 GB a token */
-		CHECK(num(est, "active_params") <= 4e9);
+		CHECK(json_num(est, "active_params") <= 4e9);
 	}
 	cJSON_Delete(doc);
 	/* with 1 GiB of RAM nothing for reasoning fits: said plainly */
@@ -178,24 +164,24 @@ static void figures_equal_show(void)
 	snprintf(p3090, sizeof(p3090), "%s", test_path(P3090));
 	doc = run_json(argv);
 	cJSON_ArrayForEach(pk, cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "plan"), "picks")) {
-		bool cpu = strcmp(str(pk, "instance"), "cpu") == 0;
-		const char *show[] = { "show", str(pk, "model"), "--quant", str(pk, "quant"), "--ctx", ctx,
+		bool cpu = strcmp(json_str(pk, "instance"), "cpu") == 0;
+		const char *show[] = { "show", json_str(pk, "model"), "--quant", json_str(pk, "quant"), "--ctx", ctx,
 				       "--hw", p3090, "--gpu", "RTX 3090", "--ram", "64G", "--json",
 				       cpu ? "--cpu-only" : NULL, NULL };
 		cJSON *s;
 		const cJSON *e;
 
-		snprintf(ctx, sizeof(ctx), "%.0f", num(pk, "server_ctx"));
+		snprintf(ctx, sizeof(ctx), "%.0f", json_num(pk, "server_ctx"));
 		s = run_json(show);
-		e = estimate_of(s, str(pk, "model"), str(pk, "quant"));
+		e = estimate_of(s, json_str(pk, "model"), json_str(pk, "quant"));
 		CHECK(e != NULL);
 		if (e) {
-			CHECK(num(e, "decode_tok_s") == num(pk, "decode_tok_s"));
-			CHECK(num(e, "prefill_tok_s") == num(pk, "prompt_tok_s"));
-			CHECK(num(cJSON_GetObjectItem(e, "memory"), "total_bytes") == num(pk, "memory_bytes"));
-			if (num(pk, "swap_s") >= 0) {
-				CHECK(num(e, "load_s") == num(pk, "swap_s"));
-				CHECK(num(e, "load_s_warm") == num(pk, "swap_s_warm"));
+			CHECK(json_num(e, "decode_tok_s") == json_num(pk, "decode_tok_s"));
+			CHECK(json_num(e, "prefill_tok_s") == json_num(pk, "prompt_tok_s"));
+			CHECK(json_num(cJSON_GetObjectItem(e, "memory"), "total_bytes") == json_num(pk, "memory_bytes"));
+			if (json_num(pk, "swap_s") >= 0) {
+				CHECK(json_num(e, "load_s") == json_num(pk, "swap_s"));
+				CHECK(json_num(e, "load_s_warm") == json_num(pk, "swap_s_warm"));
 			}
 			compared++;
 		}

@@ -22,20 +22,6 @@ static void set_profile(void)
 	snprintf(profile, sizeof(profile), "%s", test_path(P3090));
 }
 
-static const char *str(const cJSON *o, const char *key)
-{
-	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
-
-	return s ? s : "";
-}
-
-static double num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 static bool is_true(const cJSON *o, const char *key)
 {
 	return cJSON_IsTrue(cJSON_GetObjectItem(o, key));
@@ -57,7 +43,7 @@ static const cJSON *row_for(const cJSON *doc, const char *gpu, int count)
 	const cJSON *r;
 
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "need"))
-		if (strcmp(str(r, "gpu"), gpu) == 0 && num(r, "gpu_count") == count)
+		if (strcmp(json_str(r, "gpu"), gpu) == 0 && json_num(r, "gpu_count") == count)
 			return r;
 	return NULL;
 }
@@ -72,23 +58,23 @@ static cJSON *report_for(const cJSON *row, int ctx)
 
 	snprintf(ctx_text, sizeof(ctx_text), "%d", ctx);
 	argv[n++] = "report";
-	argv[n++] = str(row, "model");
+	argv[n++] = json_str(row, "model");
 	argv[n++] = "--quant";
-	argv[n++] = str(row, "quant");
+	argv[n++] = json_str(row, "quant");
 	argv[n++] = "--ctx";
 	argv[n++] = ctx_text;
 	argv[n++] = "--hw";
 	argv[n++] = profile;
 	argv[n++] = "--json";
-	if (strcmp(str(row, "kind"), "cpu-only") == 0) {
-		snprintf(ram, sizeof(ram), "%.0fG", num(row, "ram_bytes") / GIB);
+	if (strcmp(json_str(row, "kind"), "cpu-only") == 0) {
+		snprintf(ram, sizeof(ram), "%.0fG", json_num(row, "ram_bytes") / GIB);
 		argv[n++] = "--cpu-only";
 		argv[n++] = "--cpu";
-		argv[n++] = str(row, "cpu");
+		argv[n++] = json_str(row, "cpu");
 		argv[n++] = "--ram";
 		argv[n++] = ram;
 	} else {
-		snprintf(gpu, sizeof(gpu), "%.0fx %s", num(row, "gpu_count"), str(row, "gpu"));
+		snprintf(gpu, sizeof(gpu), "%.0fx %s", json_num(row, "gpu_count"), json_str(row, "gpu"));
 		argv[n++] = "--gpu";
 		argv[n++] = gpu;
 	}
@@ -106,22 +92,22 @@ static const cJSON *first_estimate(const cJSON *doc)
 /* The row's numbers are report's for the same configuration. */
 static void check_row_equals_report(const cJSON *row)
 {
-	cJSON *doc = report_for(row, (int)num(row, "ctx"));
+	cJSON *doc = report_for(row, (int)json_num(row, "ctx"));
 	const cJSON *e = first_estimate(doc);
 
 	if (!CHECK(e != NULL)) {
 		cJSON_Delete(doc);
 		return;
 	}
-	if (!CHECK_STR(str(e, "placement"), str(row, "placement")) ||
-	    !CHECK(num(e, "decode_tok_s") == num(row, "decode_tok_s")))
-		fprintf(stderr, "  row %s x%.0f %s %s\n", str(row, "gpu"), num(row, "gpu_count"),
-			str(row, "cpu"), str(row, "quant"));
-	CHECK(num(e, "decode_tok_s_low") == num(row, "decode_tok_s_low"));
-	CHECK(num(e, "gpu_layers") == num(row, "gpu_layers"));
-	CHECK(num(cJSON_GetObjectItem(e, "memory"), "total_bytes") == num(row, "total_bytes"));
-	CHECK(num(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "hardware"), "ram"), "total_bytes") ==
-	      num(row, "ram_bytes"));
+	if (!CHECK_STR(json_str(e, "placement"), json_str(row, "placement")) ||
+	    !CHECK(json_num(e, "decode_tok_s") == json_num(row, "decode_tok_s")))
+		fprintf(stderr, "  row %s x%.0f %s %s\n", json_str(row, "gpu"), json_num(row, "gpu_count"),
+			json_str(row, "cpu"), json_str(row, "quant"));
+	CHECK(json_num(e, "decode_tok_s_low") == json_num(row, "decode_tok_s_low"));
+	CHECK(json_num(e, "gpu_layers") == json_num(row, "gpu_layers"));
+	CHECK(json_num(cJSON_GetObjectItem(e, "memory"), "total_bytes") == json_num(row, "total_bytes"));
+	CHECK(json_num(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "hardware"), "ram"), "total_bytes") ==
+	      json_num(row, "ram_bytes"));
 	cJSON_Delete(doc);
 }
 
@@ -129,17 +115,17 @@ static void check_row_equals_report(const cJSON *row)
  * is the model's trained context). */
 static void check_max_ctx(const cJSON *row, double min_tps, double trained)
 {
-	int max_ctx = (int)num(row, "max_ctx");
+	int max_ctx = (int)json_num(row, "max_ctx");
 	cJSON *at = report_for(row, max_ctx), *beyond;
 	const cJSON *e = first_estimate(at);
 
-	CHECK(e && strcmp(str(e, "placement"), "none") != 0 && num(e, "decode_tok_s") >= min_tps);
+	CHECK(e && strcmp(json_str(e, "placement"), "none") != 0 && json_num(e, "decode_tok_s") >= min_tps);
 	cJSON_Delete(at);
 	if (max_ctx >= trained)
 		return;
 	beyond = report_for(row, max_ctx + 256);
 	e = first_estimate(beyond);
-	CHECK(e && (strcmp(str(e, "placement"), "none") == 0 || num(e, "decode_tok_s") < min_tps));
+	CHECK(e && (strcmp(json_str(e, "placement"), "none") == 0 || json_num(e, "decode_tok_s") < min_tps));
 	cJSON_Delete(beyond);
 }
 
@@ -151,8 +137,8 @@ static void check_sample(const cJSON *doc, double min_tps, double trained)
 	bool seen_kind[3] = { false }, seen_below = false;
 
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "need")) {
-		int kind = strcmp(str(r, "kind"), "discrete") == 0 ? 0 :
-			   strcmp(str(r, "kind"), "unified") == 0 ? 1 : 2;
+		int kind = strcmp(json_str(r, "kind"), "discrete") == 0 ? 0 :
+			   strcmp(json_str(r, "kind"), "unified") == 0 ? 1 : 2;
 		bool below = is_true(r, "below_floor");
 
 		if (i++ % 10 == 0 || !seen_kind[kind] || (below && !seen_below)) {
@@ -177,21 +163,21 @@ static void coder_32b_at_20(void)
 
 	CHECK(p3090 && p4090 && a5000 && c4080);
 	/* 24 GB cards at Q4_K_M, whole on the GPU */
-	CHECK_STR(str(p3090, "quant"), "Q4_K_M");
-	CHECK_STR(str(p3090, "placement"), "gpu");
-	CHECK_STR(str(a5000, "quant"), "Q4_K_M");
-	CHECK(num(p3090, "per_user_tok_s") >= 20);
+	CHECK_STR(json_str(p3090, "quant"), "Q4_K_M");
+	CHECK_STR(json_str(p3090, "placement"), "gpu");
+	CHECK_STR(json_str(a5000, "quant"), "Q4_K_M");
+	CHECK(json_num(p3090, "per_user_tok_s") >= 20);
 	/* gpus.json's dated prices: the 3090 at 700, before the 4090 at 1800 */
-	CHECK(num(p3090, "price") == 700 && num(p4090, "price") == 1800);
-	CHECK(num(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "need"), 0), "price") == 700);
+	CHECK(json_num(p3090, "price") == 700 && json_num(p4090, "price") == 1800);
+	CHECK(json_num(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "need"), 0), "price") == 700);
 	/* at one quant rows compare; Q5_K_M (23.3 GB) also fits a 24 GB card at 4096 */
-	CHECK_STR(str(p3090, "best_quant"), "Q5_K_M");
+	CHECK_STR(json_str(p3090, "best_quant"), "Q5_K_M");
 	/* a 16 GB card only below Q4; at Q4_K_M it splits with the CPU, slowly */
 	CHECK(is_true(c4080, "below_floor"));
-	CHECK(strncmp(str(c4080, "quant"), "Q4", 2) != 0 && strncmp(str(c4080, "quant"), "Q5", 2) != 0);
-	CHECK_STR(str(fl, "quant"), "Q4_K_M");
-	CHECK_STR(str(fl, "placement"), "partial");
-	CHECK(num(fl, "per_user_tok_s") > 0 && num(fl, "per_user_tok_s") < 20);
+	CHECK(strncmp(json_str(c4080, "quant"), "Q4", 2) != 0 && strncmp(json_str(c4080, "quant"), "Q5", 2) != 0);
+	CHECK_STR(json_str(fl, "quant"), "Q4_K_M");
+	CHECK_STR(json_str(fl, "placement"), "partial");
+	CHECK(json_num(fl, "per_user_tok_s") > 0 && json_num(fl, "per_user_tok_s") < 20);
 	check_sample(doc, 20, 32768);
 	cJSON_Delete(doc);
 }
@@ -204,17 +190,17 @@ static void llama_70b_at_10(void)
 	bool unified = false;
 
 	CHECK(two != NULL && one != NULL);
-	CHECK_STR(str(two, "placement"), "multi-gpu");
-	CHECK_STR(str(two, "quant"), "Q4_K_M");
-	CHECK(num(two, "price") == 1400);
+	CHECK_STR(json_str(two, "placement"), "multi-gpu");
+	CHECK_STR(json_str(two, "quant"), "Q4_K_M");
+	CHECK(json_num(two, "price") == 1400);
 	/* one 24 GB card: Q4_K_M (42.5 GB) splits with the CPU, far below 10 */
 	CHECK(is_true(one, "below_floor"));
-	CHECK_STR(str(cJSON_GetObjectItem(one, "floor"), "placement"), "partial");
-	CHECK(num(cJSON_GetObjectItem(one, "floor"), "per_user_tok_s") < 10);
+	CHECK_STR(json_str(cJSON_GetObjectItem(one, "floor"), "placement"), "partial");
+	CHECK(json_num(cJSON_GetObjectItem(one, "floor"), "per_user_tok_s") < 10);
 	/* four 3090s would leave two idle: not listed */
 	CHECK(row_for(doc, "GeForce RTX 3090", 4) == NULL);
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "need"))
-		unified = unified || strcmp(str(r, "kind"), "unified") == 0;
+		unified = unified || strcmp(json_str(r, "kind"), "unified") == 0;
 	CHECK(unified);
 	check_sample(doc, 10, 131072);
 	cJSON_Delete(doc);
@@ -229,11 +215,11 @@ static void small_model_everywhere(void)
 	int cpu_rows = 0;
 
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "need"))
-		if (strcmp(str(r, "kind"), "cpu-only") == 0) {
+		if (strcmp(json_str(r, "kind"), "cpu-only") == 0) {
 			cpu_rows++;
 			/* Q4_K_M's 4.7 GB file needs more than 4 GiB, never more than 16 */
-			CHECK(num(r, "ram_bytes") == 8 * GIB || num(r, "ram_bytes") == 16 * GIB);
-			CHECK(num(r, "gpu_count") == 0 && cJSON_IsNull(cJSON_GetObjectItem(r, "gpu")));
+			CHECK(json_num(r, "ram_bytes") == 8 * GIB || json_num(r, "ram_bytes") == 16 * GIB);
+			CHECK(json_num(r, "gpu_count") == 0 && cJSON_IsNull(cJSON_GetObjectItem(r, "gpu")));
 		}
 	CHECK(cpu_rows > 20);
 	check_sample(doc, 4, 32768);
@@ -250,17 +236,17 @@ static void four_users(void)
 							"--min-tps", "8", "--hw", profile, "--json",
 							NULL }, NULL, &status);
 	const cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "need"), 0);
-	cJSON *rep = row ? report_for(row, 4 * (int)num(row, "ctx")) : NULL;
+	cJSON *rep = row ? report_for(row, 4 * (int)json_num(row, "ctx")) : NULL;
 	const cJSON *e = first_estimate(rep);
 
 	CHECK_INT(status, 0);
 	CHECK(row && e);
 	if (row && e) {
-		CHECK_STR(str(e, "placement"), str(row, "placement"));
-		CHECK(num(e, "decode_tok_s") == num(row, "decode_tok_s"));
-		CHECK(num(row, "per_user_tok_s") >= 8);
-		CHECK(num(row, "per_user_tok_s") <= num(row, "decode_tok_s"));
-		CHECK_INT(num(cJSON_GetObjectItem(doc, "need_search"), "users"), 4);
+		CHECK_STR(json_str(e, "placement"), json_str(row, "placement"));
+		CHECK(json_num(e, "decode_tok_s") == json_num(row, "decode_tok_s"));
+		CHECK(json_num(row, "per_user_tok_s") >= 8);
+		CHECK(json_num(row, "per_user_tok_s") <= json_num(row, "decode_tok_s"));
+		CHECK_INT(json_num(cJSON_GetObjectItem(doc, "need_search"), "users"), 4);
 	}
 	cJSON_Delete(rep);
 	cJSON_Delete(doc);
@@ -322,18 +308,18 @@ static void stack_for_ten_users(void)
 	CHECK_INT(status, 0);
 	CHECK(stack >= 5);
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(np, "answers")) {
-		bool is_resident = strcmp(str(a, "condition"), "resident") == 0;
+		bool is_resident = strcmp(json_str(a, "condition"), "resident") == 0;
 
 		CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(a, "picks")), stack);
 		cJSON_ArrayForEach(pk, cJSON_GetObjectItem(a, "picks"))
 			if (is_resident)
 				CHECK(is_true(pk, "resident"));
-		CHECK(num(a, "resident_bytes") <= num(a, "budget_bytes"));
+		CHECK(json_num(a, "resident_bytes") <= json_num(a, "budget_bytes"));
 		if (is_true(a, "priced") && is_resident)
 			resident = true;
 		if (is_true(a, "priced") && !is_resident) {
 			swaps = true;
-			CHECK(num(a, "price") == 700);
+			CHECK(json_num(a, "price") == 700);
 		}
 	}
 	CHECK(resident && swaps);

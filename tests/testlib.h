@@ -56,4 +56,9 @@ int run_canirun(const char *const argv[], const char *const env[],
 struct cJSON;
 struct cJSON *run_canirun_json(const char *const argv[], const char *const env[], int *status);
 
+/* Member key of object o: its string ("" when absent or not a string), its
+ * number (-1 when absent or not a number). */
+const char *json_str(const struct cJSON *o, const char *key);
+double json_num(const struct cJSON *o, const char *key);
+
 #endif

@@ -10,6 +10,7 @@
 #include "bench/bench.h"
 #include "bench/benchcache.h"
 #include "cmd/jsonout.h"
+#include "util/jsonfile.h"
 
 struct progress {
 	bool on;        /* stderr is a terminal */
@@ -118,26 +119,18 @@ int bench_ensure(struct app *app, bool may_run, struct error *err)
 	return measure(app, false, false, &r, NULL, err);
 }
 
-static void add_known(cJSON *obj, const char *name, double value)
-{
-	if (value >= 0)
-		cJSON_AddNumberToObject(obj, name, value);
-	else
-		cJSON_AddNullToObject(obj, name);
-}
-
 static cJSON *result_json(const struct bench_result *r)
 {
 	cJSON *obj = cJSON_CreateObject(), *spread = cJSON_CreateObject();
 
 	for (int f = 0; f < BF_COUNT; f++) {
-		add_known(obj, bench_figure_name((enum bench_figure)f), r->rate[f]);
-		add_known(spread, bench_figure_name((enum bench_figure)f), r->spread[f]);
+		json_add_known(obj, bench_figure_name((enum bench_figure)f), r->rate[f]);
+		json_add_known(spread, bench_figure_name((enum bench_figure)f), r->spread[f]);
 	}
-	add_known(obj, "disk_read_gbps", r->disk_read_gbps);
-	add_known(obj, "seconds", r->seconds);
+	json_add_known(obj, "disk_read_gbps", r->disk_read_gbps);
+	json_add_known(obj, "seconds", r->seconds);
 	cJSON_AddItemToObject(obj, "spread", spread);
-	add_known(obj, "parallel_share", r->parallel_share);
+	json_add_known(obj, "parallel_share", r->parallel_share);
 	cJSON_AddNumberToObject(obj, "dropped_passes", r->dropped_passes);
 	cJSON_AddNumberToObject(obj, "threads", r->threads);
 	cJSON_AddStringToObject(obj, "kernels", r->kernels);

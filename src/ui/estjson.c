@@ -4,24 +4,9 @@
 #include "model/quant.h"
 #include "ui/figures.h"
 #include "ui/rpcview.h"
+#include "util/jsonfile.h"
 
 /* A number, or null when the estimator left it unknown (< 0). */
-static void add_known(cJSON *obj, const char *key, double value)
-{
-	if (value < 0)
-		cJSON_AddNullToObject(obj, key);
-	else
-		cJSON_AddNumberToObject(obj, key, value);
-}
-
-static void add_string_or_null(cJSON *obj, const char *key, const char *value)
-{
-	if (value)
-		cJSON_AddStringToObject(obj, key, value);
-	else
-		cJSON_AddNullToObject(obj, key);
-}
-
 static cJSON *memory_json(const struct estimate *e)
 {
 	cJSON *m = cJSON_CreateObject();
@@ -47,7 +32,7 @@ static cJSON *device_json(const struct device_load *d)
 	cJSON_AddNumberToObject(o, "kv_bytes", (double)d->kv_bytes);
 	cJSON_AddNumberToObject(o, "compute_bytes", (double)d->compute_bytes);
 	cJSON_AddNumberToObject(o, "reserve_bytes", (double)d->reserve_bytes);
-	add_known(o, "budget_bytes", (double)d->budget_bytes);
+	json_add_known(o, "budget_bytes", (double)d->budget_bytes);
 	return o;
 }
 
@@ -78,15 +63,15 @@ static cJSON *formula_json(const struct decode_terms *t, const struct hardware *
 	cJSON_AddNumberToObject(o, "cpu_bytes_per_token", t->cpu_bytes_per_token);
 	cJSON_AddNumberToObject(o, "gpu_seconds_per_token", t->gpu_seconds_per_token);
 	cJSON_AddNumberToObject(o, "cpu_seconds_per_token", t->cpu_seconds_per_token);
-	add_known(o, "gpu_bandwidth_gbps", t->gpu_bandwidth_gbps);
+	json_add_known(o, "gpu_bandwidth_gbps", t->gpu_bandwidth_gbps);
 	cJSON_AddNumberToObject(o, "gpu_efficiency", t->gpu_efficiency);
-	add_string_or_null(o, "backend", t->gpu_backend);
-	add_known(o, "cpu_gbps", t->cpu_gbps);
+	json_add_string_or_null(o, "backend", t->gpu_backend);
+	json_add_known(o, "cpu_gbps", t->cpu_gbps);
 	/* Which CPU the rate describes and how it was had: "bench", "cached",
 	 * "profile", or "what-if" (--cpu/--ram-gbps, src/hw/cpudescribed.c). */
-	add_string_or_null(o, "cpu_source", hw->cpu.q4_source == SRC_UNKNOWN ? NULL :
+	json_add_string_or_null(o, "cpu_source", hw->cpu.q4_source == SRC_UNKNOWN ? NULL :
 			   fact_source_name(hw->cpu.q4_source));
-	add_string_or_null(o, "cpu_model", hw->cpu.model[0] ? hw->cpu.model : NULL);
+	json_add_string_or_null(o, "cpu_model", hw->cpu.model[0] ? hw->cpu.model : NULL);
 	cJSON_AddNumberToObject(o, "overhead_seconds", t->overhead_seconds);
 	cJSON_AddNumberToObject(o, "band", t->band);
 	return o;
@@ -96,10 +81,10 @@ static cJSON *load_json(const struct estimate *e, const struct hardware *hw)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_known(o, "disk_gbps", e->disk_gbps);
-	add_string_or_null(o, "disk_source", fact_source_name(e->disk_source));
+	json_add_known(o, "disk_gbps", e->disk_gbps);
+	json_add_string_or_null(o, "disk_source", fact_source_name(e->disk_source));
 	cJSON_AddStringToObject(o, "disk_kind", disk_kind_name(hw->disk.kind));
-	add_known(o, "pcie_gbps", e->pcie_gbps);
+	json_add_known(o, "pcie_gbps", e->pcie_gbps);
 	return o;
 }
 
@@ -110,7 +95,7 @@ static cJSON *idle_json(const struct fit *f)
 	cJSON_AddStringToObject(o, "placement", placement_name(f->placement));
 	cJSON_AddStringToObject(o, "offload", offload_name(f->offload));
 	cJSON_AddNumberToObject(o, "gpu_layers", f->gpu_layers);
-	add_known(o, "decode_tok_s", f->decode_tok_s);
+	json_add_known(o, "decode_tok_s", f->decode_tok_s);
 	cJSON_AddStringToObject(o, "verdict", verdict_name(f->verdict));
 	return o;
 }
@@ -146,12 +131,12 @@ static void add_spec_fields(cJSON *o, const struct estimate *e)
 	cJSON_AddItemToObject(o, "memory", memory_json(e));
 	cJSON_AddStringToObject(o, "placement", placement_name(f->placement));
 	cJSON_AddNumberToObject(o, "gpu_layers", f->gpu_layers);
-	add_known(o, "decode_tok_s", f->decode_tok_s);
-	add_known(o, "decode_tok_s_low", f->decode_low_tok_s);
-	add_known(o, "decode_tok_s_high", f->decode_high_tok_s);
-	add_known(o, "prefill_tok_s", f->prefill_tok_s);
-	add_known(o, "load_s", e->load_cold_s);
-	add_known(o, "load_s_warm", e->load_warm_s);
+	json_add_known(o, "decode_tok_s", f->decode_tok_s);
+	json_add_known(o, "decode_tok_s_low", f->decode_low_tok_s);
+	json_add_known(o, "decode_tok_s_high", f->decode_high_tok_s);
+	json_add_known(o, "prefill_tok_s", f->prefill_tok_s);
+	json_add_known(o, "load_s", e->load_cold_s);
+	json_add_known(o, "load_s_warm", e->load_warm_s);
 	cJSON_AddStringToObject(o, "verdict", verdict_name(f->verdict));
 }
 
@@ -169,7 +154,7 @@ cJSON *estimate_to_json(const struct estimate *e, const struct hardware *hw,
 	cJSON_AddStringToObject(o, "offload", offload_name(f->offload));
 	cJSON_AddBoolToObject(o, "quant_lowered_for_memory", e->quant_lowered_for_memory);
 	cJSON_AddItemToObject(o, "fits_when_idle", idle_json(&e->idle));
-	add_known(o, "ttft_s", f->ttft_s);
+	json_add_known(o, "ttft_s", f->ttft_s);
 	cJSON_AddNumberToObject(o, "prompt_tokens", set->prompt_tokens);
 	cJSON_AddNumberToObject(o, "ctx", e->ctx);
 	cJSON_AddStringToObject(o, "ctx_reason", e->ctx_why ? e->ctx_why : "");

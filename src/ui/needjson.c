@@ -2,22 +2,7 @@
 
 #include "model/quant.h"
 #include "ui/needtext.h"
-
-static void add_number_or_null(cJSON *o, const char *key, double value)
-{
-	if (value < 0)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, value);
-}
-
-static void add_string_or_null(cJSON *o, const char *key, const char *value)
-{
-	if (value)
-		cJSON_AddStringToObject(o, key, value);
-	else
-		cJSON_AddNullToObject(o, key);
-}
+#include "util/jsonfile.h"
 
 /* What every configuration object has: the hardware, its price, how to
  * ask report for it. */
@@ -26,15 +11,15 @@ static void add_config(cJSON *o, const struct need_config *c, int64_t ram_bytes,
 {
 	char args[384];
 
-	add_string_or_null(o, "gpu", c->gpu ? c->gpu->name : NULL);
+	json_add_string_or_null(o, "gpu", c->gpu ? c->gpu->name : NULL);
 	cJSON_AddNumberToObject(o, "gpu_count", c->gpu_count);
 	cJSON_AddStringToObject(o, "kind", c->kind == NEED_DISCRETE ? "discrete" :
 					   c->kind == NEED_UNIFIED ? "unified" : "cpu-only");
-	add_number_or_null(o, "ram_bytes", (double)ram_bytes);
-	add_string_or_null(o, "cpu", c->cpu ? c->cpu->name : base->cpu.model[0] ? base->cpu.model : NULL);
-	add_number_or_null(o, "price", c->price_usd);
-	add_string_or_null(o, "price_date", c->price ? c->price->date : NULL);
-	add_string_or_null(o, "price_source", c->price ? c->price->source : NULL);
+	json_add_known(o, "ram_bytes", (double)ram_bytes);
+	json_add_string_or_null(o, "cpu", c->cpu ? c->cpu->name : base->cpu.model[0] ? base->cpu.model : NULL);
+	json_add_known(o, "price", c->price_usd);
+	json_add_string_or_null(o, "price_date", c->price ? c->price->date : NULL);
+	json_add_string_or_null(o, "price_source", c->price ? c->price->source : NULL);
 	need_config_args(c, ram_bytes, args, sizeof(args));
 	cJSON_AddStringToObject(o, "report_args", args);
 }
@@ -51,9 +36,9 @@ static cJSON *row_json(const struct need_request *req, const struct need_result 
 	cJSON_AddStringToObject(o, "best_quant", ftype_name(row->best_ftype));
 	cJSON_AddStringToObject(o, "placement", placement_name(f->placement));
 	cJSON_AddNumberToObject(o, "gpu_layers", f->gpu_layers);
-	add_number_or_null(o, "decode_tok_s", f->decode_tok_s);
-	add_number_or_null(o, "decode_tok_s_low", f->decode_low_tok_s);
-	add_number_or_null(o, "per_user_tok_s", row->per_user_tok_s);
+	json_add_known(o, "decode_tok_s", f->decode_tok_s);
+	json_add_known(o, "decode_tok_s_low", f->decode_low_tok_s);
+	json_add_known(o, "per_user_tok_s", row->per_user_tok_s);
 	cJSON_AddNumberToObject(o, "ctx", row->ctx);
 	cJSON_AddNumberToObject(o, "max_ctx", row->max_ctx);
 	cJSON_AddNumberToObject(o, "memory_left_bytes", (double)row->memory_left_bytes);
@@ -65,7 +50,7 @@ static cJSON *row_json(const struct need_request *req, const struct need_result 
 		cJSON_AddStringToObject(fl, "quant", ftype_name(row->floor_ftype));
 		cJSON_AddStringToObject(fl, "placement", placement_name(row->floor_placement));
 		cJSON_AddNumberToObject(fl, "gpu_layers", row->floor_gpu_layers);
-		add_number_or_null(fl, "per_user_tok_s", row->floor_tok_s);
+		json_add_known(fl, "per_user_tok_s", row->floor_tok_s);
 	} else {
 		cJSON_AddNullToObject(o, "floor");
 	}
@@ -82,7 +67,7 @@ void need_add_json(cJSON *doc, const struct need_request *req, const struct need
 		cJSON_AddItemToArray(list, row_json(req, r, &r->rows[i]));
 	cJSON_AddNumberToObject(about, "min_tok_s", r->min_tok_s);
 	cJSON_AddNumberToObject(about, "users", r->users);
-	add_number_or_null(about, "ctx", r->ctx > 0 ? r->ctx : -1);
+	json_add_known(about, "ctx", r->ctx > 0 ? r->ctx : -1);
 	cJSON_AddNumberToObject(about, "configurations", r->config_count);
 	cJSON_AddStringToObject(about, "cpu_share", need_cpu_share_text(req->base, share, sizeof(share)));
 }
@@ -98,7 +83,7 @@ static cJSON *picks_json(const struct plan *p)
 		cJSON_AddStringToObject(po, "task", plan_task_name(pk->task));
 		cJSON_AddStringToObject(po, "model", pk->pick.model->id);
 		cJSON_AddStringToObject(po, "quant", ftype_name(pk->pick.est.ftype));
-		add_number_or_null(po, "per_user_tok_s", pk->pick.per_user_tok_s);
+		json_add_known(po, "per_user_tok_s", pk->pick.per_user_tok_s);
 		cJSON_AddBoolToObject(po, "resident", p->models[pk->model_index].resident);
 		cJSON_AddItemToArray(picks, po);
 	}
@@ -114,7 +99,7 @@ static cJSON *answer_json(const struct need_stack_request *req, const struct nee
 	cJSON_AddStringToObject(o, "condition", condition);
 	cJSON_AddBoolToObject(o, "priced", priced);
 	add_config(o, &s->configs[a->config], a->ram_bytes, req->base.base);
-	add_number_or_null(o, "budget_bytes", (double)p->budget_bytes);
+	json_add_known(o, "budget_bytes", (double)p->budget_bytes);
 	cJSON_AddNumberToObject(o, "resident_bytes", (double)p->resident_bytes);
 	cJSON_AddItemToObject(o, "picks", picks_json(p));
 	return o;

@@ -3,14 +3,7 @@
 #include "model/quant.h"
 #include "ui/estjson.h"
 #include "ui/plantext.h"
-
-static void add_number_or_null(cJSON *obj, const char *key, double value)
-{
-	if (value < 0)
-		cJSON_AddNullToObject(obj, key);
-	else
-		cJSON_AddNumberToObject(obj, key, value);
-}
+#include "util/jsonfile.h"
 
 static cJSON *choice_json(const struct plan_choice *c)
 {
@@ -18,8 +11,8 @@ static cJSON *choice_json(const struct plan_choice *c)
 
 	cJSON_AddStringToObject(o, "model", c->model->id);
 	cJSON_AddStringToObject(o, "quant", ftype_name(c->est.ftype));
-	add_number_or_null(o, "decode_tok_s", c->est.now.decode_tok_s);
-	add_number_or_null(o, "per_user_tok_s", c->per_user_tok_s);
+	json_add_known(o, "decode_tok_s", c->est.now.decode_tok_s);
+	json_add_known(o, "per_user_tok_s", c->per_user_tok_s);
 	cJSON_AddStringToObject(o, "basis", c->basis == BASIS_SCORE ? "score" : "rule");
 	return o;
 }
@@ -32,19 +25,19 @@ static cJSON *pick_json(const struct plan *p, const struct plan_pick *pk)
 	cJSON *o = choice_json(&pk->pick), *ev;
 
 	cJSON_AddStringToObject(o, "task", plan_task_name(pk->task));
-	add_number_or_null(o, "prompt_tok_s", e->now.prefill_tok_s);
+	json_add_known(o, "prompt_tok_s", e->now.prefill_tok_s);
 	cJSON_AddBoolToObject(o, "resident", pm->resident);
 	cJSON_AddStringToObject(o, "instance", pm->on_cpu_instance ? "cpu" : "main");
-	add_number_or_null(o, "swap_s", pm->swap_s);
-	add_number_or_null(o, "swap_s_warm", pm->swap_s_warm);
+	json_add_known(o, "swap_s", pm->swap_s);
+	json_add_known(o, "swap_s_warm", pm->swap_s_warm);
 	ev = cJSON_AddArrayToObject(o, "evicts");
 	for (int i = 0; i < pm->evict_count; i++)
 		cJSON_AddItemToArray(ev, cJSON_CreateString(p->models[pm->evicts[i]].model->id));
 	cJSON_AddNumberToObject(o, "memory_bytes", (double)pm->bytes);
 	cJSON_AddNumberToObject(o, "server_ctx", (double)p->ctx * pm->parallel);
 	cJSON_AddNumberToObject(o, "parallel", pm->parallel);
-	add_number_or_null(o, "aggregate_tok_s", pm->aggregate_tok_s);
-	add_number_or_null(o, "max_users", pm->max_users);
+	json_add_known(o, "aggregate_tok_s", pm->aggregate_tok_s);
+	json_add_known(o, "max_users", pm->max_users);
 	if (b)
 		cJSON_AddStringToObject(o, "benchmark", b->name);
 	else
@@ -79,7 +72,7 @@ void plan_add_json(cJSON *doc, const struct plan *p, const struct hardware *hw,
 	cJSON_AddNumberToObject(o, "decoding", p->decoding);
 	cJSON_AddNumberToObject(o, "ollama_default_ctx", p->ollama_default_ctx);
 	cJSON_AddStringToObject(o, "budget_memory", p->on_gpus ? "vram" : "ram");
-	add_number_or_null(o, "budget_bytes", (double)p->budget_bytes);
+	json_add_known(o, "budget_bytes", (double)p->budget_bytes);
 	cJSON_AddNumberToObject(o, "resident_bytes", (double)p->resident_bytes);
 	picks = cJSON_AddArrayToObject(o, "picks");
 	for (int i = 0; i < p->pick_count; i++)

@@ -5,16 +5,9 @@
 #include "model/quant.h"
 #include "ui/figures.h"
 #include "util/units.h"
+#include "util/jsonfile.h"
 
 #define GB 1e9
-
-static void add_known(cJSON *obj, const char *key, double value)
-{
-	if (value < 0)
-		cJSON_AddNullToObject(obj, key);
-	else
-		cJSON_AddNumberToObject(obj, key, value);
-}
 
 /* buf + the formatted text, never past size. */
 static void append(char *buf, size_t size, const char *fmt, const char *text, int n)
@@ -105,8 +98,8 @@ static cJSON *device_json(const struct rpc_fit *r, const struct rpc_device *d)
 	cJSON_AddNumberToObject(o, "layers", d->layers);
 	cJSON_AddBoolToObject(o, "output", d->holds_output);
 	cJSON_AddNumberToObject(o, "memory_bytes", (double)device_memory(d));
-	add_known(o, "budget_bytes", (double)d->budget_bytes);
-	add_known(o, "seconds_per_token",
+	json_add_known(o, "budget_bytes", (double)d->budget_bytes);
+	json_add_known(o, "seconds_per_token",
 		  d->layers > 0 || d->holds_output ? d->seconds_per_token : 0);
 	return o;
 }
@@ -121,8 +114,8 @@ static cJSON *node_json(const struct rpc_fit *r, int k)
 	cJSON_AddNumberToObject(o, "layers", n->layers);
 	cJSON_AddNumberToObject(o, "memory_bytes", (double)n->memory_bytes);
 	cJSON_AddNumberToObject(o, "budget_bytes", (double)n->budget_bytes);
-	add_known(o, "seconds_per_token", n->seconds_per_token);
-	add_known(o, "alone_decode_tok_s", n->alone_tok_s);
+	json_add_known(o, "seconds_per_token", n->seconds_per_token);
+	json_add_known(o, "alone_decode_tok_s", n->alone_tok_s);
 	cJSON_AddNumberToObject(o, "link_bytes_loaded", (double)n->link_bytes_loaded);
 	for (int i = 0; i < r->device_count; i++)
 		if (r->devices[i].node == k)
@@ -188,9 +181,9 @@ static cJSON *rpc_object(const struct estimate *e, const struct estimate_setting
 	cJSON_AddItemToObject(o, "link", link_json(&r->cluster->link));
 	cJSON_AddNumberToObject(o, "ngl", r->ngl);
 	cJSON_AddItemToObject(o, "tensor_split", split_json(r));
-	add_known(o, "default_split_decode_tok_s", r->default_split_tok_s);
+	json_add_known(o, "default_split_decode_tok_s", r->default_split_tok_s);
 	cJSON_AddNumberToObject(o, "remote_exchanges", r->remote_exchanges);
-	add_known(o, "devices_seconds_per_token", r->devices_seconds_per_token);
+	json_add_known(o, "devices_seconds_per_token", r->devices_seconds_per_token);
 	cJSON_AddNumberToObject(o, "prefill_network_seconds", r->prefill_network_seconds);
 	cJSON_AddNumberToObject(o, "load_link_seconds", r->load_link_seconds);
 	cJSON_AddStringToObject(o, "load_assumes", "weights sent over the link at every load "

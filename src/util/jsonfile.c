@@ -141,3 +141,19 @@ int json_get_limited(const struct json_entry *c, const cJSON *obj, const char *f
 	*out = v->valuedouble;
 	return 0;
 }
+
+void json_add_known(cJSON *obj, const char *key, double value)
+{
+	if (value < 0)
+		cJSON_AddNullToObject(obj, key);
+	else
+		cJSON_AddNumberToObject(obj, key, value);
+}
+
+void json_add_string_or_null(cJSON *obj, const char *key, const char *value)
+{
+	if (value)
+		cJSON_AddStringToObject(obj, key, value);
+	else
+		cJSON_AddNullToObject(obj, key);
+}

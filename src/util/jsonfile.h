@@ -49,4 +49,9 @@ int json_get_enum(const struct json_entry *c, const cJSON *obj, const char *fiel
 int json_get_limited(const struct json_entry *c, const cJSON *obj, const char *field,
 		     bool nullable, const struct value_limit *lim, double *out);
 
+/* Writers for the JSON the tool prints: the value, or null where it is
+ * unknown (a negative number; a NULL string). */
+void json_add_known(cJSON *obj, const char *key, double value);
+void json_add_string_or_null(cJSON *obj, const char *key, const char *value);
+
 #endif
