@@ -234,8 +234,14 @@ static void run(const uint8_t *data, size_t size)
 	struct bench_result r;
 	struct warnings w = { 0 };
 
+	/* Seeds carry BENCH_CACHE_FORMAT and this key, or nothing past the
+	 * header check is reached. A cache accepted holds rates in range. */
 	put("bench.json", data, size);
-	bench_cache_load(at("bench.json"), "fuzz-key", &r, &w);
+	if (bench_cache_load(at("bench.json"), "fuzz-key", &r, &w) == 0) {
+		check(r.threads >= 1 && r.threads <= 65536, "threads in range");
+		for (int f = 0; f < BF_COUNT; f++)
+			check(r.rate[f] >= 0.01 && r.rate[f] <= 1e7, "a rate in range");
+	}
 }
 #elif FUZZ_TARGET == FUZZ_MANIFEST
 static void run(const uint8_t *data, size_t size)
