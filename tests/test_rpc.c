@@ -39,30 +39,7 @@ static struct estimate_settings set = { 4096, KV_F16, 8, 1024, RUNTIME_LLAMA_CPP
 
 static void small_model(void)
 {
-	memset(&model, 0, sizeof(model));
-	snprintf(model.id, sizeof(model.id), "test:1b");
-	model.params = model.active_params = 1000000000;
-	model.layers = 4;
-	model.embd = 1024;
-	model.ffn = 4096;
-	model.heads = 8;
-	model.kv_heads = 2;
-	model.head_dim = 128;
-	model.vocab = 32000;
-	model.context = 8192;
-	model.tasks = TASK_CHAT;
-	memset(&size, 0, sizeof(size));
-	size.ftype = FTYPE_Q4_K_M;
-	size.n_layers = 4;
-	size.layers = layers;
-	for (int i = 0; i < 4; i++)
-		layers[i] = (struct layer_bytes){ 256 * MIB, 0 };
-	size.token_embd_bytes = size.output_bytes = 64 * MIB;
-	size.nonlayer_bytes = 128 * MIB;
-	size.tensor_bytes = 4 * 256 * MIB + 128 * MIB;
-	size.file_bytes = size.tensor_bytes;
-	size.type_bytes[GGML_TYPE_Q4_K] = size.tensor_bytes;
-	size.token_embd_type = size.output_type = GGML_TYPE_Q4_K;
+	test_dense_1b(&model, &size, layers);
 }
 
 /* Node k: one NVIDIA GPU of vram_bytes (0: none) at 1000 GB/s, 16 GiB RAM. */

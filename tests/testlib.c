@@ -1,5 +1,7 @@
 #include <stdarg.h>
 #include "testlib.h"
+#include "model/catalog.h"
+#include "model/sizemodel.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -245,4 +247,33 @@ double json_num(const cJSON *o, const char *key)
 	const cJSON *v = cJSON_GetObjectItem(o, key);
 
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+void test_dense_1b(struct model *m, struct size_model *s, struct layer_bytes *layers)
+{
+	const int64_t mib = 1 << 20;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "test:1b");
+	m->params = m->active_params = 1000000000;
+	m->layers = 4;
+	m->embd = 1024;
+	m->ffn = 4096;
+	m->heads = 8;
+	m->kv_heads = 2;
+	m->head_dim = 128;
+	m->vocab = 32000;
+	m->context = 8192;
+	m->tasks = TASK_CHAT;
+	memset(s, 0, sizeof(*s));
+	s->ftype = FTYPE_Q4_K_M;
+	s->n_layers = 4;
+	s->layers = layers;
+	for (int i = 0; i < 4; i++)
+		layers[i] = (struct layer_bytes){ 256 * mib, 0 };
+	s->token_embd_bytes = s->output_bytes = 64 * mib;
+	s->nonlayer_bytes = 128 * mib;
+	s->tensor_bytes = s->file_bytes = 4 * 256 * mib + 128 * mib;
+	s->type_bytes[GGML_TYPE_Q4_K] = s->tensor_bytes;
+	s->token_embd_type = s->output_type = GGML_TYPE_Q4_K;
 }

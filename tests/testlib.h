@@ -56,6 +56,16 @@ int run_canirun(const char *const argv[], const char *const env[],
 struct cJSON;
 struct cJSON *run_canirun_json(const char *const argv[], const char *const env[], int *status);
 
+/* The hand-made 1B model the estimator suites share: 4 layers of 256 MiB
+ * (Q4_K), embd 1024, ffn 4096, 8 heads of 128 (2 KV heads), vocab 32000
+ * untied, token_embd and output 64 MiB each, 1e9 params, context 8192;
+ * size's layers point at layers (4 entries the caller owns); the file is
+ * its tensors. */
+struct model;
+struct size_model;
+struct layer_bytes;
+void test_dense_1b(struct model *m, struct size_model *s, struct layer_bytes *layers);
+
 /* Member key of object o: its string ("" when absent or not a string), its
  * number (-1 when absent or not a number). */
 const char *json_str(const struct cJSON *o, const char *key);
