@@ -393,44 +393,51 @@ static void test_best_and_features(void)
 	CHECK_INT(qk_cpu_simd(names, 1), n > 0 ? 1 : 0);
 }
 
-/* qmat_mul gives each row's dot with each of 6 columns on two threads,
- * for 7 plain rows (split unevenly) and, where the best kernel set packs
- * the type, for two groups packed by qtype_pack. */
+/* qmat_mul gives each row's dot with each column on two threads, for 6
+ * columns and for one (token generation: the kernel set's gemv, several
+ * groups at once), over 7 plain rows or, where the best kernel set packs
+ * the type, 7 groups packed by qtype_pack (split 4 + 3 over the threads:
+ * a whole gemv pass and a partial one). */
+static void check_matmul(enum qtype t, int cols)
+{
+	enum { GROUPS = 7, MAX_COLS = 6, N = 256 }; /* a whole Q8_K block: the k-quant dots take 256-weight rows */
+	const struct qkernels *k = qk_best();
+	bool packed = qmat_packs(k, t);
+	int rows = packed ? GROUPS * k->packed.group : 7;
+	size_t rb = qtype_row_bytes(t, N), ab = qtype_act_row_bytes(t, N);
+	uint8_t *w = malloc(rb * (size_t)rows), *p = malloc(rb * (size_t)rows), *act = malloc(ab);
+	float x[MAX_COLS * N], *y = malloc(sizeof(float) * MAX_COLS * (size_t)rows);
+	struct qmatrix m = { t, rows, N, packed ? p : w, packed, false };
+	struct parallel_timing timing;
+	struct error err = { 0 };
+
+	for (int r = 0; r < rows; r++)
+		fill_weights(t, w + r * rb, N, false);
+	for (int g = 0; packed && g < GROUPS; g++)
+		qtype_pack(t, k->packed.group, w + (size_t)g * k->packed.group * rb,
+			   p + (size_t)g * k->packed.group * rb, N);
+	for (int i = 0; i < MAX_COLS * N; i++)
+		x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
+	CHECK_INT(qmat_mul(k, &m, x, cols, y, 2, &timing, &err), 0);
+	for (int c = 0; c < cols; c++) {
+		qtype_quantize_act(t, x + c * N, act, N);
+		for (int r = 0; r < rows; r++) {
+			double want = k->dot[t](N, w + r * rb, act);
+
+			CHECK_NEAR(y[c * rows + r], want, 1e-5 * abs_dot(t, w + r * rb, act, N));
+		}
+	}
+	free(w);
+	free(p);
+	free(act);
+	free(y);
+}
+
 static void test_matmul_matches_dots(void)
 {
-	enum { COLS = 6, N = 256 }; /* a whole Q8_K block: the k-quant dots take 256-weight rows */
-	const struct qkernels *k = qk_best();
-
 	for (int t = 0; t < QT_COUNT; t++) {
-		bool packed = qmat_packs(k, (enum qtype)t);
-		int rows = packed ? 2 * k->packed.group : 7;
-		size_t rb = qtype_row_bytes((enum qtype)t, N), ab = qtype_act_row_bytes((enum qtype)t, N);
-		uint8_t *w = malloc(rb * (size_t)rows), *p = malloc(rb * (size_t)rows), *act = malloc(ab);
-		float x[COLS * N], *y = malloc(sizeof(float) * COLS * (size_t)rows);
-		struct qmatrix m = { (enum qtype)t, rows, N, packed ? p : w, packed, false };
-		struct parallel_timing timing;
-		struct error err = { 0 };
-
-		for (int r = 0; r < rows; r++)
-			fill_weights((enum qtype)t, w + r * rb, N, false);
-		for (int g = 0; packed && g < 2; g++)
-			qtype_pack((enum qtype)t, k->packed.group, w + (size_t)g * k->packed.group * rb,
-				   p + (size_t)g * k->packed.group * rb, N);
-		for (int i = 0; i < COLS * N; i++)
-			x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
-		CHECK_INT(qmat_mul(k, &m, x, COLS, y, 2, &timing, &err), 0);
-		for (int c = 0; c < COLS; c++) {
-			qtype_quantize_act((enum qtype)t, x + c * N, act, N);
-			for (int r = 0; r < rows; r++) {
-				double want = k->dot[t](N, w + r * rb, act);
-
-				CHECK_NEAR(y[c * rows + r], want, 1e-5 * abs_dot((enum qtype)t, w + r * rb, act, N));
-			}
-		}
-		free(w);
-		free(p);
-		free(act);
-		free(y);
+		check_matmul((enum qtype)t, 6);
+		check_matmul((enum qtype)t, 1);
 	}
 }
 

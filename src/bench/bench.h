@@ -59,7 +59,7 @@ const char *bench_figure_name(enum bench_figure f);
  * other figures' so that a passing disturbance costs each figure one trial;
  * a trial is the median of its passes. A pass whose threads did not all run
  * for most of it (another process took a core) is dropped and redone. */
-#define BENCH_TRIALS 5
+#define BENCH_TRIALS 9
 
 /* A value not measured is -1. */
 struct bench_result {

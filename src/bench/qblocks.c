@@ -471,7 +471,7 @@ const struct qkernels qk_scalar_kernels = {
 	"scalar",
 	{ dot_q4_0_scalar, dot_q8_0_scalar, dot_q4_K_scalar, dot_q6_K_scalar },
 	read_sum_scalar,
-	{ 0, { NULL } }, /* rows one at a time: the reference */
+	{ 0, { NULL }, { NULL } }, /* rows one at a time: the reference */
 	NULL,
 };
 

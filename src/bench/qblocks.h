@@ -100,9 +100,20 @@ typedef float (*qdot_fn)(int n, const void *w, const void *a);
 typedef void (*qgemm_fn)(int n, const void *packed, const void *act, size_t act_bytes,
 			 const int32_t *act_sums, int cols, float *out, size_t out_stride);
 
+/* out[r] = row r of `groups` consecutive packed groups . the one Q8_0
+ * activation column act (act_sums as above): token generation's product,
+ * the groups' weights streamed side by side as llama.cpp's one-token AMX
+ * kernel streams up to eight 16-row tiles (amx/mmq.cpp
+ * tinygemm_kernel_vnni, BLOCK_N = 128 when M = 1), so the next blocks of
+ * several streams are in flight at once. groups is 1..QGEMV_GROUPS. */
+#define QGEMV_GROUPS 4
+typedef void (*qgemv_fn)(int n, const void *packed, int groups, const void *act,
+			 const int32_t *act_sums, float *out);
+
 struct qpacked {
 	int group;              /* rows per packed group; 0: the set packs nothing */
 	qgemm_fn gemm[QT_COUNT];        /* NULL: the type is not packed */
+	qgemv_fn gemv[QT_COUNT];        /* NULL: one column goes through gemm */
 };
 
 /* Packs `group` plain rows of n weights of type t (Q4_0 or Q8_0; contiguous

@@ -342,7 +342,7 @@ const struct qkernels qk_avx2_kernels = {
 	"avx2",
 	{ dot_q4_0_avx2, dot_q8_0_avx2, dot_q4_K_avx2, dot_q6_K_avx2 },
 	read_sum_avx2,
-	{ GROUP_AVX2, { gemm_q4_0_avx2, gemm_q8_0_avx2, NULL, NULL } },
+	{ GROUP_AVX2, { gemm_q4_0_avx2, gemm_q8_0_avx2, NULL, NULL }, { NULL } },
 	NULL,
 };
 
@@ -533,6 +533,66 @@ static void gemm_q8_0_avx512(int n, const void *w, const void *act, size_t act_b
 	gemm_drive(&p, n, w, act, act_bytes, sums, cols, out, out_stride);
 }
 
+/* One column against `groups` consecutive packed groups of 16 rows: per
+ * block the column's quants are broadcast once and meet every group's
+ * block, so `groups` weight streams are read side by side. */
+AVX512 __attribute__((always_inline)) static inline void
+gemv16_avx512(int n, const uint8_t *w, int groups, const uint8_t *act, const int32_t *sums, float *out, bool q4)
+{
+	const int nb = n / QK8_0, pieces = q4 ? QK4_0 / 8 : QK8_0 / 4, offset = q4 ? 8 : 128;
+	const size_t block_bytes = 2 * GROUP_AVX512 + 64 * (size_t)pieces, group_bytes = block_bytes * (size_t)nb;
+	const __m512i low4 = _mm512_set1_epi8(0x0f);
+	const struct block_q8_0 *y = (const struct block_q8_0 *)act;
+	__m512 acc[QGEMV_GROUPS];
+
+	for (int k = 0; k < groups; k++)
+		acc[k] = _mm512_setzero_ps();
+	for (int b = 0; b < nb; b++) {
+		__m512i a[QK8_0 / 4];
+		__m512 dy = _mm512_set1_ps(h2f(y[b].d));
+
+		for (int g = 0; g < QK8_0 / 4; g++) {
+			int32_t four;
+
+			memcpy(&four, y[b].qs + 4 * g, 4);
+			a[g] = _mm512_set1_epi32(four);
+		}
+		for (int k = 0; k < groups; k++) {
+			const uint8_t *blk = w + (size_t)k * group_bytes + (size_t)b * block_bytes;
+			__m512i sum = _mm512_set1_epi32(-offset * sums[b]);
+
+			for (int g = 0; g < pieces; g++) {
+				__m512i v = _mm512_loadu_si512((const void *)(blk + 2 * GROUP_AVX512 + 64 * g));
+
+				if (q4) {
+					sum = _mm512_dpbusd_epi32(sum, _mm512_and_si512(v, low4), a[g]);
+					sum = _mm512_dpbusd_epi32(sum, _mm512_and_si512(_mm512_srli_epi16(v, 4), low4),
+								  a[4 + g]);
+				} else {
+					sum = _mm512_dpbusd_epi32(sum, v, a[g]);
+				}
+			}
+			acc[k] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum),
+						 _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)blk)), dy),
+						 acc[k]);
+		}
+	}
+	for (int k = 0; k < groups; k++)
+		_mm512_storeu_ps(out + (size_t)k * GROUP_AVX512, acc[k]);
+}
+
+AVX512 static void gemv_q4_0_avx512(int n, const void *w, int groups, const void *act, const int32_t *sums,
+				     float *out)
+{
+	gemv16_avx512(n, w, groups, act, sums, out, true);
+}
+
+AVX512 static void gemv_q8_0_avx512(int n, const void *w, int groups, const void *act, const int32_t *sums,
+				     float *out)
+{
+	gemv16_avx512(n, w, groups, act, sums, out, false);
+}
+
 AVX512 static float dot_q4_K_avx512(int n, const void *w, const void *a)
 {
 	const struct block_q4_K *x = w;
@@ -626,7 +686,8 @@ const struct qkernels qk_avx512_kernels = {
 	"avx512-vnni",
 	{ dot_q4_0_avx512, dot_q8_0_avx512, dot_q4_K_avx512, dot_q6_K_avx512 },
 	read_sum_avx512,
-	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL } },
+	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL },
+	  { gemv_q4_0_avx512, gemv_q8_0_avx512, NULL, NULL } },
 	NULL,
 };
 
@@ -636,7 +697,8 @@ const struct qkernels qk_amx_kernels = {
 	QK_AMX_NAME,
 	{ dot_q4_0_avx512, dot_q8_0_avx512, dot_q4_K_avx512, dot_q6_K_avx512 },
 	read_sum_avx512,
-	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL } },
+	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL },
+	  { gemv_q4_0_avx512, gemv_q8_0_avx512, NULL, NULL } },
 	&qk_amx_tiles,
 };
 

@@ -44,15 +44,24 @@ static void mul_rows(void *ctx, int i, int n)
 	}
 }
 
-/* One thread's packed groups, every column at once. */
+/* One thread's packed groups, every column at once; one column a few
+ * groups at once where the set has a gemv. */
 static void mul_groups(void *ctx, int i, int n)
 {
 	const struct job *j = ctx;
 	int group = j->k->packed.group;
 	size_t group_bytes = (size_t)group * j->w_row_bytes;
+	qgemv_fn gemv = j->k->packed.gemv[j->w->type];
 	long begin, end;
 
 	parallel_share(j->w->rows / group, i, n, &begin, &end);
+	if (j->ncols == 1 && gemv) {
+		for (long g = begin; g < end; g += QGEMV_GROUPS)
+			gemv(j->w->cols, (const uint8_t *)j->w->data + (size_t)g * group_bytes,
+			     end - g < QGEMV_GROUPS ? (int)(end - g) : QGEMV_GROUPS, j->act, j->act_sums,
+			     j->y + (size_t)g * (size_t)group);
+		return;
+	}
 	for (long g = begin; g < end; g++)
 		j->k->packed.gemm[j->w->type](j->w->cols, (const uint8_t *)j->w->data + (size_t)g * group_bytes,
 					      j->act, j->act_row_bytes, j->act_sums, j->ncols,
