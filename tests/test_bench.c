@@ -268,11 +268,12 @@ static void test_apply_to_hardware(void)
 	CHECK_NEAR(hw.cpu.mem_read_core_gbps, 10 + BF_MEM_READ_CORE, 0);
 	CHECK_NEAR(hw.cpu.prefill_q8_0_gflops, 10 + BF_PREFILL_Q8_0, 0);
 	CHECK_INT(hw.cpu.q4_source, SRC_CACHED);
-	/* the SIMD prefill figure counts only beside AMX ones */
-	CHECK(hw.cpu.prefill_simd_gflops < 0);
+	/* the SIMD prefill figures count only beside AMX ones */
+	CHECK(hw.cpu.prefill_simd_gflops < 0 && hw.cpu.prefill_simd_q8_0_gflops < 0);
 	snprintf(r.kernels, sizeof(r.kernels), "amx-int8");
 	bench_apply(&r, SRC_CACHED, &hw);
 	CHECK_NEAR(hw.cpu.prefill_simd_gflops, 10 + BF_PREFILL_SIMD, 0);
+	CHECK_NEAR(hw.cpu.prefill_simd_q8_0_gflops, 10 + BF_PREFILL_SIMD_Q8_0, 0);
 	CHECK(hw.disk.read_gbps < 0); /* not measured: left unknown */
 	r.disk_read_gbps = 2.5;
 	bench_apply(&r, SRC_BENCH, &hw);

@@ -818,15 +818,18 @@ static void cpu_rates_by_weight_type(void)
 }
 
 /* A CPU whose bench ran the batched products on AMX tiles (AMX Q4_K 400
- * GFLOPS, the SIMD Q4_K rate 100): Q2_K layers (no AMX kernels in
- * llama.cpp) run the SIMD rate x Q2_K's prompt factor 1.113; Q5_K layers
- * (AMX kernels) the AMX Q4_K rate x 0.702; F16 ones the SIMD rate x 0.952
- * (F16 against Q8_0) x 118.07 / 98.92 (Q8_0 against Q4_K_S, same table);
- * without the SIMD figure Q2_K keeps its class's rate. */
+ * GFLOPS, the SIMD Q4_K rate 100, SIMD Q8_0 200): Q2_K layers (no AMX
+ * kernels in llama.cpp, row by row) run the SIMD Q4_K rate x Q2_K's prompt
+ * factor 1.113; Q5_K layers (AMX kernels) the AMX Q4_K rate x 0.702; F16
+ * ones (tinyBLAS) the SIMD Q8_0 rate x 0.952 (F16 against Q8_0); Q5_0 ones
+ * (tinyBLAS) the SIMD Q8_0 rate x 0.541 (against Q4_K_S) x 98.92 / 118.07
+ * (Q4_K_S against Q8_0, same table); without the SIMD figures Q2_K keeps
+ * its class's rate. */
 static void prefill_off_amx_types(void)
 {
 	q2_k_layers_q6_k_output();
 	hw.cpu.prefill_simd_gflops = 100;
+	hw.cpu.prefill_simd_q8_0_gflops = 200;
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.prefill_tok_s, 100e9 * 1.113 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 	size.type_bytes[GGML_TYPE_Q2_K] = 0;
@@ -836,10 +839,14 @@ static void prefill_off_amx_types(void)
 	size.type_bytes[GGML_TYPE_Q5_K] = 0;
 	size.type_bytes[GGML_TYPE_F16] = 4 * 256 * MIB;
 	estimate_model(&hw, &model, &size, &set, &e);
-	CHECK_NEAR(e.now.prefill_tok_s, 100e9 * 0.952 * 118.07 / 98.92 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	CHECK_NEAR(e.now.prefill_tok_s, 200e9 * 0.952 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 	size.type_bytes[GGML_TYPE_F16] = 0;
+	size.type_bytes[GGML_TYPE_Q5_0] = 4 * 256 * MIB;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.prefill_tok_s, 200e9 * 0.541 * 98.92 / 118.07 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	size.type_bytes[GGML_TYPE_Q5_0] = 0;
 	size.type_bytes[GGML_TYPE_Q2_K] = 4 * 256 * MIB;
-	hw.cpu.prefill_simd_gflops = -1;
+	hw.cpu.prefill_simd_gflops = hw.cpu.prefill_simd_q8_0_gflops = -1;
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 1.113 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 }

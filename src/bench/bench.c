@@ -63,6 +63,7 @@ static const struct {
 	[BF_PREFILL_Q6_K] = { "prefill_q6_k_gflops", K_BATCH, QT_Q6_K, false, false },
 	[BF_PREFILL_Q8_0] = { "prefill_q8_0_gflops", K_BATCH, QT_Q8_0, false, false },
 	[BF_PREFILL_SIMD] = { "prefill_simd_gflops", K_BATCH, QT_Q4_K, false, true },
+	[BF_PREFILL_SIMD_Q8_0] = { "prefill_simd_q8_0_gflops", K_BATCH, QT_Q8_0, false, true },
 };
 
 const char *bench_figure_name(enum bench_figure f)

@@ -39,15 +39,16 @@ struct bench_options {
  * 32 on AMX tiles, 2 flops per weight and column) in GFLOP/s (1e9). Where
  * the kernels have AMX tiles (kernels "amx-int8") the four type rates are
  * tile products, as llama.cpp's AMX backend runs those types, and
- * BF_PREFILL_SIMD (Q4_K on the SIMD kernels, row by row) is the rate of
- * llama.cpp's ordinary path, which the types without AMX kernels take;
- * elsewhere it times what BF_PREFILL_Q4_K does. */
+ * BF_PREFILL_SIMD (Q4_K on the SIMD kernels, row by row) and
+ * BF_PREFILL_SIMD_Q8_0 (Q8_0 on the SIMD kernels, packed) are the rates of
+ * llama.cpp's ordinary paths, which the types without AMX kernels take;
+ * elsewhere they time what BF_PREFILL_Q4_K and BF_PREFILL_Q8_0 do. */
 enum bench_figure {
 	BF_MEM_READ, BF_MEM_READ_CORE,
 	BF_Q4_0, BF_Q4_K, BF_Q6_K, BF_Q8_0,
 	BF_Q4_0_CORE, BF_Q4_K_CORE, BF_Q6_K_CORE, BF_Q8_0_CORE,
 	BF_PREFILL_Q4_0, BF_PREFILL_Q4_K, BF_PREFILL_Q6_K, BF_PREFILL_Q8_0,
-	BF_PREFILL_SIMD,
+	BF_PREFILL_SIMD, BF_PREFILL_SIMD_Q8_0,
 	BF_COUNT
 };
 

@@ -282,9 +282,11 @@ void bench_apply(const struct bench_result *r, enum fact_source src,
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (r->rate[map[i].f] > 0)
 			*map[i].slot = r->rate[map[i].f];
-	/* elsewhere it times what prefill_q4_k_gflops does */
+	/* elsewhere they time what prefill_q4_k/q8_0_gflops do */
 	if (bench_prefill_tiled(r) && r->rate[BF_PREFILL_SIMD] > 0)
 		hw->cpu.prefill_simd_gflops = r->rate[BF_PREFILL_SIMD];
+	if (bench_prefill_tiled(r) && r->rate[BF_PREFILL_SIMD_Q8_0] > 0)
+		hw->cpu.prefill_simd_q8_0_gflops = r->rate[BF_PREFILL_SIMD_Q8_0];
 	if (r->rate[BF_Q4_0] > 0)
 		hw->cpu.q4_source = src;
 	if (r->disk_read_gbps > 0) {

@@ -852,25 +852,39 @@ static bool amx_type(int id)
 	       id == GGML_TYPE_Q5_K || id == GGML_TYPE_Q6_K || id == GGML_TYPE_IQ4_XS;
 }
 
-/* kernel_factor's x86 prompt factors for Q8_0's class are against Q8_0:
- * Q8_0 against Q4_K_S in the same table (pp512 118.07 / 98.92 t/s), for a
- * type of that class timed against the bench's SIMD Q4_K rate. */
+/* Whether llama.cpp's ordinary x86 path runs a prompt's batches of type id
+ * through llamafile's tinyBLAS (ggml-cpu/llamafile/sgemm.cpp: Q8_0, Q4_0,
+ * Q5_0, IQ4_NL, and the floats), 32-weight blocks in register tiles like
+ * the bench's packed Q8_0 product, rather than a dot product a row. */
+static bool tinyblas_type(int id)
+{
+	return id == GGML_TYPE_Q5_0 || id == GGML_TYPE_IQ4_NL || cpu_weight_for(id) == CPU_W_Q8_0;
+}
+
+/* kernel_factor's x86 prompt factors are against Q4_K_S but for Q8_0's
+ * class, against Q8_0: Q8_0 against Q4_K_S in the same table is pp512
+ * 118.07 / 98.92 t/s. */
 #define Q8_0_OVER_Q4_K_PROMPT (118.07 / 98.92)
 
 /* Prefill GFLOP/s of type id: its class's batched rate x its kernel factor.
  * Where the bench timed the classes on AMX tiles, a type without AMX
- * kernels takes llama.cpp's ordinary path instead: the bench's SIMD Q4_K
- * rate x its factor against Q4_K (Qwen2.5-0.5B's Q4_K_M file, mostly Q5_0
- * fallbacks for its 896-wide rows, ran pp256 at 109 t/s here, its Q4_0 file
- * at 400). */
+ * kernels takes llama.cpp's ordinary path instead: the bench's SIMD Q8_0
+ * rate for the tinyBLAS types, x the factor against Q8_0, or its SIMD Q4_K
+ * rate x the factor against Q4_K (Qwen2.5-0.5B's Q4_K_M file, mostly Q5_0
+ * fallbacks for its 896-wide rows, ran pp256 at 99-109 t/s on the AMX build
+ * VM, its Q4_0 file at 400). */
 static double prefill_type_gflops(const struct cpu_info *cpu, int id, int threads)
 {
-	double simd = cpu_prefill_simd_gflops(cpu, threads), factor = kernel_factor(cpu, id, true);
+	double factor = kernel_factor(cpu, id, true), simd = -1, simd_factor = factor;
 	enum cpu_weight w = cpu_weight_for(id);
 
-	if (simd <= 0 || amx_type(id))
-		return cpu_prefill_gflops(cpu, w, threads) * factor;
-	return simd * factor * (w == CPU_W_Q8_0 ? Q8_0_OVER_Q4_K_PROMPT : 1);
+	if (!amx_type(id) && tinyblas_type(id)) {
+		simd = cpu_prefill_simd_gflops(cpu, CPU_W_Q8_0, threads);
+		simd_factor = w == CPU_W_Q8_0 ? factor : factor / Q8_0_OVER_Q4_K_PROMPT;
+	} else if (!amx_type(id)) {
+		simd = cpu_prefill_simd_gflops(cpu, CPU_W_Q4_K, threads);
+	}
+	return simd > 0 ? simd * simd_factor : cpu_prefill_gflops(cpu, w, threads) * factor;
 }
 
 /* The bytes of type id that every token multiplies: the whole tensor list

@@ -104,7 +104,9 @@ double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int thr
 	return rate > 0 ? rate * thread_share(cpu, threads) : -1;
 }
 
-double cpu_prefill_simd_gflops(const struct cpu_info *cpu, int threads)
+double cpu_prefill_simd_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads)
 {
-	return cpu->prefill_simd_gflops > 0 ? cpu->prefill_simd_gflops * thread_share(cpu, threads) : -1;
+	double rate = w == CPU_W_Q4_K ? cpu->prefill_simd_gflops : w == CPU_W_Q8_0 ? cpu->prefill_simd_q8_0_gflops : -1;
+
+	return rate > 0 ? rate * thread_share(cpu, threads) : -1;
 }

@@ -58,9 +58,11 @@ double cpu_memory_gbps(const struct cpu_info *cpu, int threads);
  * back to the Q4_0 rate for a type not measured. -1 when unknown. */
 double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads);
 
-/* Where the bench timed those rates on AMX tiles: its Q4_K rate on the
- * SIMD kernels (llama.cpp's path for the types without AMX kernels), scaled
- * as they are. -1 elsewhere (the rates above are SIMD ones already). */
-double cpu_prefill_simd_gflops(const struct cpu_info *cpu, int threads);
+/* Where the bench timed those rates on AMX tiles: its rate for class w on
+ * the SIMD kernels (llama.cpp's paths for the types without AMX kernels):
+ * CPU_W_Q4_K row by row, CPU_W_Q8_0 in packed blocks of 32; scaled as they
+ * are. -1 for another class, or elsewhere (the rates above are SIMD ones
+ * already). */
+double cpu_prefill_simd_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads);
 
 #endif
