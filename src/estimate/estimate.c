@@ -858,7 +858,8 @@ static bool amx_type(int id)
  * the bench's packed Q8_0 product, rather than a dot product a row. */
 static bool tinyblas_type(int id)
 {
-	return id == GGML_TYPE_Q5_0 || id == GGML_TYPE_IQ4_NL || cpu_weight_for(id) == CPU_W_Q8_0;
+	return id == GGML_TYPE_Q4_0 || id == GGML_TYPE_Q5_0 || id == GGML_TYPE_IQ4_NL ||
+	       cpu_weight_for(id) == CPU_W_Q8_0;
 }
 
 /* kernel_factor's x86 prompt factors are against Q4_K_S but for Q8_0's
@@ -872,16 +873,18 @@ static bool tinyblas_type(int id)
  * rate for the tinyBLAS types, x the factor against Q8_0, or its SIMD Q4_K
  * rate x the factor against Q4_K (Qwen2.5-0.5B's Q4_K_M file, mostly Q5_0
  * fallbacks for its 896-wide rows, ran pp256 at 99-109 t/s on the AMX build
- * VM, its Q4_0 file at 400). */
-static double prefill_type_gflops(const struct cpu_info *cpu, int id, int threads)
+ * VM, its Q4_0 file at 400). ordinary: as if every type took the ordinary
+ * path, the rate of the work that never runs on tiles (attention). */
+static double prefill_type_gflops(const struct cpu_info *cpu, int id, int threads, bool ordinary)
 {
 	double factor = kernel_factor(cpu, id, true), simd = -1, simd_factor = factor;
 	enum cpu_weight w = cpu_weight_for(id);
+	bool tiles = amx_type(id) && !ordinary;
 
-	if (!amx_type(id) && tinyblas_type(id)) {
+	if (!tiles && tinyblas_type(id)) {
 		simd = cpu_prefill_simd_gflops(cpu, CPU_W_Q8_0, threads);
-		simd_factor = w == CPU_W_Q8_0 ? factor : factor / Q8_0_OVER_Q4_K_PROMPT;
-	} else if (!amx_type(id)) {
+		simd_factor = w == CPU_W_Q8_0 || w == CPU_W_Q4_0 ? factor : factor / Q8_0_OVER_Q4_K_PROMPT;
+	} else if (!tiles) {
 		simd = cpu_prefill_simd_gflops(cpu, CPU_W_Q4_K, threads);
 	}
 	return simd > 0 ? simd * simd_factor : cpu_prefill_gflops(cpu, w, threads) * factor;
@@ -927,19 +930,23 @@ static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 /* A rate for the model's mix of weight types: the byte-weighted harmonic
  * mean of each type's rate (each byte takes 1/rate of its own type), so a
  * Q4_K_M file's Q6_K tensors cost what Q6_K costs. Decode rates are GB/s,
- * prefill's GFLOPS (its class's x the type's kernel factor). -1 when a
- * rate is unknown. */
+ * prefill's GFLOPS (its class's x the type's kernel factor; RATE_ORDINARY:
+ * every type off AMX tiles, prefill_type_gflops). -1 when a rate is
+ * unknown. */
+enum rate_kind { RATE_DECODE, RATE_PREFILL, RATE_ORDINARY };
+
 static double mixed_rate(const struct model *m, const struct size_model *s, const struct cpu_info *cpu,
-			 int threads, bool prompt)
+			 int threads, enum rate_kind kind)
 {
 	double total = 0, seconds = 0;
+	bool prompt = kind != RATE_DECODE;
 
 	for (int id = 0; id < GGML_TYPE_ID_LIMIT; id++) {
 		double bytes = multiplied_bytes(m, s, id, prompt), r;
 
 		if (bytes <= 0)
 			continue;
-		r = prompt ? prefill_type_gflops(cpu, id, threads) : decode_type_gbps(cpu, id, threads);
+		r = prompt ? prefill_type_gflops(cpu, id, threads, kind == RATE_ORDINARY) : decode_type_gbps(cpu, id, threads);
 		if (r <= 0)
 			return -1;
 		total += bytes;
@@ -954,7 +961,7 @@ static double mixed_rate(const struct model *m, const struct size_model *s, cons
 static double cpu_rate_gbps(const struct hardware *hw, const struct model *m, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	return mixed_rate(m, s, &hw->cpu, set->threads, false);
+	return mixed_rate(m, s, &hw->cpu, set->threads, RATE_DECODE);
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -1109,13 +1116,17 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		/* a what-if CPU's prefill rate is for the threads asked already
 		 * (hw/cpudescribed.h); no one-thread rate to scale from */
 		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
-		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
+		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, RATE_PREFILL);
+		/* attention never runs on AMX tiles (its K and V are not weights
+		 * in the AMX buffer): the ordinary path's rate */
+		double attention = mixed_rate(p->m, p->s, &hw->cpu, threads, RATE_ORDINARY);
 
-		if (gflops <= 0)
+		if (gflops <= 0 || attention <= 0)
 			return;
 		f->terms.cpu_prefill_gflops = gflops;
-		seconds += (flops + f->prefill_attention_flops_per_token / ESTIMATE_CPU_ATTENTION_SHARE) *
-			   (1 - gpu_share) / (gflops * 1e9);
+		f->terms.cpu_attention_gflops = attention;
+		seconds += (flops / gflops + f->prefill_attention_flops_per_token / ESTIMATE_CPU_ATTENTION_SHARE / attention) *
+			   (1 - gpu_share) / 1e9;
 	}
 	f->prefill_tok_s = 1.0 / seconds;
 	if (f->decode_tok_s > 0)
@@ -1456,7 +1467,7 @@ static void rpc_device_speed(const struct placer *p, const struct hardware *hw,
 	*band = CPU_BAND;
 	if (d->gpu < 0) {
 		double gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
-		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, true);
+		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, RATE_PREFILL);
 
 		if (gbps > 0)
 			d->seconds_per_token = bytes / (gbps * 1e9);

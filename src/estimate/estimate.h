@@ -100,6 +100,8 @@ struct decode_terms {
 	double gpu_bandwidth_gbps;
 	double cpu_gbps;                /* CPU matvec rate used */
 	double cpu_prefill_gflops;      /* CPU batched rate used for prefill; 0 when none */
+	double cpu_attention_gflops;    /* the rate the prompt's attention takes ESTIMATE_CPU_ATTENTION_SHARE
+					 * of: the same but off AMX tiles (their ordinary path) */
 	int decode_calibration_runs;    /* > 0: decode scaled by this machine's own runs */
 	int prefill_calibration_runs;   /* the same for prefill */
 	double overhead_seconds;        /* per-token launch overhead */

@@ -200,12 +200,17 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 				d->hw->gpus[g].fp16_tflops);
 			break;
 		}
-	if (f->cpu.layers > 0)
+	if (f->cpu.layers > 0) {
+		char of[64] = "it"; /* attention's rate: off AMX tiles where the weights' is on them */
+
+		if (f->terms.cpu_attention_gflops > 0 && f->terms.cpu_attention_gflops != f->terms.cpu_prefill_gflops)
+			snprintf(of, sizeof(of), "the rate off AMX tiles, %.0f GFLOPS", f->terms.cpu_attention_gflops);
 		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS;"
-			" attention over the %d-token prompt, %.2f GFLOPs a token, at %.2f of it)",
+			" attention over the %d-token prompt, %.2f GFLOPs a token, at %.2f of %s)",
 			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops,
 			d->set->prompt_tokens, f->prefill_attention_flops_per_token / 1e9,
-			ESTIMATE_CPU_ATTENTION_SHARE);
+			ESTIMATE_CPU_ATTENTION_SHARE, of);
+	}
 	fprintf(out, " = %s tok/s\n", cell_tok_s(f->prefill_tok_s, a, sizeof(a)));
 	fprintf(out, "  time to first token: %d-token prompt / %s tok/s + one decode step = %s\n",
 		d->set->prompt_tokens, cell_tok_s(f->prefill_tok_s, a, sizeof(a)),
