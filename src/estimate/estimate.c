@@ -163,7 +163,7 @@ int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const c
 
 int estimate_threads(const struct hardware *hw, int asked)
 {
-	return asked > 0 ? asked : hw->cpu.cores;
+	return cpu_threads_used(&hw->cpu, asked);
 }
 
 int estimate_context(const struct hardware *hw, const struct model *m,
@@ -867,7 +867,7 @@ static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 {
 	enum cpu_weight w = cpu_weight_for(id);
 	double factor = kernel_factor(cpu, id, false), memory = cpu_memory_gbps(cpu, threads);
-	int n = threads > 0 ? threads : cpu->cores;
+	int n = cpu_threads_used(cpu, threads);
 
 	if (factor == 1)
 		return cpu_decode_gbps(cpu, w, threads);
