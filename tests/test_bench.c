@@ -214,7 +214,7 @@ static void test_cache_corrupt_ignored(void)
 static void test_cache_bad_value_ignored(void)
 {
 	check_ignored("badvalue",
-		      "{\"format\": 2, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
+		      "{\"format\": 3, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
 		      "\"q4_0_gbps\": -3}", "key A", "must be a number from");
 }
 
@@ -223,11 +223,11 @@ static void test_cache_bad_value_ignored(void)
 static void test_cache_absurd_value_ignored(void)
 {
 	check_ignored("absurd",
-		      "{\"format\": 2, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
+		      "{\"format\": 3, \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
 		      "\"mem_read_gbps\": 1e300}", "key A",
 		      "mem_read_gbps: must be a number from 0.01 to 100000 GB/s");
 	check_ignored("nothreads",
-		      "{\"format\": 2, \"key\": \"key A\", \"threads\": 0}", "key A",
+		      "{\"format\": 3, \"key\": \"key A\", \"threads\": 0}", "key A",
 		      "threads: must be a number from 1 to 65536");
 }
 
@@ -241,6 +241,8 @@ static void test_cache_stale_format_ignored(void)
 	check_ignored("stale", "{\"format\": 0, \"key\": \"key A\"}", "key A", "another version");
 	/* format 1 had no one-thread or per-type prefill figures */
 	check_ignored("format1", "{\"format\": 1, \"key\": \"key A\"}", "key A", "another version");
+	/* format 2 had no SIMD prefill figure beside the AMX ones */
+	check_ignored("format2", "{\"format\": 2, \"key\": \"key A\"}", "key A", "another version");
 }
 
 static void test_cache_missing_is_silent(void)
@@ -266,6 +268,11 @@ static void test_apply_to_hardware(void)
 	CHECK_NEAR(hw.cpu.mem_read_core_gbps, 10 + BF_MEM_READ_CORE, 0);
 	CHECK_NEAR(hw.cpu.prefill_q8_0_gflops, 10 + BF_PREFILL_Q8_0, 0);
 	CHECK_INT(hw.cpu.q4_source, SRC_CACHED);
+	/* the SIMD prefill figure counts only beside AMX ones */
+	CHECK(hw.cpu.prefill_simd_gflops < 0);
+	snprintf(r.kernels, sizeof(r.kernels), "amx-int8");
+	bench_apply(&r, SRC_CACHED, &hw);
+	CHECK_NEAR(hw.cpu.prefill_simd_gflops, 10 + BF_PREFILL_SIMD, 0);
 	CHECK(hw.disk.read_gbps < 0); /* not measured: left unknown */
 	r.disk_read_gbps = 2.5;
 	bench_apply(&r, SRC_BENCH, &hw);

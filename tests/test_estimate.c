@@ -791,22 +791,29 @@ static double toward(double nc, double limit)
  * multiplies neither token_embd nor output: a Q6_K output whose prefill
  * rate is 1 GFLOPS leaves prefill at the layers' rate, Q4_K's x Q2_K's
  * prompt factor 1.113. */
-static void cpu_rates_by_weight_type(void)
+/* The dense 1B on a CPU-only machine with Q2_K layers (1 GiB) and a Q6_K
+ * token_embd and output (128 MiB), Q4_K at 400 GFLOPS and Q6_K at 1. */
+static void q2_k_layers_q6_k_output(void)
 {
-	double layer_bytes = 4 * 256.0 * MIB, out_bytes = 64.0 * MIB;
-
 	dense_model();
 	machine(0, 0, 64 * GIB);
 	size.type_bytes[GGML_TYPE_Q4_K] = 0;
 	size.type_bytes[GGML_TYPE_Q2_K] = 4 * 256 * MIB;
 	size.type_bytes[GGML_TYPE_Q6_K] = 128 * MIB;
 	size.token_embd_type = size.output_type = GGML_TYPE_Q6_K;
+	hw.cpu.prefill_q4_k_gflops = 400;
+	hw.cpu.prefill_q6_k_gflops = 1;
+}
+
+static void cpu_rates_by_weight_type(void)
+{
+	double layer_bytes = 4 * 256.0 * MIB, out_bytes = 64.0 * MIB;
+
+	q2_k_layers_q6_k_output();
 	hw.cpu.q4_k_gbps = 8;
 	hw.cpu.q4_k_core_gbps = 1;
 	hw.cpu.q6_k_gbps = 10;
 	hw.cpu.mem_read_gbps = 40;
-	hw.cpu.prefill_q4_k_gflops = 400;
-	hw.cpu.prefill_q6_k_gflops = 1;
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.terms.cpu_gbps, (layer_bytes + out_bytes) / (layer_bytes / toward(8 * 0.753, 40) + out_bytes / 10),
 		   1e-9);
@@ -815,6 +822,33 @@ static void cpu_rates_by_weight_type(void)
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.terms.cpu_gbps, (layer_bytes + out_bytes) / (layer_bytes / toward(8 * 0.753, 5) + out_bytes / 10),
 		   1e-9);
+}
+
+/* A CPU whose bench ran the batched products on AMX tiles (AMX Q4_K 400
+ * GFLOPS, the SIMD Q4_K rate 100): Q2_K layers (no AMX kernels in
+ * llama.cpp) run the SIMD rate x Q2_K's prompt factor 1.113; Q5_K layers
+ * (AMX kernels) the AMX Q4_K rate x 0.702; F16 ones the SIMD rate x 0.952
+ * (F16 against Q8_0) x 118.07 / 98.92 (Q8_0 against Q4_K_S, same table);
+ * without the SIMD figure Q2_K keeps its class's rate. */
+static void prefill_off_amx_types(void)
+{
+	q2_k_layers_q6_k_output();
+	hw.cpu.prefill_simd_gflops = 100;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.prefill_tok_s, 100e9 * 1.113 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	size.type_bytes[GGML_TYPE_Q2_K] = 0;
+	size.type_bytes[GGML_TYPE_Q5_K] = 4 * 256 * MIB;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 0.702 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	size.type_bytes[GGML_TYPE_Q5_K] = 0;
+	size.type_bytes[GGML_TYPE_F16] = 4 * 256 * MIB;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.prefill_tok_s, 100e9 * 0.952 * 118.07 / 98.92 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	size.type_bytes[GGML_TYPE_F16] = 0;
+	size.type_bytes[GGML_TYPE_Q2_K] = 4 * 256 * MIB;
+	hw.cpu.prefill_simd_gflops = -1;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 1.113 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 }
 
 /* Sliding layers attend to at most their window: over a 1024-token prompt
@@ -832,7 +866,7 @@ static void prompt_attention_in_windows(void)
 		   500e9 / (DENSE_PREFILL_FLOPS + 4 * 8 * 128 * (2 * 224.0 + 2 * 512.0) / 0.37), 1e-9);
 }
 
-TESTS(T(cpu_rates_by_weight_type), T(prompt_attention_in_windows), T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
+TESTS(T(cpu_rates_by_weight_type), T(prefill_off_amx_types), T(prompt_attention_in_windows), T(memory_parts), T(compute_by_context_and_flash_attn), T(runtime_default_context),
       T(ollama_steps_down_when_out_of_memory), T(llama_cpp_splits_layers_over_gpus),
       T(kv_types_and_windows), T(whole_model_on_one_gpu), T(split_over_gpus),
       T(mixed_gpus_decode_terms), T(mixed_gpus_prefill), T(partial_offload), T(cpu_only_and_no_fit), T(busy_gpu_fits_when_idle),

@@ -312,7 +312,7 @@ static int compare_packed_with_scalar(const struct qkernels *k)
 static void test_simd_paths_match_scalar(void)
 {
 	int tested = 0, skipped = 0;
-	static const char *const names[QISA_COUNT] = { "scalar", "avx2", "avx512-vnni", "neon-dotprod" };
+	static const char *const names[QISA_COUNT] = { "scalar", "avx2", "avx512-vnni", "neon-dotprod", "amx-int8" };
 
 	for (int isa = QISA_SCALAR + 1; isa < QISA_COUNT; isa++) {
 		const struct qkernels *k = qk_get((enum qisa)isa);
@@ -407,7 +407,7 @@ static void check_matmul(enum qtype t, int cols)
 	size_t rb = qtype_row_bytes(t, N), ab = qtype_act_row_bytes(t, N);
 	uint8_t *w = malloc(rb * (size_t)rows), *p = malloc(rb * (size_t)rows), *act = malloc(ab);
 	float x[MAX_COLS * N], *y = malloc(sizeof(float) * MAX_COLS * (size_t)rows);
-	struct qmatrix m = { t, rows, N, packed ? p : w, packed };
+	struct qmatrix m = { t, rows, N, packed ? p : w, packed, false };
 	struct parallel_timing timing;
 	struct error err = { 0 };
 
@@ -441,7 +441,130 @@ static void test_matmul_matches_dots(void)
 	}
 }
 
+/* Two row tiles (32 rows) of exact weights, tiled by qtype_tile_pack,
+ * against `cols` exact activation columns through set k's tile product:
+ * every result must equal the scalar dot (integer sums a float holds);
+ * returns the number of mismatches. */
+static int compare_tiles(const struct qkernels *k, enum qtype t, int blocks, int cols)
+{
+	int n = blocks * qtype_block_weights(t), rows = k->tiles->rows, bad = 0;
+	size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
+	uint8_t *w = malloc(rb * (size_t)rows), *a = malloc(ab * (size_t)cols);
+	uint8_t *tiled = malloc(qtype_tiled_bytes(t, rows, n));
+	float *out = malloc(sizeof(float) * (size_t)rows * (size_t)cols);
+
+	for (int r = 0; r < rows; r++)
+		fill_weights(t, w + r * rb, n, true);
+	for (int c = 0; c < cols; c++)
+		fill_acts(t, a + c * ab, n, true);
+	for (int g = 0; g < rows / QTILE_ROWS; g++)
+		qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, n), n);
+	k->tiles->gemm[t](n, tiled, a, ab, cols, out, (size_t)rows);
+	for (int c = 0; c < cols; c++)
+		for (int r = 0; r < rows; r++) {
+			float want = qk_get(QISA_SCALAR)->dot[t](n, w + r * rb, a + c * ab);
+
+			if (out[c * rows + r] != want && bad++ < 5)
+				fprintf(stderr, "  %s tiles n=%d cols=%d row %d col %d: got %.9g, want %.9g\n",
+					qtype_name(t), n, cols, r, c, out[c * rows + r], want);
+		}
+	free(w);
+	free(a);
+	free(tiled);
+	free(out);
+	return bad;
+}
+
+/* The AMX tile products of every type equal the scalar reference on
+ * uneven sizes: 1 to 9 blocks, 1 to 32 columns (one tile of columns, part
+ * of one, two, part of the second). Skipped where the CPU has no AMX or
+ * the kernel grants no tile data. */
+static void test_tiles_match_scalar(void)
+{
+	static const int block_list[] = { 1, 2, 3, 9 }, col_list[] = { 1, 5, 16, 17, 32 };
+	const struct qkernels *k = qk_get(QISA_AMX);
+
+	if (!k) {
+		printf("qblocks: skipped amx-int8 tile products (not on this CPU, build or kernel)\n");
+		return;
+	}
+	for (int t = 0; t < QT_COUNT; t++) {
+		CHECK(qmat_tiles(k, (enum qtype)t));
+		for (size_t b = 0; b < sizeof(block_list) / sizeof(block_list[0]); b++)
+			for (size_t c = 0; c < sizeof(col_list) / sizeof(col_list[0]); c++)
+				CHECK_INT(compare_tiles(k, (enum qtype)t, block_list[b], col_list[c]), 0);
+	}
+}
+
+/* qmat_mul on a tiled matrix: 64 rows (two tile pairs) times 40 columns
+ * (a full block of 32 and 8 more) on two threads, against each row's dot
+ * with the quantized columns. */
+static void test_tiled_matmul_matches_dots(void)
+{
+	enum { ROWS = 64, COLS = 40, N = 512 };
+	const struct qkernels *k = qk_get(QISA_AMX);
+
+	if (!k) {
+		printf("qblocks: skipped tiled qmat_mul (no amx-int8 here)\n");
+		return;
+	}
+	for (int t = 0; t < QT_COUNT; t++) {
+		size_t rb = qtype_row_bytes((enum qtype)t, N), ab = qtype_act_row_bytes((enum qtype)t, N);
+		uint8_t *w = malloc(rb * ROWS), *tiled = malloc(qtype_tiled_bytes((enum qtype)t, ROWS, N)), *act = malloc(ab);
+		float *x = malloc(sizeof(float) * COLS * N), *y = malloc(sizeof(float) * COLS * ROWS);
+		struct qmatrix m = { (enum qtype)t, ROWS, N, tiled, false, true };
+		struct parallel_timing timing;
+		struct error err = { 0 };
+
+		for (int r = 0; r < ROWS; r++)
+			fill_weights((enum qtype)t, w + r * rb, N, false);
+		for (int g = 0; g < ROWS / QTILE_ROWS; g++)
+			qtype_tile_pack((enum qtype)t, w + (size_t)g * QTILE_ROWS * rb,
+					tiled + qtype_tiled_bytes((enum qtype)t, g * QTILE_ROWS, N), N);
+		for (int i = 0; i < COLS * N; i++)
+			x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
+		CHECK_INT(qmat_mul(k, &m, x, COLS, y, 2, &timing, &err), 0);
+		for (int c = 0; c < COLS; c++) {
+			qtype_quantize_act((enum qtype)t, x + c * N, act, N);
+			for (int r = 0; r < ROWS; r++)
+				CHECK_NEAR(y[c * ROWS + r], qk_get(QISA_SCALAR)->dot[t](N, w + r * rb, act),
+					   1e-5 * abs_dot((enum qtype)t, w + r * rb, act, N));
+		}
+		free(w);
+		free(tiled);
+		free(act);
+		free(x);
+		free(y);
+	}
+}
+
+/* The tiled layout's sizes (mmq.cpp get_tile_size: per 16 rows and block,
+ * Q4_0 16 x 18, Q8_0 16 x (34 + 4), Q4_K 16 x (144 + 4), Q6_K 16 x 210)
+ * and bytes that can be read back: row 5's weight 37 of a Q4_0 tile. */
+static void test_tile_layout(void)
+{
+	struct block_q4_0 rows[QTILE_ROWS * 2], *r5 = rows + 5 * 2;
+	uint8_t tiled[2 * 288];
+
+	memset(rows, 0, sizeof(rows));
+
+	CHECK_INT((int)qtype_tiled_bytes(QT_Q4_0, 32, 64), 2 * 2 * 288);
+	CHECK_INT((int)qtype_tiled_bytes(QT_Q8_0, 16, 32), 608);
+	CHECK_INT((int)qtype_tiled_bytes(QT_Q4_K, 16, 512), 2 * 2368);
+	CHECK_INT((int)qtype_tiled_bytes(QT_Q6_K, 48, 256), 3 * 3360);
+	/* row 5's weight 37 (block 1's weight 5, qs[5]'s low nibble) is tile
+	 * byte 64 + 5 x 4 + 1 = 85 (VNNI row 1, row 5's second byte): the
+	 * high nibble of piece 0's byte 21 (tile bytes 64..127 are piece 0's
+	 * high nibbles); its d is the 6th of the block's scales, after 256 */
+	r5[1].qs[5] = 0x0b;
+	r5[1].d = 0x3c00;
+	qtype_tile_pack(QT_Q4_0, rows, tiled, 64);
+	CHECK_INT(tiled[288 + 21] >> 4, 0x0b);
+	CHECK_INT(tiled[288 + 256 + 10] | tiled[288 + 256 + 11] << 8, 0x3c00);
+}
+
 TESTS(T(test_half_known_values), T(test_half_round_trip_all), T(test_block_sizes),
       T(test_quantize_error_bounds), T(test_q4k_scale_layout), T(test_q6k_bit_layout),
       T(test_scalar_dot_matches_dequantized), T(test_simd_paths_match_scalar),
-      T(test_read_sum_paths), T(test_best_and_features), T(test_matmul_matches_dots));
+      T(test_read_sum_paths), T(test_best_and_features), T(test_matmul_matches_dots),
+      T(test_tile_layout), T(test_tiles_match_scalar), T(test_tiled_matmul_matches_dots));

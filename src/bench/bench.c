@@ -26,6 +26,10 @@
 #define MATVEC_COLS 4096        /* a 7-8B model's embedding width */
 #define PREFILL_ROWS 512        /* 1-2 MB of weights: cache-resident */
 #define PREFILL_COLUMNS 16      /* a batch of prompt tokens */
+/* The tokens one AMX tile product takes (ggml-cpu/amx/mmq.cpp BLOCK_M = 2 x
+ * TILE_M): a prompt of 32 or more fills its tiles, so timing fewer would
+ * time half-empty ones. */
+#define PREFILL_TILE_COLUMNS 32
 /* A pass in which some thread ran for less than this share of it was slowed
  * by another process, not by this machine's speed: it is redone. */
 #define MIN_PARALLEL_SHARE 0.8
@@ -42,26 +46,33 @@ static const struct {
 	enum kind kind;
 	enum qtype type;
 	bool one_thread;
+	bool simd;              /* batched on the SIMD kernels even where tiles exist */
 } figures[BF_COUNT] = {
-	[BF_MEM_READ] = { "mem_read_gbps", K_READ, QT_Q4_0, false },
-	[BF_MEM_READ_CORE] = { "mem_read_core_gbps", K_READ, QT_Q4_0, true },
-	[BF_Q4_0] = { "q4_0_gbps", K_MATVEC, QT_Q4_0, false },
-	[BF_Q4_K] = { "q4_k_gbps", K_MATVEC, QT_Q4_K, false },
-	[BF_Q6_K] = { "q6_k_gbps", K_MATVEC, QT_Q6_K, false },
-	[BF_Q8_0] = { "q8_0_gbps", K_MATVEC, QT_Q8_0, false },
-	[BF_Q4_0_CORE] = { "q4_0_core_gbps", K_MATVEC, QT_Q4_0, true },
-	[BF_Q4_K_CORE] = { "q4_k_core_gbps", K_MATVEC, QT_Q4_K, true },
-	[BF_Q6_K_CORE] = { "q6_k_core_gbps", K_MATVEC, QT_Q6_K, true },
-	[BF_Q8_0_CORE] = { "q8_0_core_gbps", K_MATVEC, QT_Q8_0, true },
-	[BF_PREFILL_Q4_0] = { "prefill_gflops", K_BATCH, QT_Q4_0, false },
-	[BF_PREFILL_Q4_K] = { "prefill_q4_k_gflops", K_BATCH, QT_Q4_K, false },
-	[BF_PREFILL_Q6_K] = { "prefill_q6_k_gflops", K_BATCH, QT_Q6_K, false },
-	[BF_PREFILL_Q8_0] = { "prefill_q8_0_gflops", K_BATCH, QT_Q8_0, false },
+	[BF_MEM_READ] = { "mem_read_gbps", K_READ, QT_Q4_0, false, false },
+	[BF_MEM_READ_CORE] = { "mem_read_core_gbps", K_READ, QT_Q4_0, true, false },
+	[BF_Q4_0] = { "q4_0_gbps", K_MATVEC, QT_Q4_0, false, false },
+	[BF_Q4_K] = { "q4_k_gbps", K_MATVEC, QT_Q4_K, false, false },
+	[BF_Q6_K] = { "q6_k_gbps", K_MATVEC, QT_Q6_K, false, false },
+	[BF_Q8_0] = { "q8_0_gbps", K_MATVEC, QT_Q8_0, false, false },
+	[BF_Q4_0_CORE] = { "q4_0_core_gbps", K_MATVEC, QT_Q4_0, true, false },
+	[BF_Q4_K_CORE] = { "q4_k_core_gbps", K_MATVEC, QT_Q4_K, true, false },
+	[BF_Q6_K_CORE] = { "q6_k_core_gbps", K_MATVEC, QT_Q6_K, true, false },
+	[BF_Q8_0_CORE] = { "q8_0_core_gbps", K_MATVEC, QT_Q8_0, true, false },
+	[BF_PREFILL_Q4_0] = { "prefill_gflops", K_BATCH, QT_Q4_0, false, false },
+	[BF_PREFILL_Q4_K] = { "prefill_q4_k_gflops", K_BATCH, QT_Q4_K, false, false },
+	[BF_PREFILL_Q6_K] = { "prefill_q6_k_gflops", K_BATCH, QT_Q6_K, false, false },
+	[BF_PREFILL_Q8_0] = { "prefill_q8_0_gflops", K_BATCH, QT_Q8_0, false, false },
+	[BF_PREFILL_SIMD] = { "prefill_simd_gflops", K_BATCH, QT_Q4_K, false, true },
 };
 
 const char *bench_figure_name(enum bench_figure f)
 {
 	return f >= 0 && f < BF_COUNT ? figures[f].name : "?";
+}
+
+bool bench_prefill_tiled(const struct bench_result *r)
+{
+	return strcmp(r->kernels, QK_AMX_NAME) == 0;
 }
 
 struct bench {
@@ -124,7 +135,7 @@ static int setup(struct bench *b)
 {
 	int64_t llc = b->opts->llc_bytes > 0 ? b->opts->llc_bytes : DEFAULT_LLC_BYTES;
 	int64_t bytes = llc * LLC_MULTIPLE < MAX_WEIGHT_BYTES ? llc * LLC_MULTIPLE : MAX_WEIGHT_BYTES;
-	size_t xcount = (size_t)PREFILL_COLUMNS * MATVEC_COLS;
+	size_t xcount = (size_t)PREFILL_TILE_COLUMNS * MATVEC_COLS;
 
 	/* whole MiB per slice, so every slice holds whole rows of every type */
 	b->buf_bytes = (size_t)((bytes + SLICES * MIB - 1) / (SLICES * MIB) * (SLICES * MIB));
@@ -138,7 +149,7 @@ static int setup(struct bench *b)
 	b->x = malloc(sizeof(float) * xcount);
 	/* outputs: one per row of a slice of the smallest-row type, or the prefill's */
 	b->y = malloc(sizeof(float) * (b->buf_bytes / SLICES / qtype_row_bytes(QT_Q4_0, MATVEC_COLS) +
-				       (size_t)PREFILL_ROWS * PREFILL_COLUMNS));
+				       (size_t)PREFILL_ROWS * PREFILL_TILE_COLUMNS));
 	if (!b->x || !b->y)
 		return error_set(b->err, "bench: out of memory for activations");
 	for (size_t i = 0; i < xcount; i++)
@@ -173,16 +184,25 @@ static double run_pass(struct bench *b, enum bench_figure f, struct parallel_tim
 	int threads = figures[f].one_thread ? 1 : b->threads;
 	/* types llama.cpp repacks are timed packed, as it runs them; the
 	 * bytes are random either way, so the same buffer serves both layouts */
-	struct qmatrix w = { figures[f].type, 0, MATVEC_COLS, base, qmat_packs(b->k, figures[f].type) };
+	struct qmatrix w = { figures[f].type, 0, MATVEC_COLS, base, qmat_packs(b->k, figures[f].type), false };
 	size_t row_bytes = qtype_row_bytes(w.type, MATVEC_COLS);
 	int group = w.packed ? b->k->packed.group : 1;
 
 	if (figures[f].kind == K_BATCH) {
+		/* on tiles where the set has them, as llama.cpp's AMX backend
+		 * runs these types, tiled as its AMX buffer keeps them */
+		int columns = PREFILL_COLUMNS;
+
+		w.tiled = !figures[f].simd && qmat_tiles(b->k, w.type);
+		if (w.tiled) {
+			w.packed = false;
+			columns = PREFILL_TILE_COLUMNS;
+		}
 		w.rows = PREFILL_ROWS;
 		w.data = b->buf;
-		if (qmat_mul(b->k, &w, b->x, PREFILL_COLUMNS, b->y, threads, t, b->err) < 0)
+		if (qmat_mul(b->k, &w, b->x, columns, b->y, threads, t, b->err) < 0)
 			return -1;
-		return 2.0 * w.rows * MATVEC_COLS * PREFILL_COLUMNS;
+		return 2.0 * w.rows * MATVEC_COLS * columns;
 	}
 	b->slice = (b->slice + 1) % SLICES;
 	if (figures[f].kind == K_READ) {

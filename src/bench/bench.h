@@ -35,13 +35,19 @@ struct bench_options {
 
 /* The figures the bench measures. Matvec rates are weight bytes read per
  * second (1e9), "core" ones on one thread, the others on opts.threads;
- * prefill rates are batched matmuls (PREFILL_COLUMNS activation columns
- * per weight row, 2 flops per weight and column) in GFLOP/s (1e9). */
+ * prefill rates are batched matmuls (16 activation columns per weight row,
+ * 32 on AMX tiles, 2 flops per weight and column) in GFLOP/s (1e9). Where
+ * the kernels have AMX tiles (kernels "amx-int8") the four type rates are
+ * tile products, as llama.cpp's AMX backend runs those types, and
+ * BF_PREFILL_SIMD (Q4_K on the SIMD kernels, row by row) is the rate of
+ * llama.cpp's ordinary path, which the types without AMX kernels take;
+ * elsewhere it times what BF_PREFILL_Q4_K does. */
 enum bench_figure {
 	BF_MEM_READ, BF_MEM_READ_CORE,
 	BF_Q4_0, BF_Q4_K, BF_Q6_K, BF_Q8_0,
 	BF_Q4_0_CORE, BF_Q4_K_CORE, BF_Q6_K_CORE, BF_Q8_0_CORE,
 	BF_PREFILL_Q4_0, BF_PREFILL_Q4_K, BF_PREFILL_Q6_K, BF_PREFILL_Q8_0,
+	BF_PREFILL_SIMD,
 	BF_COUNT
 };
 
@@ -65,8 +71,12 @@ struct bench_result {
 	bool disk_direct;          /* the disk read bypassed the page cache with O_DIRECT */
 	int threads;
 	double seconds;            /* the whole run, setup included */
-	char kernels[16];          /* kernel set used: "avx512-vnni", "avx2", ... */
+	char kernels[16];          /* kernel set used: "amx-int8", "avx512-vnni", "avx2", ... */
 };
+
+/* Whether r's prefill type rates were timed on AMX tiles (kernels
+ * "amx-int8"), so that BF_PREFILL_SIMD differs from them in kind. */
+bool bench_prefill_tiled(const struct bench_result *r);
 
 /* Sets every rate to unknown. */
 void bench_result_init(struct bench_result *r);

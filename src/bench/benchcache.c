@@ -282,6 +282,9 @@ void bench_apply(const struct bench_result *r, enum fact_source src,
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (r->rate[map[i].f] > 0)
 			*map[i].slot = r->rate[map[i].f];
+	/* elsewhere it times what prefill_q4_k_gflops does */
+	if (bench_prefill_tiled(r) && r->rate[BF_PREFILL_SIMD] > 0)
+		hw->cpu.prefill_simd_gflops = r->rate[BF_PREFILL_SIMD];
 	if (r->rate[BF_Q4_0] > 0)
 		hw->cpu.q4_source = src;
 	if (r->disk_read_gbps > 0) {

@@ -18,7 +18,7 @@
 #include "util/errors.h"
 #include "hw/hw.h"
 
-#define BENCH_CACHE_FORMAT 2
+#define BENCH_CACHE_FORMAT 3
 #define BENCH_KEY_MAX 256
 
 /* The cache file's path from the values of XDG_CACHE_HOME and HOME (either

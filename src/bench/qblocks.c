@@ -12,6 +12,10 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 #elif defined(__aarch64__)
 #include <sys/auxv.h>
 #endif
@@ -227,16 +231,6 @@ static void q6k_pack(const uint8_t *q, uint8_t *ql, uint8_t *qh)
 		qh[l] = (uint8_t)(q[l] >> 4 | (q[l + 32] >> 4) << 2 |
 				  (q[l + 64] >> 4) << 4 | (q[l + 96] >> 4) << 6);
 	}
-}
-
-static int q6k_weight(const struct block_q6_K *b, int i)
-{
-	int half = i / 128, l = i % 32, part = (i % 128) / 32;
-	const uint8_t *ql = b->ql + 64 * half, *qh = b->qh + 32 * half;
-	int low = (part & 1) ? ql[l + 32] : ql[l];
-
-	low = (part & 2) ? low >> 4 : low & 0xf;
-	return (low | ((qh[l] >> (2 * part)) & 3) << 4) - 32;
 }
 
 /* A plain fit: each group of 16 gets scale amax/31; the int8 group scales
@@ -478,18 +472,19 @@ const struct qkernels qk_scalar_kernels = {
 	{ dot_q4_0_scalar, dot_q8_0_scalar, dot_q4_K_scalar, dot_q6_K_scalar },
 	read_sum_scalar,
 	{ 0, { NULL }, { NULL } }, /* rows one at a time: the reference */
+	NULL,
 };
 
 /* ---- CPU features and the choice of kernels ----------------------------- */
 
 enum cpu_feature {
 	CF_AVX2, CF_FMA, CF_F16C, CF_AVX512F, CF_AVX512BW, CF_AVX512VL,
-	CF_AVX512VNNI, CF_NEON, CF_DOTPROD, CF_COUNT
+	CF_AVX512VNNI, CF_AMX_TILE, CF_AMX_INT8, CF_NEON, CF_DOTPROD, CF_COUNT
 };
 
 static const char *const feature_names[CF_COUNT] = {
 	"avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
-	"avx512_vnni", "neon", "dotprod",
+	"avx512_vnni", "amx_tile", "amx_int8", "neon", "dotprod",
 };
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -503,7 +498,7 @@ static uint64_t xgetbv0(void)
 
 /* CPUID leaf 1 and leaf 7 bits (Intel SDM vol. 2A, CPUID), honoured only
  * when the OS saves the registers (XCR0: SSE+AVX state 0x6, opmask and
- * upper ZMM state 0xe0). */
+ * upper ZMM state 0xe0, tile config and data 0x60000). */
 static unsigned cpu_features(void)
 {
 	unsigned a, b, c, d, f = 0;
@@ -526,6 +521,10 @@ static unsigned cpu_features(void)
 		f |= (b & (1u << 31)) ? 1u << CF_AVX512VL : 0;
 		f |= (c & (1u << 11)) ? 1u << CF_AVX512VNNI : 0;
 	}
+	if ((xcr0 & 0x60000) == 0x60000) {
+		f |= (d & (1u << 24)) ? 1u << CF_AMX_TILE : 0;
+		f |= (d & (1u << 25)) ? 1u << CF_AMX_INT8 : 0;
+	}
 	return f;
 }
 #elif defined(__aarch64__)
@@ -544,6 +543,19 @@ static unsigned cpu_features(void) { return 0; }
 #endif
 
 static bool has_all(unsigned f, unsigned need) { return (f & need) == need; }
+
+#if defined(__linux__) && defined(__x86_64__)
+/* Linux gives AMX tile data to a process only when it asks (the first
+ * tile instruction faults otherwise): arch_prctl(ARCH_REQ_XCOMP_PERM =
+ * 0x1023, XFEATURE_XTILEDATA = 18), arch/x86/include/uapi/asm/prctl.h and
+ * Documentation/arch/x86/xstate.rst. Asking again is harmless. */
+static bool tiles_granted(void)
+{
+	return syscall(SYS_arch_prctl, 0x1023, 18) == 0;
+}
+#else
+static bool tiles_granted(void) { return false; }
+#endif
 
 const struct qkernels *qk_get(enum qisa isa)
 {
@@ -567,6 +579,15 @@ const struct qkernels *qk_get(enum qisa isa)
 	case QISA_NEON:
 		k = &qk_neon_kernels;
 		need = 1u << CF_NEON | 1u << CF_DOTPROD;
+		break;
+	case QISA_AMX:
+		k = &qk_amx_kernels;
+		need = 1u << CF_AVX2 | 1u << CF_FMA | 1u << CF_F16C |
+		       1u << CF_AVX512F | 1u << CF_AVX512BW |
+		       1u << CF_AVX512VL | 1u << CF_AVX512VNNI |
+		       1u << CF_AMX_TILE | 1u << CF_AMX_INT8;
+		if (!k->name || !has_all(f, need) || !tiles_granted())
+			return NULL;
 		break;
 	case QISA_COUNT:
 		return NULL;

@@ -123,25 +123,76 @@ void qtype_pack(enum qtype t, int group, const void *rows, void *packed, int n);
 /* The per-block sums of Q8_0 activations a of n weights, into sums[n/32]. */
 void qtype_act_sums(const void *a, int n, int32_t *sums);
 
-enum qisa { QISA_SCALAR, QISA_AVX2, QISA_AVX512, QISA_NEON, QISA_COUNT };
+/* Tiled weights, as llama.cpp's AMX backend keeps them (its AMX buffer:
+ * ggml/src/ggml-cpu/amx/mmq.cpp pack_B): rows in tiles of QTILE_ROWS
+ * (amx/common.h TILE_N), a tile's blocks one after another, then the next
+ * tile's. A block of a tile holds the rows' quants as the int8 tile that a
+ * tile product reads (VNNI order: for each 4 weights of the 32 a product
+ * takes, those 4 of every row, row after row), then the rows' scales, one
+ * after another. Bytes of a block of a tile (mmq.cpp get_tile_size):
+ *   Q4_0: the tile's 512 quants in 4 bits, 64-byte piece p holding tile
+ *         bytes 128p..128p+63 in its low nibbles and the next 64 in its high
+ *         ones; 16 binary16 d: 288 bytes.
+ *   Q8_0: the 512 int8 quants; 16 d; 16 int32 compensations, 128 x the
+ *         row's quant sum (read by llama.cpp's one-token path, not by tile
+ *         products; kept so that the bytes are its): 608.
+ *   Q4_K: its 8 groups of 32 weights, each as Q4_0's 256 bytes (q 0..15);
+ *         the 8 6-bit scales as bytes [group][row]; the 8 mins as bytes
+ *         [group / 2][row][group % 2]; 16 d; 16 dmin: 2368.
+ *   Q6_K: its 16 groups of 16 weights (half a tile: VNNI rows 0..3), each
+ *         128 bytes of low nibbles as Q4_0's; then per group 64 bytes of
+ *         high bits, bits 2r..2r+1 of byte i for tile byte 64r+i; the 16 int8
+ *         scales as [group][row]; 16 d: 3360. */
+#define QTILE_ROWS 16
+
+/* Bytes of `rows` (a multiple of QTILE_ROWS) rows of n weights of type t in
+ * the tiled layout. */
+size_t qtype_tiled_bytes(enum qtype t, int rows, int n);
+
+/* Packs QTILE_ROWS plain rows of n weights of type t (contiguous at rows)
+ * into one tile at tiled (qtype_tiled_bytes(t, QTILE_ROWS, n) bytes). */
+void qtype_tile_pack(enum qtype t, const void *rows, void *tiled, int n);
+
+/* out[c * out_stride + r] = row r of the two tiles at tiled (32 rows: the
+ * first tile, then the one after it) . activation column c, for `cols`
+ * (1..32) columns act_bytes apart, in the form t's dot takes (Q8_0 or Q8_K). */
+typedef void (*qtile_gemm_fn)(int n, const void *tiled, const void *act, size_t act_bytes, int cols,
+			      float *out, size_t out_stride);
+
+struct qtiles {
+	int rows;               /* weight rows a product takes: 2 tiles (mmq.cpp BLOCK_N) */
+	int cols;               /* activation columns it takes at most: 32 (mmq.cpp BLOCK_M) */
+	qtile_gemm_fn gemm[QT_COUNT];
+};
+
+enum qisa { QISA_SCALAR, QISA_AVX2, QISA_AVX512, QISA_NEON, QISA_AMX, QISA_COUNT };
+
+/* The name of the set that adds AMX tiles to AVX-512 VNNI. */
+#define QK_AMX_NAME "amx-int8"
 
 struct qkernels {
-	const char *name;       /* "scalar", "avx2", "avx512-vnni", "neon-dotprod" */
+	const char *name;       /* "scalar", "avx2", "avx512-vnni", "neon-dotprod", "amx-int8" */
 	qdot_fn dot[QT_COUNT];
 	/* Reads bytes (a multiple of 256) at buf, 64-byte aligned; returns a
 	 * sum of them so the reads cannot be optimised away. */
 	uint64_t (*read_sum)(const void *buf, size_t bytes);
 	struct qpacked packed;
+	/* Batched products on matrix tiles, as llama.cpp runs a prompt's
+	 * batch where it has them (x86 AMX-INT8); NULL: none. The amx-int8
+	 * set is avx512-vnni's kernels plus these. */
+	const struct qtiles *tiles;
 };
 
 /* The kernels of one instruction set, or NULL when this binary or CPU has
- * not got it. qk_best() is the fastest available; never NULL. */
+ * not got it (amx-int8 also needs the OS to grant the process tile data).
+ * qk_best() is the fastest available; never NULL. */
 const struct qkernels *qk_get(enum qisa isa);
 const struct qkernels *qk_best(void);
 
 /* Fills names with the SIMD features of this CPU that matter to the
  * kernels ("avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
- * "avx512_vnni", "neon", "dotprod"); returns how many (at most max). */
+ * "avx512_vnni", "amx_tile", "amx_int8", "neon", "dotprod"); returns how
+ * many (at most max). */
 int qk_cpu_simd(char names[][16], int max);
 
 #endif

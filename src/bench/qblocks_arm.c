@@ -161,6 +161,7 @@ const struct qkernels qk_neon_kernels = {
 	{ dot_q4_0_neon, dot_q8_0_neon, dot_q4_K_neon, dot_q6_K_neon },
 	read_sum_neon,
 	{ 0, { NULL }, { NULL } },
+	NULL,
 };
 
 #else

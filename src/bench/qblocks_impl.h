@@ -15,6 +15,8 @@ extern const struct qkernels qk_avx2_kernels;
 extern const struct qkernels qk_avx512_kernels;
 extern const struct qkernels qk_neon_kernels;
 extern const struct qkernels qk_scalar_kernels;
+extern const struct qkernels qk_amx_kernels;
+extern const struct qtiles qk_amx_tiles;       /* qblocks_amx.c */
 
 /* Q4_K's 12 scale bytes hold eight 6-bit scales and eight 6-bit mins: for
  * j < 4, sc = s[j] & 63 and m = s[j+4] & 63; for j >= 4 the low 4 bits sit
@@ -32,6 +34,18 @@ static inline void q4k_unpack_scales(const uint8_t s[12], uint8_t out[16])
 	r[2] = w[1] & 0x3f3f3f3fu;
 	r[3] = ((w[2] >> 4) & 0x0f0f0f0fu) | (((w[1] >> 6) & 0x03030303u) << 4);
 	memcpy(out, r, 16);
+}
+
+/* Weight i (0..255) of a Q6_K block, -32..31 (the bit layout: q6k_pack in
+ * qblocks.c). */
+static inline int q6k_weight(const struct block_q6_K *b, int i)
+{
+	int half = i / 128, l = i % 32, part = (i % 128) / 32;
+	const uint8_t *ql = b->ql + 64 * half, *qh = b->qh + 32 * half;
+	int low = (part & 1) ? ql[l + 32] : ql[l];
+
+	low = (part & 2) ? low >> 4 : low & 0xf;
+	return (low | ((qh[l] >> (2 * part)) & 3) << 4) - 32;
 }
 
 #endif

@@ -343,6 +343,7 @@ const struct qkernels qk_avx2_kernels = {
 	{ dot_q4_0_avx2, dot_q8_0_avx2, dot_q4_K_avx2, dot_q6_K_avx2 },
 	read_sum_avx2,
 	{ GROUP_AVX2, { gemm_q4_0_avx2, gemm_q8_0_avx2, NULL, NULL }, { NULL } },
+	NULL,
 };
 
 /* ---- AVX-512 with VNNI: two 32-blocks or a 64-weight slice per vector -- */
@@ -687,9 +688,22 @@ const struct qkernels qk_avx512_kernels = {
 	read_sum_avx512,
 	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL },
 	  { gemv_q4_0_avx512, gemv_q8_0_avx512, NULL, NULL } },
+	NULL,
+};
+
+/* AVX-512 VNNI for everything but the batched products, which run on AMX
+ * tiles (qblocks_amx.c) as llama.cpp runs a prompt where it has them. */
+const struct qkernels qk_amx_kernels = {
+	QK_AMX_NAME,
+	{ dot_q4_0_avx512, dot_q8_0_avx512, dot_q4_K_avx512, dot_q6_K_avx512 },
+	read_sum_avx512,
+	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL },
+	  { gemv_q4_0_avx512, gemv_q8_0_avx512, NULL, NULL } },
+	&qk_amx_tiles,
 };
 
 #else
 const struct qkernels qk_avx2_kernels;
 const struct qkernels qk_avx512_kernels;
+const struct qkernels qk_amx_kernels;
 #endif

@@ -21,6 +21,11 @@ bool qmat_packs(const struct qkernels *k, enum qtype t)
 	return k->packed.group > 0 && k->packed.gemm[t] != NULL;
 }
 
+bool qmat_tiles(const struct qkernels *k, enum qtype t)
+{
+	return k->tiles && k->tiles->gemm[t] != NULL;
+}
+
 /* One thread's rows; each weight row meets every column while it is in L1. */
 static void mul_rows(void *ctx, int i, int n)
 {
@@ -63,6 +68,28 @@ static void mul_groups(void *ctx, int i, int n)
 					      j->y + (size_t)g * (size_t)group, (size_t)j->w->rows);
 }
 
+/* One thread's tile products, numbered column block after column block
+ * (mmq.cpp's order: a thread's products share activations). */
+static void mul_tiles(void *ctx, int i, int n)
+{
+	const struct job *j = ctx;
+	const struct qtiles *tl = j->k->tiles;
+	int row_blocks = j->w->rows / tl->rows, col_blocks = (j->ncols + tl->cols - 1) / tl->cols;
+	size_t block_bytes = qtype_tiled_bytes(j->w->type, tl->rows, j->w->cols);
+	long begin, end;
+
+	parallel_share((long)row_blocks * col_blocks, i, n, &begin, &end);
+	for (long p = begin; p < end; p++) {
+		int first = (int)(p / row_blocks) * tl->cols, rb = (int)(p % row_blocks);
+		int cols = j->ncols - first < tl->cols ? j->ncols - first : tl->cols;
+
+		tl->gemm[j->w->type](j->w->cols, (const uint8_t *)j->w->data + (size_t)rb * block_bytes,
+				     j->act + (size_t)first * j->act_row_bytes, j->act_row_bytes, cols,
+				     j->y + (size_t)first * (size_t)j->w->rows + (size_t)rb * (size_t)tl->rows,
+				     (size_t)j->w->rows);
+	}
+}
+
 int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 	     const float *x, int ncols, float *y, int threads, struct parallel_timing *timing,
 	     struct error *err)
@@ -91,7 +118,8 @@ int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 	}
 	j.act = act;
 	j.act_sums = sums;
-	rc = parallel_run_timed(threads < 1 ? 1 : threads, w->packed ? mul_groups : mul_rows, &j, timing, err);
+	rc = parallel_run_timed(threads < 1 ? 1 : threads, w->tiled ? mul_tiles : w->packed ? mul_groups : mul_rows,
+				&j, timing, err);
 	free(act);
 	free(sums);
 	return rc;

@@ -23,6 +23,9 @@ struct qmatrix {
 	/* data is in k->packed's layout (qblocks.h), rows a multiple of its
 	 * group: only where k->packed.gemm[type] is not NULL */
 	bool packed;
+	/* data is in the tiled layout (qblocks.h qtype_tile_pack), rows a
+	 * multiple of k->tiles->rows: only where qmat_tiles(k, type) */
+	bool tiled;
 };
 
 /* Whether kernel set k runs type t from packed groups (as llama.cpp runs
@@ -30,10 +33,14 @@ struct qmatrix {
  * k->packed.group. */
 bool qmat_packs(const struct qkernels *k, enum qtype t);
 
+/* Whether kernel set k has tile products for type t (AMX). */
+bool qmat_tiles(const struct qkernels *k, enum qtype t);
+
 /* y[c][r] = sum_k W[r][k] * x[c][k] for ncols columns x[c] of w->cols
  * floats (x and y are row-major arrays the caller owns). The activations
- * are quantized once per call; rows are split over 'threads' threads
- * using kernel set k. timing (may be NULL) says how the threads
+ * are quantized once per call; rows (for a tiled matrix: products of
+ * k->tiles->rows rows and up to k->tiles->cols columns) are split over
+ * 'threads' threads using kernel set k. timing (may be NULL) says how the threads
  * really ran (parallel.h). Returns 0, or -1 with err (out of
  * memory, threads). */
 int qmat_mul(const struct qkernels *k, const struct qmatrix *w,

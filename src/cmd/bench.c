@@ -182,6 +182,8 @@ int cmd_bench(struct app *app, struct error *err)
 	print_rate("prefill Q4_K", &r, BF_PREFILL_Q4_K, BF_COUNT, "GFLOP/s");
 	print_rate("prefill Q6_K", &r, BF_PREFILL_Q6_K, BF_COUNT, "GFLOP/s");
 	print_rate("prefill Q8_0", &r, BF_PREFILL_Q8_0, BF_COUNT, "GFLOP/s");
+	if (bench_prefill_tiled(&r)) /* elsewhere the same kernel as prefill Q4_K */
+		print_rate("prefill Q4_K on SIMD", &r, BF_PREFILL_SIMD, BF_COUNT, "GFLOP/s");
 	if (r.disk_read_gbps >= 0)
 		printf("  %-22s %8.2f GB/s\n", r.disk_direct ? "disk read (O_DIRECT)" : "disk read (buffered)",
 		       r.disk_read_gbps);

@@ -841,6 +841,38 @@ static double kernel_factor(const struct cpu_info *cpu, int id, bool prompt)
 	return 1;
 }
 
+/* Whether llama.cpp's AMX backend has kernels for type id
+ * (ggml/src/ggml-cpu/amx/common.h qtype_has_amx_kernels): on a CPU with
+ * AMX it runs a prompt's batches of these on tiles, the others on its
+ * ordinary SIMD path. (It also needs the weight's rows to be a multiple of
+ * 32, amx.cpp supports_op: every real model's are.) */
+static bool amx_type(int id)
+{
+	return id == GGML_TYPE_Q4_0 || id == GGML_TYPE_Q4_1 || id == GGML_TYPE_Q8_0 || id == GGML_TYPE_Q4_K ||
+	       id == GGML_TYPE_Q5_K || id == GGML_TYPE_Q6_K || id == GGML_TYPE_IQ4_XS;
+}
+
+/* kernel_factor's x86 prompt factors for Q8_0's class are against Q8_0:
+ * Q8_0 against Q4_K_S in the same table (pp512 118.07 / 98.92 t/s), for a
+ * type of that class timed against the bench's SIMD Q4_K rate. */
+#define Q8_0_OVER_Q4_K_PROMPT (118.07 / 98.92)
+
+/* Prefill GFLOP/s of type id: its class's batched rate x its kernel factor.
+ * Where the bench timed the classes on AMX tiles, a type without AMX
+ * kernels takes llama.cpp's ordinary path instead: the bench's SIMD Q4_K
+ * rate x its factor against Q4_K (Qwen2.5-0.5B's Q4_K_M file, mostly Q5_0
+ * fallbacks for its 896-wide rows, ran pp256 at 109 t/s here, its Q4_0 file
+ * at 400). */
+static double prefill_type_gflops(const struct cpu_info *cpu, int id, int threads)
+{
+	double simd = cpu_prefill_simd_gflops(cpu, threads), factor = kernel_factor(cpu, id, true);
+	enum cpu_weight w = cpu_weight_for(id);
+
+	if (simd <= 0 || amx_type(id))
+		return cpu_prefill_gflops(cpu, w, threads) * factor;
+	return simd * factor * (w == CPU_W_Q8_0 ? Q8_0_OVER_Q4_K_PROMPT : 1);
+}
+
 /* The bytes of type id that every token multiplies: the whole tensor list
  * less the token embedding (a row lookup) when it is not also the output
  * and the other input tables (always lookups), and for a prompt (only its
@@ -893,8 +925,7 @@ static double mixed_rate(const struct model *m, const struct size_model *s, cons
 
 		if (bytes <= 0)
 			continue;
-		r = prompt ? cpu_prefill_gflops(cpu, cpu_weight_for(id), threads) * kernel_factor(cpu, id, true)
-			   : decode_type_gbps(cpu, id, threads);
+		r = prompt ? prefill_type_gflops(cpu, id, threads) : decode_type_gbps(cpu, id, threads);
 		if (r <= 0)
 			return -1;
 		total += bytes;

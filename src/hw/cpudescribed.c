@@ -77,5 +77,6 @@ void cpu_described_rates(const struct cpu_described *d, struct cpu_info *cpu)
 	cpu->prefill_q4_k_gflops = prefill * share[RATE_Q4_K];
 	cpu->prefill_q6_k_gflops = prefill * share[RATE_Q6_K];
 	cpu->prefill_q8_0_gflops = prefill * share[RATE_Q8_0];
+	cpu->prefill_simd_gflops = -1; /* the rates above are for SIMD kernels */
 	cpu->q4_source = SRC_WHATIF;
 }

@@ -108,3 +108,8 @@ double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int thr
 	rate = rates[w] > 0 ? rates[w] : cpu->prefill_gflops;
 	return rate > 0 ? rate * thread_share(cpu, threads) : -1;
 }
+
+double cpu_prefill_simd_gflops(const struct cpu_info *cpu, int threads)
+{
+	return cpu->prefill_simd_gflops > 0 ? cpu->prefill_simd_gflops * thread_share(cpu, threads) : -1;
+}

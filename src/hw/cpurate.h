@@ -61,4 +61,9 @@ double cpu_memory_gbps(const struct cpu_info *cpu, int threads);
  * back to the Q4_0 rate for a type not measured. -1 when unknown. */
 double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads);
 
+/* Where the bench timed those rates on AMX tiles: its Q4_K rate on the
+ * SIMD kernels (llama.cpp's path for the types without AMX kernels), scaled
+ * as they are. -1 elsewhere (the rates above are SIMD ones already). */
+double cpu_prefill_simd_gflops(const struct cpu_info *cpu, int threads);
+
 #endif

@@ -146,7 +146,7 @@ void hw_init(struct hardware *hw)
 	hw->cpu.q6_k_core_gbps = hw->cpu.q8_0_core_gbps = HW_UNKNOWN;
 	hw->cpu.mem_read_core_gbps = HW_UNKNOWN;
 	hw->cpu.prefill_q4_k_gflops = hw->cpu.prefill_q6_k_gflops = HW_UNKNOWN;
-	hw->cpu.prefill_q8_0_gflops = HW_UNKNOWN;
+	hw->cpu.prefill_q8_0_gflops = hw->cpu.prefill_simd_gflops = HW_UNKNOWN;
 	hw->cpu.performance_cores = hw->cpu.memory_channels = hw->cpu.memory_mts = HW_UNKNOWN;
 	hw->cpu.memory_bandwidth_gbps = HW_UNKNOWN;
 	hw->disk.kind = DISK_UNKNOWN;

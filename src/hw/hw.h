@@ -90,6 +90,10 @@ struct cpu_info {
 	double mem_read_core_gbps;  /* the same on one thread */
 	/* batched matmul rates (CPU prefill), GFLOP/s: prefill_gflops is Q4_0's */
 	double prefill_gflops, prefill_q4_k_gflops, prefill_q6_k_gflops, prefill_q8_0_gflops;
+	/* where those four were timed on AMX tiles (as llama.cpp runs the types
+	 * it has AMX kernels for): Q4_K batched on the SIMD units, llama.cpp's
+	 * ordinary path, which the other types take; else unknown */
+	double prefill_simd_gflops;
 	enum fact_source source;
 	/* The memory system, known for a CPU from the table (--cpu) or given
 	 * with --ram-gbps/--ram-speed/--ram-channels; the probe leaves it unknown. */
