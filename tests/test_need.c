@@ -189,14 +189,14 @@ static void llama_70b_at_10(void)
 	const cJSON *r, *two = row_for(doc, "GeForce RTX 3090", 2), *one = row_for(doc, "GeForce RTX 3090", 1);
 	bool unified = false;
 
-	CHECK(two != NULL && one != NULL);
+	CHECK(two != NULL);
 	CHECK_STR(json_str(two, "placement"), "multi-gpu");
 	CHECK_STR(json_str(two, "quant"), "Q4_K_M");
 	CHECK(json_num(two, "price") == 1400);
-	/* one 24 GB card: Q4_K_M (42.5 GB) splits with the CPU, far below 10 */
-	CHECK(is_true(one, "below_floor"));
-	CHECK_STR(json_str(cJSON_GetObjectItem(one, "floor"), "placement"), "partial");
-	CHECK(json_num(cJSON_GetObjectItem(one, "floor"), "per_user_tok_s") < 10);
+	/* one 24 GB card: no quant reaches 10: Q4_K_M (42.5 GB) splits with
+	 * the CPU far below it, and even Q2_K leaves 8 of 80 layers on the
+	 * CPU, whose weights and attention over the prompt take it under 10 */
+	CHECK(one == NULL);
 	/* four 3090s would leave two idle: not listed */
 	CHECK(row_for(doc, "GeForce RTX 3090", 4) == NULL);
 	cJSON_ArrayForEach(r, cJSON_GetObjectItem(doc, "need"))

@@ -686,8 +686,11 @@ const struct qkernels qk_avx512_kernels = {
 	"avx512-vnni",
 	{ dot_q4_0_avx512, dot_q8_0_avx512, dot_q4_K_avx512, dot_q6_K_avx512 },
 	read_sum_avx512,
-	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL },
-	  { gemv_q4_0_avx512, gemv_q8_0_avx512, NULL, NULL } },
+	/* one group at a time for one column too: without AMX, llama.cpp runs
+	 * Q4_0 tokens from ggml-cpu-aarch64.cpp's repacked rows, group after
+	 * group (ggml_gemv_q4_0_8x8_q8_0); the several-stream gemv is its AMX
+	 * buffer's (the amx-int8 set below) */
+	{ GROUP_AVX512, { gemm_q4_0_avx512, gemm_q8_0_avx512, NULL, NULL }, { NULL } },
 	NULL,
 };
 

@@ -163,7 +163,7 @@ int estimate_runtime_context(const struct hardware *hw, enum runtime rt, const c
 
 int estimate_threads(const struct hardware *hw, int asked)
 {
-	return asked > 0 ? asked : hw->cpu.cores;
+	return cpu_threads_used(&hw->cpu, asked);
 }
 
 int estimate_context(const struct hardware *hw, const struct model *m,
@@ -916,7 +916,7 @@ static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 {
 	enum cpu_weight w = cpu_weight_for(id);
 	double factor = kernel_factor(cpu, id, false), memory = cpu_memory_gbps(cpu, threads);
-	int n = threads > 0 ? threads : cpu->cores;
+	int n = cpu_threads_used(cpu, threads);
 
 	if (factor == 1)
 		return cpu_decode_gbps(cpu, w, threads);
@@ -1012,24 +1012,70 @@ static double gpu_decode_seconds(const struct hardware *hw, const struct placer 
 	return device_s;
 }
 
+/* Attention FLOPs a generated token takes on the CPU's layers: per
+ * attention layer Q.K and weights.V, 2 x 2 x heads x head_dim for each
+ * token it attends to at read_ctx. None when the GPUs hold every layer's
+ * attention (all layers, or all but the experts). */
+static double cpu_attention_flops(const struct placer *p, const struct fit *f)
+{
+	double per_token = 4.0 * p->m->heads * p->m->head_dim, flops = 0;
+
+	if (is_encoder_only(p->m) || f->offload == OFFLOAD_EXPERTS)
+		return 0;
+	for (int i = f->gpu_layers; i < p->s->n_layers; i++)
+		if (model_layer_kind(p->m, i) == LAYER_ATTENTION)
+			flops += per_token * (double)layer_kv_tokens(p->m, i, p->read_ctx, false);
+	return flops;
+}
+
+/* The CPU's decode attention rate in GFLOP/s: ESTIMATE_CPU_DECODE_ATTENTION_SHARE
+ * of the one-thread Q8_0 matvec rate on each thread used (the big cores at
+ * most); the work is per head, from cache, so it scales with threads. */
+static double cpu_attention_gflops(const struct cpu_info *cpu, int threads)
+{
+	int n = cpu_threads_used(cpu, threads);
+	double one = cpu_decode_gbps(cpu, CPU_W_Q8_0, 1);
+
+	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
+		n = cpu->performance_cores;
+	return one > 0 ? ESTIMATE_CPU_DECODE_ATTENTION_SHARE * one * n : -1;
+}
+
+/* The CPU's seconds a token: its weights and KV at the matvec rate, its
+ * attention at the attention rate; fills t's CPU terms. -1 when a rate is
+ * unknown. */
+static double cpu_decode_seconds(const struct hardware *hw, const struct placer *p, const struct fit *f,
+				 struct decode_terms *t)
+{
+	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
+	t->cpu_gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
+	t->cpu_attention_flops_per_token = cpu_attention_flops(p, f);
+	if (t->cpu_bytes_per_token <= 0)
+		return 0;
+	if (t->cpu_attention_flops_per_token > 0)
+		t->cpu_attention_gflops = cpu_attention_gflops(&hw->cpu, p->set->threads);
+	if (t->cpu_gbps <= 0 || (t->cpu_attention_flops_per_token > 0 && t->cpu_attention_gflops <= 0))
+		return -1;
+	return t->cpu_bytes_per_token / (t->cpu_gbps * 1e9) +
+	       (t->cpu_attention_flops_per_token > 0 ?
+		t->cpu_attention_flops_per_token / (t->cpu_attention_gflops * 1e9) : 0);
+}
+
 /* Fills f's decode figures; unknown when a rate it needs is unknown. */
 static void decode_speed(const struct hardware *hw, const struct placer *p, struct fit *f)
 {
 	struct decode_terms *t = &f->terms;
-	double gpu_s, cpu_s = 0, gpu_band;
+	double gpu_s, cpu_s, gpu_band;
 	bool known = true;
 
 	memset(t, 0, sizeof(*t));
 	t->gpu_bandwidth_gbps = -1;
 	t->weight_class = estimate_weight_class(p->s);
 	gpu_s = gpu_decode_seconds(hw, p, f, &gpu_band, &known);
-	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
-	t->cpu_gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
-	if (t->cpu_bytes_per_token > 0) {
-		if (t->cpu_gbps <= 0)
-			known = false;
-		else
-			cpu_s = t->cpu_bytes_per_token / (t->cpu_gbps * 1e9);
+	cpu_s = cpu_decode_seconds(hw, p, f, t);
+	if (cpu_s < 0) {
+		known = false;
+		cpu_s = 0;
 	}
 	t->gpu_seconds_per_token = gpu_s;
 	t->cpu_seconds_per_token = cpu_s;
@@ -1124,7 +1170,7 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		if (gflops <= 0 || attention <= 0)
 			return;
 		f->terms.cpu_prefill_gflops = gflops;
-		f->terms.cpu_attention_gflops = attention;
+		f->terms.cpu_prefill_attention_gflops = attention;
 		seconds += (flops / gflops + f->prefill_attention_flops_per_token / ESTIMATE_CPU_ATTENTION_SHARE / attention) *
 			   (1 - gpu_share) / 1e9;
 	}

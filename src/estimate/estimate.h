@@ -99,9 +99,13 @@ struct decode_terms {
 	double gpu_efficiency;
 	double gpu_bandwidth_gbps;
 	double cpu_gbps;                /* CPU matvec rate used */
+	/* attention over the context on the CPU's layers: FLOPs a token and
+	 * the rate they run at (0 when no attention layer is on the CPU) */
+	double cpu_attention_flops_per_token, cpu_attention_gflops;
 	double cpu_prefill_gflops;      /* CPU batched rate used for prefill; 0 when none */
-	double cpu_attention_gflops;    /* the rate the prompt's attention takes ESTIMATE_CPU_ATTENTION_SHARE
-					 * of: the same but off AMX tiles (their ordinary path) */
+	/* the rate the prompt's attention takes ESTIMATE_CPU_ATTENTION_SHARE
+	 * of: the prefill rate, but off AMX tiles (their ordinary path) */
+	double cpu_prefill_attention_gflops;
 	int decode_calibration_runs;    /* > 0: decode scaled by this machine's own runs */
 	int prefill_calibration_runs;   /* the same for prefill */
 	double overhead_seconds;        /* per-token launch overhead */
@@ -122,6 +126,20 @@ struct decode_terms {
  * Each machine's pp4096 predicted from its pp512 with the other three's
  * median: -8.7% to +21.1%, median 7.2% (without the term: +20% to +68%). */
 #define ESTIMATE_CPU_ATTENTION_SHARE 0.37
+
+/* A generated token's attention over the context on a CPU (llama.cpp
+ * without flash attention: an F16 dot product per head and cached token,
+ * softmax, F16 weights.V) runs at this share of the one-thread Q8_0 matvec
+ * rate per thread. Fitted on this project's own llama-batched-bench runs
+ * (ggerganov/llama.cpp snapshot, 2-vCPU Xeon with AMX, 2026-12-02; tg at
+ * 544 and 4128 tokens of context, tests/fixtures/cpu-depth-runs.csv):
+ * the time a token gained between the two depths less the extra KV bytes
+ * at the memory read rate, over the extra attention FLOPs, gave shares
+ * 0.755 0.656 0.689 2.031 0.753 for Qwen2.5-0.5B Q8_0 2 threads, Llama-3.2-1B
+ * Q8_0 2, Qwen Q8_0 1, Llama Q4_0 1, Qwen Q4_0 2; the median. Each tg at 4128
+ * predicted from its tg at 544 with the other four's median: -2%, +4%, +4%,
+ * -20%, -2% (KV bytes alone: +53%, +44%, +68%, +16%, +74%). */
+#define ESTIMATE_CPU_DECODE_ATTENTION_SHARE 0.75
 
 struct fit {
 	enum placement placement;

@@ -57,6 +57,11 @@ static double one_core_gbps(const struct cpu_info *cpu, enum cpu_weight w)
 	return rates[w];
 }
 
+int cpu_threads_used(const struct cpu_info *cpu, int threads)
+{
+	return threads > 0 ? threads : cpu->cores;
+}
+
 /* threads / cores when fewer threads than cores are asked for, else 1 */
 static double thread_share(const struct cpu_info *cpu, int threads)
 {
@@ -68,7 +73,7 @@ static double thread_share(const struct cpu_info *cpu, int threads)
 double cpu_decode_gbps(const struct cpu_info *cpu, enum cpu_weight w, int threads)
 {
 	double all, one;
-	int n = threads > 0 ? threads : cpu->cores;
+	int n = cpu_threads_used(cpu, threads);
 
 	if (w < 0 || w >= CPU_W_COUNT)
 		return -1;
@@ -83,7 +88,7 @@ double cpu_decode_gbps(const struct cpu_info *cpu, enum cpu_weight w, int thread
 
 double cpu_memory_gbps(const struct cpu_info *cpu, int threads)
 {
-	int n = threads > 0 ? threads : cpu->cores;
+	int n = cpu_threads_used(cpu, threads);
 
 	if (cpu->mem_read_core_gbps > 0 && n > 0)
 		return cpu_threads_gbps(cpu->mem_read_core_gbps, cpu->mem_read_gbps, n);

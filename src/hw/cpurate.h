@@ -23,6 +23,9 @@ enum cpu_weight { CPU_W_Q4_0, CPU_W_Q4_K, CPU_W_Q6_K, CPU_W_Q8_0, CPU_W_COUNT };
 const char *cpu_weight_name(enum cpu_weight w);     /* "Q4_0", ... */
 int cpu_weight_parse(const char *name, enum cpu_weight *out);  /* 0, or -1 */
 
+/* The threads a run uses: `threads`, or every core when it is <= 0. */
+int cpu_threads_used(const struct cpu_info *cpu, int threads);
+
 /* Matvec rate (weight GB/s) on `threads` threads: min(threads x core_gbps,
  * ceiling_gbps). core_gbps: one thread's rate; ceiling_gbps: the rate all
  * cores reach together (measured by the bench), or for a CPU not measured

@@ -154,7 +154,13 @@ static void decode(FILE *out, const struct hardware *hw, const struct fit *f)
 				t->gpu_bytes_per_token / GB);
 	}
 	if (t->cpu_bytes_per_token > 0) {
-		if (t->cpu_gbps > 0)
+		if (t->cpu_gbps > 0 && t->cpu_attention_gflops > 0)
+			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (CPU matvec rate for these weights) + attention"
+				" over the context, %.2f GFLOPs / %.1f GFLOPS (%.2f of the one-thread Q8_0 rate"
+				" a thread) = %.2f ms\n", t->cpu_bytes_per_token / GB, t->cpu_gbps,
+				t->cpu_attention_flops_per_token / 1e9, t->cpu_attention_gflops,
+				ESTIMATE_CPU_DECODE_ATTENTION_SHARE, t->cpu_seconds_per_token * 1e3);
+		else if (t->cpu_gbps > 0)
 			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (CPU matvec rate for these weights) = %.2f ms\n",
 				t->cpu_bytes_per_token / GB, t->cpu_gbps, t->cpu_seconds_per_token * 1e3);
 		else
@@ -203,8 +209,10 @@ static void prefill_and_load(FILE *out, const struct detail *d, const struct fit
 	if (f->cpu.layers > 0) {
 		char of[64] = "it"; /* attention's rate: off AMX tiles where the weights' is on them */
 
-		if (f->terms.cpu_attention_gflops > 0 && f->terms.cpu_attention_gflops != f->terms.cpu_prefill_gflops)
-			snprintf(of, sizeof(of), "the rate off AMX tiles, %.0f GFLOPS", f->terms.cpu_attention_gflops);
+		if (f->terms.cpu_prefill_attention_gflops > 0 &&
+		    f->terms.cpu_prefill_attention_gflops != f->terms.cpu_prefill_gflops)
+			snprintf(of, sizeof(of), "the rate off AMX tiles, %.0f GFLOPS",
+				 f->terms.cpu_prefill_attention_gflops);
 		fprintf(out, "%s the CPU's batched rate for these weights at %d threads (%.0f GFLOPS;"
 			" attention over the %d-token prompt, %.2f GFLOPs a token, at %.2f of %s)",
 			f->gpu_layers ? " and" : " on", d->set->threads, f->terms.cpu_prefill_gflops,
