@@ -138,7 +138,11 @@ struct decode_terms {
  * 0.755 0.656 0.689 2.031 0.753 for Qwen2.5-0.5B Q8_0 2 threads, Llama-3.2-1B
  * Q8_0 2, Qwen Q8_0 1, Llama Q4_0 1, Qwen Q4_0 2; the median. Each tg at 4128
  * predicted from its tg at 544 with the other four's median: -2%, +4%, +4%,
- * -20%, -2% (KV bytes alone: +53%, +44%, +68%, +16%, +74%). */
+ * -20%, -2% (KV bytes alone: +53%, +44%, +68%, +16%, +74%). Held out
+ * (measured after the fit): canirun's decode at 4128 tokens beside
+ * llama.cpp's, Llama-3.2-3B Q8_0 3.57 vs 3.85 t/s (-7%), Llama-3.2-1B
+ * Q4_K_M 6.98 vs 6.91 (+1%); at 544 tokens 5.47 vs 5.47 and 10.4 vs
+ * 10.36. Measured without flash attention (llama.cpp's CPU default). */
 #define ESTIMATE_CPU_DECODE_ATTENTION_SHARE 0.75
 
 struct fit {
