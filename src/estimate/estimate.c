@@ -907,6 +907,15 @@ static double multiplied_bytes(const struct model *m, const struct size_model *s
 	return bytes > 0 ? bytes : 0;
 }
 
+/* The threads a token's work is rated on: those used, the big cores at
+ * most (as the one-thread rates are the big cores'). */
+static int big_core_threads(const struct cpu_info *cpu, int threads)
+{
+	int n = cpu_threads_used(cpu, threads);
+
+	return cpu->performance_cores > 0 && n > cpu->performance_cores ? cpu->performance_cores : n;
+}
+
 /* Decode rate of type id in weight GB/s. A type the bench times has its
  * own rate. Another runs its class's one-thread rate x its kernel factor
  * on each thread (llama.cpp's threads: the big cores at most), up to what
@@ -916,12 +925,10 @@ static double decode_type_gbps(const struct cpu_info *cpu, int id, int threads)
 {
 	enum cpu_weight w = cpu_weight_for(id);
 	double factor = kernel_factor(cpu, id, false), memory = cpu_memory_gbps(cpu, threads);
-	int n = cpu_threads_used(cpu, threads);
+	int n = big_core_threads(cpu, threads);
 
 	if (factor == 1)
 		return cpu_decode_gbps(cpu, w, threads);
-	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
-		n = cpu->performance_cores;
 	if (memory <= 0)
 		return cpu_threads_gbps(cpu_decode_gbps(cpu, w, 1) * factor, cpu_decode_gbps(cpu, w, threads), n);
 	return cpu_memory_bound_gbps(cpu_decode_gbps(cpu, w, 1) * factor, memory, n);
@@ -1033,11 +1040,9 @@ static double cpu_attention_flops(const struct placer *p, const struct fit *f)
  * most); the work is per head, from cache, so it scales with threads. */
 static double cpu_attention_gflops(const struct cpu_info *cpu, int threads)
 {
-	int n = cpu_threads_used(cpu, threads);
+	int n = big_core_threads(cpu, threads);
 	double one = cpu_decode_gbps(cpu, CPU_W_Q8_0, 1);
 
-	if (cpu->performance_cores > 0 && n > cpu->performance_cores)
-		n = cpu->performance_cores;
 	return one > 0 ? ESTIMATE_CPU_DECODE_ATTENTION_SHARE * one * n : -1;
 }
 
