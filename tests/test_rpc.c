@@ -267,21 +267,35 @@ static void decode_falls_as_links_slow(void)
 }
 
 /* A host whose 8 GiB GPU holds the model alone: pooling adds the network. */
-static void pooled_slower_than_alone_said_plainly(void)
+/* The small model pooled over two 8 GiB nodes. */
+static void small_model_on_two_nodes(void)
 {
-	char *text = NULL, note[256];
-	size_t len = 0;
-	FILE *out;
-
 	small_model();
 	node(0, 8 * GIB);
 	node(1, 8 * GIB);
 	pool(2);
+}
+
+/* rpc_write_text's text for `chosen` among the n estimates (the caller frees it). */
+static char *rpc_text(const struct estimate *chosen, const struct estimate *all, int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	rpc_write_text(out, chosen, &set, all, n);
+	fclose(out);
+	return text;
+}
+
+static void pooled_slower_than_alone_said_plainly(void)
+{
+	char *text, note[256];
+
+	small_model_on_two_nodes();
 	CHECK_INT(e.rpc.alone_best_node, 0);
 	CHECK(e.rpc.alone_best_tok_s > e.now.decode_tok_s);
-	out = open_memstream(&text, &len);
-	rpc_write_text(out, &e, &set, &e, 1);
-	fclose(out);
+	text = rpc_text(&e, &e, 1);
 	CHECK_CONTAINS(text, "SLOWER POOLED: host alone");
 	CHECK_CONTAINS(text, "on a:  rpc-server -H 0.0.0.0 -p 50052");
 	CHECK_CONTAINS(text, "network ");
@@ -294,14 +308,9 @@ static void pooled_slower_than_alone_said_plainly(void)
 static void smaller_quant_alone_said_plainly(void)
 {
 	struct estimate q[2];
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
+	char *text;
 
-	small_model();
-	node(0, 8 * GIB);
-	node(1, 8 * GIB);
-	pool(2);
+	small_model_on_two_nodes();
 	q[0] = q[1] = e;
 	q[0].ftype = FTYPE_Q8_0;
 	q[0].now.decode_tok_s = 10;
@@ -309,9 +318,7 @@ static void smaller_quant_alone_said_plainly(void)
 	q[1].ftype = FTYPE_Q4_K_M;
 	q[1].rpc.alone_best_node = 1;
 	q[1].rpc.alone_best_tok_s = 30;
-	out = open_memstream(&text, &len);
-	rpc_write_text(out, &q[0], &set, q, 2);
-	fclose(out);
+	text = rpc_text(&q[0], q, 2);
 	CHECK_CONTAINS(text, "fits on none of them");
 	CHECK_CONTAINS(text, "A SMALLER QUANT ON ONE MACHINE BEATS THE CLUSTER: Q4_K_M on a alone "
 		       "runs at 30 tok/s, the cluster at Q8_0 10 tok/s");
