@@ -59,8 +59,13 @@ const char *bench_figure_name(enum bench_figure f);
 /* A figure is the median of BENCH_TRIALS trials, taken in turn with the
  * other figures' so that a passing disturbance costs each figure one trial;
  * a trial is the median of its passes. A pass whose threads did not all run
- * for most of it (another process took a core) is dropped and redone. */
-#define BENCH_TRIALS 9
+ * for most of it (another process took a core) is dropped and redone.
+ * Many short trials rather than a few long ones: on a shared VM the
+ * machine's own speed moves within a second, and more samples over the
+ * run settle the median. Ten 3-second runs each, the two counts
+ * alternating on the 2-vCPU AMX build VM: worst figure 36.6% from its
+ * median of the ten with 9 trials, 12.5% with 25. */
+#define BENCH_TRIALS 25
 
 /* A value not measured is -1. */
 struct bench_result {
