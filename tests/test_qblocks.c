@@ -496,46 +496,98 @@ static void test_tiles_match_scalar(void)
 	}
 }
 
-/* qmat_mul on a tiled matrix: 64 rows (two tile pairs) times 40 columns
- * (a full block of 32 and 8 more) on two threads, against each row's dot
- * with the quantized columns. */
+/* qmat_mul on a tiled matrix of 96 rows (three tile pairs) on two
+ * threads, against each row's dot with the quantized columns: 40 columns
+ * (a full block of 32 and 8 more), and one (Q4_K and Q6_K through the
+ * one-token kernel: a call of 4 tiles on one thread, of 2 on the other). */
+static void check_tiled_matmul(enum qtype t, int cols)
+{
+	enum { ROWS = 96, N = 512 };
+	const struct qkernels *k = qk_get(QISA_AMX);
+	size_t rb = qtype_row_bytes(t, N), ab = qtype_act_row_bytes(t, N);
+	uint8_t *w = malloc(rb * ROWS), *tiled = malloc(qtype_tiled_bytes(t, ROWS, N)), *act = malloc(ab);
+	float *x = malloc(sizeof(float) * (size_t)cols * N), *y = malloc(sizeof(float) * (size_t)cols * ROWS);
+	struct qmatrix m = { t, ROWS, N, tiled, false, true };
+	struct parallel_timing timing;
+	struct error err = { 0 };
+
+	for (int r = 0; r < ROWS; r++)
+		fill_weights(t, w + r * rb, N, false);
+	for (int g = 0; g < ROWS / QTILE_ROWS; g++)
+		qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, N), N);
+	for (int i = 0; i < cols * N; i++)
+		x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
+	CHECK_INT(qmat_mul(k, &m, x, cols, y, 2, &timing, &err), 0);
+	for (int c = 0; c < cols; c++) {
+		qtype_quantize_act(t, x + c * N, act, N);
+		for (int r = 0; r < ROWS; r++)
+			CHECK_NEAR(y[c * ROWS + r], qk_get(QISA_SCALAR)->dot[t](N, w + r * rb, act),
+				   1e-5 * abs_dot(t, w + r * rb, act, N));
+	}
+	free(w);
+	free(tiled);
+	free(act);
+	free(x);
+	free(y);
+}
+
 static void test_tiled_matmul_matches_dots(void)
 {
-	enum { ROWS = 64, COLS = 40, N = 512 };
 	const struct qkernels *k = qk_get(QISA_AMX);
 
 	if (!k) {
 		printf("qblocks: skipped tiled qmat_mul (no amx-int8 here)\n");
 		return;
 	}
+	CHECK(qmat_tiled_token(k, QT_Q4_K) && qmat_tiled_token(k, QT_Q6_K));
+	CHECK(!qmat_tiled_token(k, QT_Q4_0) && !qmat_tiled_token(k, QT_Q8_0));
 	for (int t = 0; t < QT_COUNT; t++) {
-		size_t rb = qtype_row_bytes((enum qtype)t, N), ab = qtype_act_row_bytes((enum qtype)t, N);
-		uint8_t *w = malloc(rb * ROWS), *tiled = malloc(qtype_tiled_bytes((enum qtype)t, ROWS, N)), *act = malloc(ab);
-		float *x = malloc(sizeof(float) * COLS * N), *y = malloc(sizeof(float) * COLS * ROWS);
-		struct qmatrix m = { (enum qtype)t, ROWS, N, tiled, false, true };
-		struct parallel_timing timing;
-		struct error err = { 0 };
-
-		for (int r = 0; r < ROWS; r++)
-			fill_weights((enum qtype)t, w + r * rb, N, false);
-		for (int g = 0; g < ROWS / QTILE_ROWS; g++)
-			qtype_tile_pack((enum qtype)t, w + (size_t)g * QTILE_ROWS * rb,
-					tiled + qtype_tiled_bytes((enum qtype)t, g * QTILE_ROWS, N), N);
-		for (int i = 0; i < COLS * N; i++)
-			x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
-		CHECK_INT(qmat_mul(k, &m, x, COLS, y, 2, &timing, &err), 0);
-		for (int c = 0; c < COLS; c++) {
-			qtype_quantize_act((enum qtype)t, x + c * N, act, N);
-			for (int r = 0; r < ROWS; r++)
-				CHECK_NEAR(y[c * ROWS + r], qk_get(QISA_SCALAR)->dot[t](N, w + r * rb, act),
-					   1e-5 * abs_dot((enum qtype)t, w + r * rb, act, N));
-		}
-		free(w);
-		free(tiled);
-		free(act);
-		free(x);
-		free(y);
+		check_tiled_matmul((enum qtype)t, 40);
+		check_tiled_matmul((enum qtype)t, 1);
 	}
+}
+
+/* The one-token kernels on the tiled layout equal the scalar reference
+ * exactly on exact data (integer sums a float holds): Q4_K and Q6_K, 1 to
+ * 9 blocks, 1 to 4 tiles a call. */
+static void test_tile_gemv_matches_scalar(void)
+{
+	static const int block_list[] = { 1, 2, 9 };
+	const struct qkernels *k = qk_get(QISA_AMX);
+	enum qtype types[] = { QT_Q4_K, QT_Q6_K };
+
+	if (!k) {
+		printf("qblocks: skipped amx-int8 one-token kernels (no amx-int8 here)\n");
+		return;
+	}
+	for (int ti = 0; ti < 2; ti++)
+		for (size_t b = 0; b < sizeof(block_list) / sizeof(block_list[0]); b++)
+			for (int tiles = 1; tiles <= QTILE_GEMV_TILES; tiles++) {
+				enum qtype t = types[ti];
+				int n = block_list[b] * QK_K, rows = tiles * QTILE_ROWS, bad = 0;
+				size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
+				uint8_t *w = malloc(rb * (size_t)rows), *a = malloc(ab);
+				uint8_t *tiled = malloc(qtype_tiled_bytes(t, rows, n));
+				float out[QTILE_GEMV_TILES * QTILE_ROWS];
+
+				for (int r = 0; r < rows; r++)
+					fill_weights(t, w + r * rb, n, true);
+				fill_acts(t, a, n, true);
+				for (int g = 0; g < tiles; g++)
+					qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, n), n);
+				k->tiles->gemv[t](n, tiled, tiles, a, out);
+				for (int r = 0; r < rows; r++) {
+					float want = qk_get(QISA_SCALAR)->dot[t](n, w + r * rb, a);
+
+					if (out[r] != want && bad++ < 5)
+						fprintf(stderr, "  %s one-token n=%d tiles=%d row %d: got %.9g, want %.9g\n",
+							qtype_name(t), n, tiles, r, out[r], want);
+				}
+				CHECK_INT(bad, 0);
+				free(w);
+				free(a);
+				free(tiled);
+			}
 }
 
 /* The tiled layout's sizes (mmq.cpp get_tile_size: per 16 rows and block,
@@ -567,4 +619,5 @@ TESTS(T(test_half_known_values), T(test_half_round_trip_all), T(test_block_sizes
       T(test_quantize_error_bounds), T(test_q4k_scale_layout), T(test_q6k_bit_layout),
       T(test_scalar_dot_matches_dequantized), T(test_simd_paths_match_scalar),
       T(test_read_sum_paths), T(test_best_and_features), T(test_matmul_matches_dots),
-      T(test_tile_layout), T(test_tiles_match_scalar), T(test_tiled_matmul_matches_dots));
+      T(test_tile_layout), T(test_tiles_match_scalar), T(test_tiled_matmul_matches_dots),
+      T(test_tile_gemv_matches_scalar));

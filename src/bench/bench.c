@@ -211,7 +211,15 @@ static double run_pass(struct bench *b, enum bench_figure f, struct parallel_tim
 
 		return parallel_run_timed(threads, read_share, &j, t, b->err) < 0 ? -1 : (double)slice_bytes;
 	}
-	w.rows = (int)(slice_bytes / row_bytes) / group * group;
+	/* a type llama.cpp makes its tokens of on the tiled layout is timed
+	 * there, in whole blocks of tiles of its one-token kernel; the rate
+	 * stays in the plain layout's bytes, the file's */
+	w.tiled = qmat_tiled_token(b->k, w.type);
+	if (w.tiled)
+		w.rows = (int)(slice_bytes * QTILE_ROWS / qtype_tiled_bytes(w.type, QTILE_ROWS, MATVEC_COLS)) /
+			 (QTILE_ROWS * QTILE_GEMV_TILES) * (QTILE_ROWS * QTILE_GEMV_TILES);
+	else
+		w.rows = (int)(slice_bytes / row_bytes) / group * group;
 	if (qmat_mul(b->k, &w, b->x, 1, b->y, threads, t, b->err) < 0)
 		return -1;
 	return (double)w.rows * (double)row_bytes;

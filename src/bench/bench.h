@@ -37,8 +37,10 @@ struct bench_options {
  * second (1e9), "core" ones on one thread, the others on opts.threads;
  * prefill rates are batched matmuls (16 activation columns per weight row,
  * 32 on AMX tiles, 2 flops per weight and column) in GFLOP/s (1e9). Where
- * the kernels have AMX tiles (kernels "amx-int8") the four type rates are
- * tile products, as llama.cpp's AMX backend runs those types, and
+ * the kernels have AMX tiles (kernels "amx-int8") the four prefill type
+ * rates are tile products and the Q4_K and Q6_K token rates read the tiled
+ * layout with VNNI dot products, as llama.cpp's AMX backend runs those
+ * types (its Q4_0 and Q8_0 tokens: the packed gemv, qblocks.h), and
  * BF_PREFILL_SIMD (Q4_K on the SIMD kernels, row by row) and
  * BF_PREFILL_SIMD_Q8_0 (Q8_0 on the SIMD kernels, packed) are the rates of
  * llama.cpp's ordinary paths, which the types without AMX kernels take;

@@ -159,10 +159,19 @@ void qtype_tile_pack(enum qtype t, const void *rows, void *tiled, int n);
 typedef void (*qtile_gemm_fn)(int n, const void *tiled, const void *act, size_t act_bytes, int cols,
 			      float *out, size_t out_stride);
 
+/* out[r] = row r of `tiles` (1..QTILE_GEMV_TILES) consecutive tiles at
+ * tiled . the one activation column act (Q8_K): a token's product on the
+ * tiled layout, AVX-512 VNNI dot products rather than tile products, as
+ * llama.cpp's AMX backend makes one token (mmq.cpp tinygemm_kernel_vnni,
+ * M = 1, 4 tiles a call). */
+#define QTILE_GEMV_TILES 4
+typedef void (*qtile_gemv_fn)(int n, const void *tiled, int tiles, const void *act, float *out);
+
 struct qtiles {
 	int rows;               /* weight rows a product takes: 2 tiles (mmq.cpp BLOCK_N) */
 	int cols;               /* activation columns it takes at most: 32 (mmq.cpp BLOCK_M) */
 	qtile_gemm_fn gemm[QT_COUNT];
+	qtile_gemv_fn gemv[QT_COUNT];   /* NULL: one column goes through gemm */
 };
 
 enum qisa { QISA_SCALAR, QISA_AVX2, QISA_AVX512, QISA_NEON, QISA_AMX, QISA_COUNT };

@@ -226,21 +226,27 @@ AMX static inline void unpack_nibbles(const uint8_t *src, int8_t *dst, int piece
 	}
 }
 
+/* VNNI step `step` (0..3: weights 4 step..4 step + 3 of every row) of
+ * Q6_K group g of a block of a tile as unsigned 6-bit bytes, q + 32. */
+AMX static inline __m512i q6k_step(const uint8_t *blk, int g, int step)
+{
+	const __m512i low4 = _mm512_set1_epi8(0x0f), two = _mm512_set1_epi8(3);
+	__m512i v = _mm512_loadu_si512((const void *)(blk + 128 * g + 64 * (step / 2)));
+	__m512i high = _mm512_loadu_si512((const void *)(blk + Q6_K_HIGH + 64 * g));
+	__m512i q = _mm512_and_si512(step % 2 ? _mm512_srli_epi16(v, 4) : v, low4);
+	/* the step's top bits sit in bits 2 step..2 step + 1 of each byte (& 3: bytes do not mix) */
+	__m512i top = _mm512_and_si512(_mm512_srli_epi16(high, 2 * step), two);
+
+	return _mm512_or_si512(q, _mm512_slli_epi16(top, 4));
+}
+
 /* Q6_K group g of a block of a tile to the int8 tile's first 4 rows. */
 AMX static inline void unpack_q6_K(const uint8_t *blk, int g, int8_t *dst)
 {
-	const __m512i low4 = _mm512_set1_epi8(0x0f), two = _mm512_set1_epi8(3), off = _mm512_set1_epi8(32);
-	__m512i high = _mm512_loadu_si512((const void *)(blk + Q6_K_HIGH + 64 * g));
-	/* row r's top bits in each byte's bits 0-1 (bytes do not mix: & 3) */
-	__m512i tops[4] = { high, _mm512_srli_epi16(high, 2), _mm512_srli_epi16(high, 4), _mm512_srli_epi16(high, 6) };
+	const __m512i off = _mm512_set1_epi8(32);
 
-	for (int r = 0; r < 4; r++) {
-		__m512i v = _mm512_loadu_si512((const void *)(blk + 128 * g + 64 * (r / 2)));
-		__m512i q = _mm512_and_si512(r % 2 ? _mm512_srli_epi16(v, 4) : v, low4);
-		__m512i top = _mm512_and_si512(tops[r], two);
-
-		_mm512_storeu_si512(dst + 64 * r, _mm512_sub_epi8(_mm512_or_si512(q, _mm512_slli_epi16(top, 4)), off));
-	}
+	for (int step = 0; step < 4; step++)
+		_mm512_storeu_si512(dst + 64 * step, _mm512_sub_epi8(q6k_step(blk, g, step), off));
 }
 
 AMX static inline float h2f_amx(qhalf h) { return _cvtsh_ss(h); }
@@ -471,9 +477,105 @@ gemm_k(int n, const uint8_t *tiled, const uint8_t *act, size_t act_bytes, int co
 TILE_GEMM(gemm_q4_K_amx, gemm_k, false)
 TILE_GEMM(gemm_q6_K_amx, gemm_k, true)
 
+/* ---- one token on the tiled layout ---- */
+
+/* 4 activation bytes as one int32, for a VNNI broadcast */
+static inline int32_t act4(const int8_t *qs)
+{
+	int32_t v;
+
+	memcpy(&v, qs, sizeof(v));
+	return v;
+}
+
+/* Block blk of a Q4_K tile . the Q8_K block y, added to the 16 rows' sums:
+ * per group its 4-bit weights' VNNI dot times the rows' scales, then d
+ * and the mins' term (mmq.cpp tinygemm_kernel_vnni for Q4_K). */
+AMX static inline __m512 q4k_block_dot(const uint8_t *blk, const struct block_q8_K *y, __m512 sums)
+{
+	const __m512i low4 = _mm512_set1_epi8(0x0f);
+	__m512i acc = _mm512_setzero_si512();
+	__m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q4_K_D)));
+	__m512 dmin = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q4_K_DMIN)));
+
+	for (int g = 0; g < 8; g++) {
+		__m512i dot = _mm512_setzero_si512();
+		__m512i scale = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(blk + Q4_K_SCALES + QTILE_ROWS * g)));
+
+#pragma GCC unroll 4
+		for (int p = 0; p < 4; p++) {
+			__m512i v = _mm512_loadu_si512((const void *)(blk + 256 * g + 64 * p));
+			const int8_t *a = y->qs + 32 * g + 8 * p;
+
+			dot = _mm512_dpbusd_epi32(dot, _mm512_and_si512(v, low4), _mm512_set1_epi32(act4(a)));
+			dot = _mm512_dpbusd_epi32(dot, _mm512_and_si512(_mm512_srli_epi16(v, 4), low4),
+						  _mm512_set1_epi32(act4(a + 4)));
+		}
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(dot, scale));
+	}
+	sums = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_mul_ps(d, _mm512_set1_ps(y->d)), sums);
+	return _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q4k_min_sums(blk + Q4_K_MINS, y->bsums)),
+				_mm512_mul_ps(dmin, _mm512_set1_ps(y->d)), sums);
+}
+
+/* The same for Q6_K: per group of 16 its q + 32 bytes' dot less 32 x the
+ * group's activation sum, times the rows' scales (mmq.cpp's Q6_K one). */
+AMX static inline __m512 q6k_block_dot(const uint8_t *blk, const struct block_q8_K *y, __m512 sums)
+{
+	__m512i acc = _mm512_setzero_si512();
+	__m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q6_K_D)));
+
+	for (int g = 0; g < 16; g++) {
+		__m512i dot = _mm512_set1_epi32(-32 * y->bsums[g]);
+		__m512i scale = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + Q6_K_SCALES + QTILE_ROWS * g)));
+
+		/* unrolled: the steps' shifts then are constants */
+#pragma GCC unroll 4
+		for (int step = 0; step < 4; step++)
+			dot = _mm512_dpbusd_epi32(dot, q6k_step(blk, g, step), _mm512_set1_epi32(act4(y->qs + 16 * g + 4 * step)));
+		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(dot, scale));
+	}
+	return _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_mul_ps(d, _mm512_set1_ps(y->d)), sums);
+}
+
+/* out[0..16 tiles) = the rows of `tiles` consecutive tiles . one Q8_K
+ * column: block after block, every tile's block in turn, so that the
+ * tiles' streams are read side by side as mmq.cpp's one-token kernel
+ * reads its 4 (BLOCK_N = 64 rows). */
+AMX __attribute__((always_inline)) static inline void
+gemv_k(int n, const uint8_t *tiled, int tiles, const void *act, float *out, bool q6)
+{
+	const int nb = n / QK_K;
+	const size_t block_bytes = tile_block_bytes(q6 ? QT_Q6_K : QT_Q4_K);
+	const struct block_q8_K *y = act;
+	__m512 sums[QTILE_GEMV_TILES];
+
+	for (int t = 0; t < tiles; t++)
+		sums[t] = _mm512_setzero_ps();
+	for (int b = 0; b < nb; b++)
+		for (int t = 0; t < tiles; t++) {
+			const uint8_t *blk = tiled + ((size_t)t * (size_t)nb + (size_t)b) * block_bytes;
+
+			sums[t] = q6 ? q6k_block_dot(blk, y + b, sums[t]) : q4k_block_dot(blk, y + b, sums[t]);
+		}
+	for (int t = 0; t < tiles; t++)
+		_mm512_storeu_ps(out + QTILE_ROWS * t, sums[t]);
+}
+
+#define TILE_GEMV(name, flag)                                                                  \
+	AMX static void name(int n, const void *tiled, int tiles, const void *act, float *out) \
+	{                                                                                      \
+		gemv_k(n, tiled, tiles, act, out, flag);                                       \
+	}
+
+TILE_GEMV(gemv_q4_K_amx, false)
+TILE_GEMV(gemv_q6_K_amx, true)
+
 const struct qtiles qk_amx_tiles = {
 	2 * QTILE_ROWS, 2 * TILE_COLS,
 	{ gemm_q4_0_amx, gemm_q8_0_amx, gemm_q4_K_amx, gemm_q6_K_amx },
+	/* Q4_0 and Q8_0 take a token through the packed gemv instead */
+	{ [QT_Q4_K] = gemv_q4_K_amx, [QT_Q6_K] = gemv_q6_K_amx },
 };
 
 #else

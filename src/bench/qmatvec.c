@@ -90,6 +90,35 @@ static void mul_tiles(void *ctx, int i, int n)
 	}
 }
 
+bool qmat_tiled_token(const struct qkernels *k, enum qtype t)
+{
+	return qmat_tiles(k, t) && k->tiles->gemv[t] != NULL;
+}
+
+/* One thread's tiles for one column, QTILE_GEMV_TILES at a time (mmq.cpp
+ * shares a token's rows between threads in blocks of 64). */
+static void mul_tile_column(void *ctx, int i, int n)
+{
+	const struct job *j = ctx;
+	long tiles = j->w->rows / QTILE_ROWS, begin, end;
+	size_t tile_bytes = qtype_tiled_bytes(j->w->type, QTILE_ROWS, j->w->cols);
+
+	parallel_share((tiles + QTILE_GEMV_TILES - 1) / QTILE_GEMV_TILES, i, n, &begin, &end);
+	for (long b = begin; b < end; b++) {
+		long first = b * QTILE_GEMV_TILES, count = tiles - first < QTILE_GEMV_TILES ? tiles - first : QTILE_GEMV_TILES;
+
+		j->k->tiles->gemv[j->w->type](j->w->cols, (const uint8_t *)j->w->data + (size_t)first * tile_bytes,
+					      (int)count, j->act, j->y + (size_t)first * QTILE_ROWS);
+	}
+}
+
+static void (*worker_for(const struct qkernels *k, const struct qmatrix *w, int ncols))(void *, int, int)
+{
+	if (w->tiled)
+		return ncols == 1 && qmat_tiled_token(k, w->type) ? mul_tile_column : mul_tiles;
+	return w->packed ? mul_groups : mul_rows;
+}
+
 int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 	     const float *x, int ncols, float *y, int threads, struct parallel_timing *timing,
 	     struct error *err)
@@ -118,8 +147,7 @@ int qmat_mul(const struct qkernels *k, const struct qmatrix *w,
 	}
 	j.act = act;
 	j.act_sums = sums;
-	rc = parallel_run_timed(threads < 1 ? 1 : threads, w->tiled ? mul_tiles : w->packed ? mul_groups : mul_rows,
-				&j, timing, err);
+	rc = parallel_run_timed(threads < 1 ? 1 : threads, worker_for(k, w, ncols), &j, timing, err);
 	free(act);
 	free(sums);
 	return rc;

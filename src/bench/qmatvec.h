@@ -36,6 +36,11 @@ bool qmat_packs(const struct qkernels *k, enum qtype t);
 /* Whether kernel set k has tile products for type t (AMX). */
 bool qmat_tiles(const struct qkernels *k, enum qtype t);
 
+/* Whether set k makes one token of type t on the tiled layout (its own
+ * one-column kernel there, as llama.cpp's AMX backend does for Q4_K and
+ * Q6_K); a tiled matrix of another type takes one column as a batch. */
+bool qmat_tiled_token(const struct qkernels *k, enum qtype t);
+
 /* y[c][r] = sum_k W[r][k] * x[c][k] for ncols columns x[c] of w->cols
  * floats (x and y are row-major arrays the caller owns). The activations
  * are quantized once per call; rows (for a tiled matrix: products of
