@@ -965,10 +965,20 @@ static double mixed_rate(const struct model *m, const struct size_model *s, cons
 }
 
 /* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h). */
+/* The share of a token llama.cpp's threads wait at barriers
+ * (ESTIMATE_CPU_SYNC_SHARE): on more than one thread, at rates the bench
+ * measured (a described CPU's are fitted to whole runs). */
+static double cpu_sync_share(const struct hardware *hw, int threads)
+{
+	return hw->cpu.q4_source != SRC_WHATIF && cpu_threads_used(&hw->cpu, threads) > 1 ? ESTIMATE_CPU_SYNC_SHARE : 0;
+}
+
 static double cpu_rate_gbps(const struct hardware *hw, const struct model *m, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
-	return mixed_rate(m, s, &hw->cpu, set->threads, RATE_DECODE);
+	double gbps = mixed_rate(m, s, &hw->cpu, set->threads, RATE_DECODE);
+
+	return gbps > 0 ? gbps * (1 - cpu_sync_share(hw, set->threads)) : gbps;
 }
 
 /* The GPUs' part of decode, each GPU at its own backend's constants: fills
@@ -1054,6 +1064,7 @@ static double cpu_decode_seconds(const struct hardware *hw, const struct placer 
 {
 	t->cpu_bytes_per_token = cpu_read_bytes(p, f);
 	t->cpu_gbps = cpu_rate_gbps(hw, p->m, p->s, p->set);
+	t->cpu_sync_share = cpu_sync_share(hw, p->set->threads);
 	t->cpu_attention_flops_per_token = cpu_attention_flops(p, f);
 	if (t->cpu_bytes_per_token <= 0)
 		return 0;

@@ -98,7 +98,8 @@ struct decode_terms {
 	 * time together. Bandwidth < 0 when a GPU's is unknown. */
 	double gpu_efficiency;
 	double gpu_bandwidth_gbps;
-	double cpu_gbps;                /* CPU matvec rate used */
+	double cpu_gbps;                /* CPU matvec rate used, less cpu_sync_share */
+	double cpu_sync_share;          /* share of a token its threads wait at barriers (0: one thread) */
 	/* attention over the context on the CPU's layers: FLOPs a token and
 	 * the rate they run at (0 when no attention layer is on the CPU) */
 	double cpu_attention_flops_per_token, cpu_attention_gflops;
@@ -144,6 +145,17 @@ struct decode_terms {
  * Q4_K_M 6.98 vs 6.91 (+1%); at 544 tokens 5.47 vs 5.47 and 10.4 vs
  * 10.36. Measured without flash attention (llama.cpp's CPU default). */
 #define ESTIMATE_CPU_DECODE_ATTENTION_SHARE 0.75
+
+/* On more than one thread llama.cpp's threads meet at a barrier after each
+ * graph node and wait there for the slowest; the bench's products, one
+ * call each, do not. Share of a token's time in that wait, perf on
+ * llama-bench tg128 at 2 threads (ggerganov/llama.cpp snapshot, OpenMP,
+ * 2-vCPU Xeon with AMX, 2026-12-02): libgomp took 5.1% (Llama-3.2-3B Q4_0),
+ * 6.5% (1B Q4_0), 7.7% (1B Q4_K_M), 7.8% (Qwen2.5-0.5B Q8_0), 11.2% (Qwen
+ * Q4_0); the median. At 1 thread 0.3%: none is counted. Measured at 2
+ * threads only (more threads may wait longer); not for a described CPU,
+ * whose rates are fitted to whole llama.cpp runs. */
+#define ESTIMATE_CPU_SYNC_SHARE 0.077
 
 struct fit {
 	enum placement placement;

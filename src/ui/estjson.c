@@ -67,6 +67,7 @@ static cJSON *formula_json(const struct decode_terms *t, const struct hardware *
 	cJSON_AddNumberToObject(o, "gpu_efficiency", t->gpu_efficiency);
 	json_add_string_or_null(o, "backend", t->gpu_backend);
 	json_add_known(o, "cpu_gbps", t->cpu_gbps);
+	cJSON_AddNumberToObject(o, "cpu_sync_share", t->cpu_sync_share);
 	cJSON_AddNumberToObject(o, "cpu_attention_flops_per_token", t->cpu_attention_flops_per_token);
 	json_add_known(o, "cpu_attention_gflops", t->cpu_attention_gflops > 0 ? t->cpu_attention_gflops : -1);
 	/* Which CPU the rate describes and how it was had: "bench", "cached",

@@ -154,15 +154,20 @@ static void decode(FILE *out, const struct hardware *hw, const struct fit *f)
 				t->gpu_bytes_per_token / GB);
 	}
 	if (t->cpu_bytes_per_token > 0) {
+		char rate[96] = "CPU matvec rate for these weights";
+
+		if (t->cpu_sync_share > 0)
+			snprintf(rate, sizeof(rate), "CPU matvec rate for these weights, less %.1f%% waiting at barriers",
+				 t->cpu_sync_share * 100);
 		if (t->cpu_gbps > 0 && t->cpu_attention_gflops > 0)
-			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (CPU matvec rate for these weights) + attention"
+			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (%s) + attention"
 				" over the context, %.2f GFLOPs / %.1f GFLOPS (%.2f of the one-thread Q8_0 rate"
-				" a thread) = %.2f ms\n", t->cpu_bytes_per_token / GB, t->cpu_gbps,
+				" a thread) = %.2f ms\n", t->cpu_bytes_per_token / GB, t->cpu_gbps, rate,
 				t->cpu_attention_flops_per_token / 1e9, t->cpu_attention_gflops,
 				ESTIMATE_CPU_DECODE_ATTENTION_SHARE, t->cpu_seconds_per_token * 1e3);
 		else if (t->cpu_gbps > 0)
-			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (CPU matvec rate for these weights) = %.2f ms\n",
-				t->cpu_bytes_per_token / GB, t->cpu_gbps, t->cpu_seconds_per_token * 1e3);
+			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (%s) = %.2f ms\n",
+				t->cpu_bytes_per_token / GB, t->cpu_gbps, rate, t->cpu_seconds_per_token * 1e3);
 		else
 			fprintf(out, "    CPU: %.2f GB at an unknown rate (run 'canirun bench')\n",
 				t->cpu_bytes_per_token / GB);
