@@ -964,7 +964,6 @@ static double mixed_rate(const struct model *m, const struct size_model *s, cons
 	return prompt ? cpu_prefill_gflops(cpu, CPU_W_Q4_0, threads) : cpu_decode_gbps(cpu, CPU_W_Q4_0, threads);
 }
 
-/* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h). */
 /* The share of a token llama.cpp's threads wait at barriers
  * (ESTIMATE_CPU_SYNC_SHARE): on more than one thread, at rates the bench
  * measured (a described CPU's are fitted to whole runs). */
@@ -973,6 +972,8 @@ static double cpu_sync_share(const struct hardware *hw, int threads)
 	return hw->cpu.q4_source != SRC_WHATIF && cpu_threads_used(&hw->cpu, threads) > 1 ? ESTIMATE_CPU_SYNC_SHARE : 0;
 }
 
+/* The CPU decode rate, weight GB/s, at the settings' threads (hw/cpurate.h),
+ * less the barrier wait. */
 static double cpu_rate_gbps(const struct hardware *hw, const struct model *m, const struct size_model *s,
 			    const struct estimate_settings *set)
 {
