@@ -399,26 +399,34 @@ AMX static inline __m512i q4k_min_sums(const uint8_t *mins, const int16_t *bsums
 	return m;
 }
 
+/* The 16 rows' int32 sums of block blk of a Q4_K or Q6_K tile (q6) with
+ * the Q8_K block y, into floats: x d x y's d, less Q4_K's mins term
+ * (mmq.cpp acc_C for these types). */
+AMX static inline __m512 k_block_floats(const uint8_t *blk, const struct block_q8_K *y, __m512i isums, bool q6)
+{
+	__m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + (q6 ? Q6_K_D : Q4_K_D))));
+	__m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(isums), _mm512_mul_ps(d, _mm512_set1_ps(y->d)));
+	__m512 dmin;
+
+	if (q6)
+		return v;
+	dmin = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q4_K_DMIN)));
+	return _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q4k_min_sums(blk + Q4_K_MINS, y->bsums)),
+				_mm512_mul_ps(dmin, _mm512_set1_ps(y->d)), v);
+}
+
 /* Block b's integer sums (sums, [2 * tile + column half]) into floats. */
 AMX static void scale_block_k(const uint8_t *const blk[2], const uint8_t *act, size_t act_bytes, int b, int cols,
 			      const int32_t (*sums)[ACC_INTS], product_sums fsums, bool q6)
 {
-	for (int t = 0; t < 2; t++) {
-		__m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk[t] + (q6 ? Q6_K_D : Q4_K_D))));
-		__m512 dmin = q6 ? _mm512_setzero_ps() : _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk[t] + Q4_K_DMIN)));
-
+	for (int t = 0; t < 2; t++)
 		for (int c = 0; c < cols; c++) {
 			const struct block_q8_K *y = (const struct block_q8_K *)(act + (size_t)c * act_bytes) + b;
 			const int32_t *s = sums[2 * t + c / TILE_COLS] + c % TILE_COLS * QTILE_ROWS;
-			__m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_loadu_si512((const void *)s)),
-						 _mm512_mul_ps(d, _mm512_set1_ps(y->d)));
 
-			if (!q6)
-				v = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q4k_min_sums(blk[t] + Q4_K_MINS, y->bsums)),
-						     _mm512_mul_ps(dmin, _mm512_set1_ps(y->d)), v);
-			put_sum(fsums[c] + QTILE_ROWS * t, v, b == 0);
+			put_sum(fsums[c] + QTILE_ROWS * t,
+				k_block_floats(blk[t], y, _mm512_loadu_si512((const void *)s), q6), b == 0);
 		}
-	}
 }
 
 /* Q4_K and Q6_K (q6: Q6_K): per 256-weight block and per group (32
@@ -488,15 +496,13 @@ static inline int32_t act4(const int8_t *qs)
 	return v;
 }
 
-/* Block blk of a Q4_K tile . the Q8_K block y, added to the 16 rows' sums:
- * per group its 4-bit weights' VNNI dot times the rows' scales, then d
- * and the mins' term (mmq.cpp tinygemm_kernel_vnni for Q4_K). */
-AMX static inline __m512 q4k_block_dot(const uint8_t *blk, const struct block_q8_K *y, __m512 sums)
+/* Block blk of a Q4_K tile . the Q8_K block y, the 16 rows' int32 sums:
+ * per group its 4-bit weights' VNNI dot times the rows' scales (mmq.cpp
+ * tinygemm_kernel_vnni for Q4_K). */
+AMX static inline __m512i q4k_block_dot(const uint8_t *blk, const struct block_q8_K *y)
 {
 	const __m512i low4 = _mm512_set1_epi8(0x0f);
 	__m512i acc = _mm512_setzero_si512();
-	__m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q4_K_D)));
-	__m512 dmin = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q4_K_DMIN)));
 
 	for (int g = 0; g < 8; g++) {
 		__m512i dot = _mm512_setzero_si512();
@@ -513,17 +519,14 @@ AMX static inline __m512 q4k_block_dot(const uint8_t *blk, const struct block_q8
 		}
 		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(dot, scale));
 	}
-	sums = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_mul_ps(d, _mm512_set1_ps(y->d)), sums);
-	return _mm512_fnmadd_ps(_mm512_cvtepi32_ps(q4k_min_sums(blk + Q4_K_MINS, y->bsums)),
-				_mm512_mul_ps(dmin, _mm512_set1_ps(y->d)), sums);
+	return acc;
 }
 
 /* The same for Q6_K: per group of 16 its q + 32 bytes' dot less 32 x the
  * group's activation sum, times the rows' scales (mmq.cpp's Q6_K one). */
-AMX static inline __m512 q6k_block_dot(const uint8_t *blk, const struct block_q8_K *y, __m512 sums)
+AMX static inline __m512i q6k_block_dot(const uint8_t *blk, const struct block_q8_K *y)
 {
 	__m512i acc = _mm512_setzero_si512();
-	__m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(blk + Q6_K_D)));
 
 	for (int g = 0; g < 16; g++) {
 		__m512i dot = _mm512_set1_epi32(-32 * y->bsums[g]);
@@ -535,7 +538,7 @@ AMX static inline __m512 q6k_block_dot(const uint8_t *blk, const struct block_q8
 			dot = _mm512_dpbusd_epi32(dot, q6k_step(blk, g, step), _mm512_set1_epi32(act4(y->qs + 16 * g + 4 * step)));
 		acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(dot, scale));
 	}
-	return _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), _mm512_mul_ps(d, _mm512_set1_ps(y->d)), sums);
+	return acc;
 }
 
 /* out[0..16 tiles) = the rows of `tiles` consecutive tiles . one Q8_K
@@ -556,7 +559,9 @@ gemv_k(int n, const uint8_t *tiled, int tiles, const void *act, float *out, bool
 		for (int t = 0; t < tiles; t++) {
 			const uint8_t *blk = tiled + ((size_t)t * (size_t)nb + (size_t)b) * block_bytes;
 
-			sums[t] = q6 ? q6k_block_dot(blk, y + b, sums[t]) : q4k_block_dot(blk, y + b, sums[t]);
+			__m512i isums = q6 ? q6k_block_dot(blk, y + b) : q4k_block_dot(blk, y + b);
+
+			sums[t] = _mm512_add_ps(sums[t], k_block_floats(blk, y + b, isums, q6));
 		}
 	for (int t = 0; t < tiles; t++)
 		_mm512_storeu_ps(out + QTILE_ROWS * t, sums[t]);
