@@ -1149,6 +1149,14 @@ static double prompt_attention_flops(const struct model *m, int prompt)
 }
 
 
+/* The threads a CPU prefill rate is asked for: a what-if CPU's is for the
+ * threads asked already (hw/cpudescribed.h), with no one-thread rate to
+ * scale from. */
+static int prefill_threads(const struct hardware *hw, const struct estimate_settings *set)
+{
+	return hw->cpu.q4_source == SRC_WHATIF ? 0 : set->threads;
+}
+
 /* Prompt processing is compute-bound: 2 FLOPs per prefill weight a token,
  * split between GPUs by their layers (FP16 tensor peak x a backend
  * efficiency fitted on the pp512 column of the calibration data) and the
@@ -1176,9 +1184,7 @@ static void prefill_speed(const struct hardware *hw, const struct placer *p, str
 		seconds += flops * f->gpu[g].layers / p->s->n_layers / (tflops * 1e12);
 	}
 	if (gpu_share < 1) {
-		/* a what-if CPU's prefill rate is for the threads asked already
-		 * (hw/cpudescribed.h); no one-thread rate to scale from */
-		int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
+		int threads = prefill_threads(hw, p->set);
 		double gflops = mixed_rate(p->m, p->s, &hw->cpu, threads, RATE_PREFILL);
 		/* attention never runs on AMX tiles (its K and V are not weights
 		 * in the AMX buffer): the ordinary path's rate */
@@ -1524,7 +1530,7 @@ static void rpc_device_speed(const struct placer *p, const struct hardware *hw,
 			     struct rpc_device *d, double *band)
 {
 	double bytes = rpc_read_bytes(p, d);
-	int threads = hw->cpu.q4_source == SRC_WHATIF ? 0 : p->set->threads;
+	int threads = prefill_threads(hw, p->set);
 
 	d->seconds_per_token = d->prefill_flops = -1;
 	*band = CPU_BAND;
