@@ -441,6 +441,16 @@ static void test_matmul_matches_dots(void)
 	}
 }
 
+/* `rows` (a multiple of QTILE_ROWS) plain rows of n weights of type t at
+ * w into the tiled layout at tiled, tile after tile. */
+static void tile_rows(enum qtype t, const uint8_t *w, int rows, int n, uint8_t *tiled)
+{
+	size_t rb = qtype_row_bytes(t, n);
+
+	for (int g = 0; g < rows / QTILE_ROWS; g++)
+		qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, n), n);
+}
+
 /* Two row tiles (32 rows) of exact weights, tiled by qtype_tile_pack,
  * against `cols` exact activation columns through set k's tile product:
  * every result must equal the scalar dot (integer sums a float holds);
@@ -457,8 +467,7 @@ static int compare_tiles(const struct qkernels *k, enum qtype t, int blocks, int
 		fill_weights(t, w + r * rb, n, true);
 	for (int c = 0; c < cols; c++)
 		fill_acts(t, a + c * ab, n, true);
-	for (int g = 0; g < rows / QTILE_ROWS; g++)
-		qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, n), n);
+	tile_rows(t, w, rows, n, tiled);
 	k->tiles->gemm[t](n, tiled, a, ab, cols, out, (size_t)rows);
 	for (int c = 0; c < cols; c++)
 		for (int r = 0; r < rows; r++) {
@@ -513,8 +522,7 @@ static void check_tiled_matmul(enum qtype t, int cols)
 
 	for (int r = 0; r < ROWS; r++)
 		fill_weights(t, w + r * rb, N, false);
-	for (int g = 0; g < ROWS / QTILE_ROWS; g++)
-		qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, N), N);
+	tile_rows(t, w, ROWS, N, tiled);
 	for (int i = 0; i < cols * N; i++)
 		x[i] = (float)((i * 37) % 29) / 7.0f - 2.0f;
 	CHECK_INT(qmat_mul(k, &m, x, cols, y, 2, &timing, &err), 0);
@@ -547,47 +555,51 @@ static void test_tiled_matmul_matches_dots(void)
 	}
 }
 
+/* `tiles` tiles of exact weights against one exact Q8_K column through
+ * set k's one-token kernel: every row must equal the scalar dot; returns
+ * the number of mismatches. */
+static int compare_tile_gemv(const struct qkernels *k, enum qtype t, int blocks, int tiles)
+{
+	int n = blocks * QK_K, rows = tiles * QTILE_ROWS, bad = 0;
+	size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
+	uint8_t *w = malloc(rb * (size_t)rows), *a = malloc(ab), *tiled = malloc(qtype_tiled_bytes(t, rows, n));
+	float out[QTILE_GEMV_TILES * QTILE_ROWS];
+
+	for (int r = 0; r < rows; r++)
+		fill_weights(t, w + r * rb, n, true);
+	fill_acts(t, a, n, true);
+	tile_rows(t, w, rows, n, tiled);
+	k->tiles->gemv[t](n, tiled, tiles, a, out);
+	for (int r = 0; r < rows; r++) {
+		float want = qk_get(QISA_SCALAR)->dot[t](n, w + r * rb, a);
+
+		if (out[r] != want && bad++ < 5)
+			fprintf(stderr, "  %s one-token n=%d tiles=%d row %d: got %.9g, want %.9g\n",
+				qtype_name(t), n, tiles, r, out[r], want);
+	}
+	free(w);
+	free(a);
+	free(tiled);
+	return bad;
+}
+
 /* The one-token kernels on the tiled layout equal the scalar reference
  * exactly on exact data (integer sums a float holds): Q4_K and Q6_K, 1 to
  * 9 blocks, 1 to 4 tiles a call. */
 static void test_tile_gemv_matches_scalar(void)
 {
 	static const int block_list[] = { 1, 2, 9 };
+	static const enum qtype types[] = { QT_Q4_K, QT_Q6_K };
 	const struct qkernels *k = qk_get(QISA_AMX);
-	enum qtype types[] = { QT_Q4_K, QT_Q6_K };
 
 	if (!k) {
 		printf("qblocks: skipped amx-int8 one-token kernels (no amx-int8 here)\n");
 		return;
 	}
-	for (int ti = 0; ti < 2; ti++)
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
 		for (size_t b = 0; b < sizeof(block_list) / sizeof(block_list[0]); b++)
-			for (int tiles = 1; tiles <= QTILE_GEMV_TILES; tiles++) {
-				enum qtype t = types[ti];
-				int n = block_list[b] * QK_K, rows = tiles * QTILE_ROWS, bad = 0;
-				size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
-				uint8_t *w = malloc(rb * (size_t)rows), *a = malloc(ab);
-				uint8_t *tiled = malloc(qtype_tiled_bytes(t, rows, n));
-				float out[QTILE_GEMV_TILES * QTILE_ROWS];
-
-				for (int r = 0; r < rows; r++)
-					fill_weights(t, w + r * rb, n, true);
-				fill_acts(t, a, n, true);
-				for (int g = 0; g < tiles; g++)
-					qtype_tile_pack(t, w + (size_t)g * QTILE_ROWS * rb, tiled + qtype_tiled_bytes(t, g * QTILE_ROWS, n), n);
-				k->tiles->gemv[t](n, tiled, tiles, a, out);
-				for (int r = 0; r < rows; r++) {
-					float want = qk_get(QISA_SCALAR)->dot[t](n, w + r * rb, a);
-
-					if (out[r] != want && bad++ < 5)
-						fprintf(stderr, "  %s one-token n=%d tiles=%d row %d: got %.9g, want %.9g\n",
-							qtype_name(t), n, tiles, r, out[r], want);
-				}
-				CHECK_INT(bad, 0);
-				free(w);
-				free(a);
-				free(tiled);
-			}
+			for (int tiles = 1; tiles <= QTILE_GEMV_TILES; tiles++)
+				CHECK_INT(compare_tile_gemv(k, types[t], block_list[b], tiles), 0);
 }
 
 /* The tiled layout's sizes (mmq.cpp get_tile_size: per 16 rows and block,
