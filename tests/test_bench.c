@@ -4,12 +4,14 @@
 #include <time.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench/bench.h"
 #include "bench/benchcache.h"
 #include "bench/diskspeed.h"
 #include "bench/parallel.h"
+#include "util/sysfile.h"
 #include "testlib.h"
 
 struct progress_log {
@@ -155,32 +157,51 @@ static const char *cache_file(const char *name)
 	return path;
 }
 
+/* One run as the cache holds it. */
+static struct bench_runs one_run(struct bench_result r)
+{
+	struct bench_runs runs = { 0 };
+
+	bench_runs_add(&runs, &r);
+	return runs;
+}
+
 static void test_cache_round_trip(void)
 {
-	struct bench_result r = sample_result(), back;
+	struct bench_result r = sample_result(), second = sample_result();
+	struct bench_runs runs = one_run(r), back;
 	struct warnings w = { 0 };
 	struct error err = { "" };
 	const char *path = cache_file("trip");
 	char dir[512];
 
-	CHECK_INT(bench_cache_save(path, "key A", &r, &err), 0);
+	CHECK_INT(bench_cache_save(path, "key A", &runs, &err), 0);
 	CHECK_INT(bench_cache_load(path, "key A", &back, &w), 0);
 	CHECK_INT(w.count, 0);
-	for (int f = 0; f < BF_COUNT; f++)
-		CHECK_NEAR(back.rate[f], r.rate[f], 0);
-	CHECK_NEAR(back.rate[BF_Q4_0], 21.5, 0);
-	CHECK_NEAR(back.rate[BF_PREFILL_Q4_0], 64.75, 0);
-	CHECK_NEAR(back.seconds, 1.9, 0);
-	CHECK_NEAR(back.disk_read_gbps, -1, 0); /* null: not measured */
-	CHECK_INT(back.threads, 2);
-	CHECK_STR(back.kernels, "avx512-vnni");
-	/* a second save replaces the first and leaves no temporary file */
-	r.disk_read_gbps = 1.75;
-	r.disk_direct = true;
-	CHECK_INT(bench_cache_save(path, "key A", &r, &err), 0);
+	CHECK_INT(back.count, 1);
+	for (int f = 0; f < BF_COUNT; f++) {
+		CHECK_NEAR(back.run[0].rate[f], r.rate[f], 0);
+		CHECK_NEAR(back.run[0].spread[f], -1, 0); /* the cache keeps no trials */
+	}
+	CHECK_NEAR(back.run[0].rate[BF_Q4_0], 21.5, 0);
+	CHECK_NEAR(back.run[0].rate[BF_PREFILL_Q4_0], 64.75, 0);
+	CHECK_NEAR(back.run[0].seconds, 1.9, 0);
+	CHECK_NEAR(back.run[0].disk_read_gbps, -1, 0); /* null: not measured */
+	CHECK_INT(back.run[0].threads, 2);
+	CHECK_STR(back.run[0].kernels, "avx512-vnni");
+	/* a second save replaces the first and leaves no temporary file; the
+	 * runs come back oldest first */
+	second.rate[BF_Q4_0] = 22.5;
+	second.disk_read_gbps = 1.75;
+	second.disk_direct = true;
+	bench_runs_add(&runs, &second);
+	CHECK_INT(bench_cache_save(path, "key A", &runs, &err), 0);
 	CHECK_INT(bench_cache_load(path, "key A", &back, &w), 0);
-	CHECK_NEAR(back.disk_read_gbps, 1.75, 0);
-	CHECK(back.disk_direct);
+	CHECK_INT(back.count, 2);
+	CHECK_NEAR(back.run[0].rate[BF_Q4_0], 21.5, 0);
+	CHECK_NEAR(back.run[1].rate[BF_Q4_0], 22.5, 0);
+	CHECK_NEAR(back.run[1].disk_read_gbps, 1.75, 0);
+	CHECK(back.run[1].disk_direct);
 	snprintf(dir, sizeof(dir), "%s/cache-trip/canirun", test_tmpdir());
 	CHECK_INT(dir_entries(dir), 1);
 }
@@ -188,21 +209,21 @@ static void test_cache_round_trip(void)
 static void check_ignored(const char *name, const char *content, const char *key,
 			  const char *why)
 {
-	struct bench_result r = sample_result(), back;
+	struct bench_runs runs = one_run(sample_result()), back;
 	struct warnings w = { 0 };
 	struct error err = { "" };
 	const char *path = cache_file(name);
 
-	CHECK_INT(bench_cache_save(path, "key A", &r, &err), 0);
+	CHECK_INT(bench_cache_save(path, "key A", &runs, &err), 0);
 	if (content)
 		test_write_file(path, content, strlen(content));
 	CHECK_INT(bench_cache_load(path, key, &back, &w), -1);
 	CHECK_INT(w.count, 1);
 	CHECK_CONTAINS(w.msg[0], why);
 	CHECK_CONTAINS(w.msg[0], "ignored");
-	CHECK_NEAR(back.rate[BF_Q4_0], -1, 0);
+	CHECK_INT(back.count, 0);
 	/* and the next save repairs it */
-	CHECK_INT(bench_cache_save(path, key, &r, &err), 0);
+	CHECK_INT(bench_cache_save(path, key, &runs, &err), 0);
 	CHECK_INT(bench_cache_load(path, key, &back, &w), 0);
 }
 
@@ -216,24 +237,46 @@ static void test_cache_corrupt_ignored(void)
 	check_ignored("corrupt", "{\"format\": 1, \"key\": \"key A\", \"q4_0", "key A", "not a JSON object");
 }
 
+#define HEAD "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\", \"runs\": "
+
 static void test_cache_bad_value_ignored(void)
 {
-	check_ignored("badvalue",
-		      "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
-		      "\"q4_0_gbps\": -3}", "key A", "must be a number from");
+	check_ignored("badvalue", HEAD "[{\"threads\": 2, \"kernels\": \"avx2\", \"q4_0_gbps\": -3}]}",
+		      "key A", "runs[0]: mem_read_gbps: must be a number from");
 }
 
 /* A rate no machine measures (the profiles' limits): the cache is ignored
- * and the warning names the field and the range. */
+ * and the warning names the run, the field and the range. */
 static void test_cache_absurd_value_ignored(void)
 {
-	check_ignored("absurd",
-		      "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\", \"threads\": 2, \"kernels\": \"avx2\", "
-		      "\"mem_read_gbps\": 1e300}", "key A",
-		      "mem_read_gbps: must be a number from 0.01 to 100000 GB/s");
-	check_ignored("nothreads",
-		      "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\", \"threads\": 0}", "key A",
-		      "threads: must be a number from 1 to 65536");
+	check_ignored("absurd", HEAD "[{\"threads\": 2, \"kernels\": \"avx2\", \"mem_read_gbps\": 1e300}]}",
+		      "key A", "runs[0]: mem_read_gbps: must be a number from 0.01 to 100000 GB/s");
+	check_ignored("nothreads", HEAD "[{\"threads\": 0}]}", "key A",
+		      "runs[0]: threads: must be a number from 1 to 65536");
+}
+
+/* The runs' list: one to BENCH_KEPT_RUNS, all of one setup. */
+static void test_cache_bad_runs_ignored(void)
+{
+	struct bench_runs runs = one_run(sample_result());
+	struct bench_result other = sample_result();
+	struct error err = { "" };
+	char *text;
+	size_t len;
+
+	check_ignored("noruns", "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\"}", "key A",
+		      "runs: must be an array of 1 to 5 runs");
+	check_ignored("emptyruns", HEAD "[]}", "key A", "runs: must be an array of 1 to 5 runs");
+	check_ignored("sixruns", HEAD "[{}, {}, {}, {}, {}, {}]}", "key A",
+		      "runs: must be an array of 1 to 5 runs");
+	/* two runs of different thread counts, as no save writes them */
+	other.threads = 1;
+	runs.run[runs.count++] = other;
+	CHECK_INT(bench_cache_save(cache_file("mixed"), "key A", &runs, &err), 0);
+	text = fs_read_all(cache_file("mixed"), 1 << 16, &len, &err);
+	CHECK(text != NULL);
+	check_ignored("mixed", text, "key A", "runs[1]: threads or kernels differ from runs[0]'s");
+	free(text);
 }
 
 static void test_cache_key_mismatch_ignored(void)
@@ -251,15 +294,105 @@ static void test_cache_stale_format_ignored(void)
 	/* format 3 timed AMX batches adding into the output block by block
 	 * and the Q4_K/Q6_K tokens off the tiled layout */
 	check_ignored("format3", "{\"format\": 3, \"key\": \"key A\"}", "key A", "another version");
+	/* format 4 held one run, its figures at the top level */
+	check_ignored("format4", "{\"format\": 4, \"key\": \"key A\", \"threads\": 2}", "key A",
+		      "another version");
 }
 
 static void test_cache_missing_is_silent(void)
 {
-	struct bench_result back;
+	struct bench_runs back;
 	struct warnings w = { 0 };
 
 	CHECK_INT(bench_cache_load(cache_file("none"), "key A", &back, &w), -1);
 	CHECK_INT(w.count, 0);
+	CHECK_INT(back.count, 0);
+}
+
+/* sample_result with Q4_0 at q4 GB/s and the disk read at disk (-1: not read) */
+static struct bench_result run_at(double q4, double disk, bool direct)
+{
+	struct bench_result r = sample_result();
+
+	r.rate[BF_Q4_0] = q4;
+	r.disk_read_gbps = disk;
+	r.disk_direct = direct;
+	return r;
+}
+
+/* The kept figures are each figure's median over the runs that measured
+ * it; the disk read's too, its O_DIRECT flag the newest reader's. */
+static void test_runs_kept_median(void)
+{
+	struct bench_runs runs = { 0 };
+	struct bench_result r, kept;
+
+	r = run_at(20, 1.5, true);
+	bench_runs_add(&runs, &r);
+	r = run_at(24, -1, false);   /* the quick run: no disk read */
+	r.rate[BF_Q6_K] = -1;        /* and a figure not measured */
+	bench_runs_add(&runs, &r);
+	r = run_at(22, 1.25, false);
+	bench_runs_add(&runs, &r);
+	bench_runs_kept(&runs, &kept);
+	CHECK_INT(runs.count, 3);
+	CHECK_NEAR(kept.rate[BF_Q4_0], 22, 0);          /* of 20, 24, 22 */
+	CHECK_NEAR(kept.rate[BF_Q6_K], 30.125, 0);      /* of the two that measured it */
+	CHECK_NEAR(kept.disk_read_gbps, 1.375, 1e-12);  /* of 1.5 and 1.25 */
+	CHECK(!kept.disk_direct);
+	CHECK_NEAR(kept.spread[BF_Q4_0], -1, 0);
+	r = run_at(26, -1, false);
+	bench_runs_add(&runs, &r);
+	bench_runs_kept(&runs, &kept);
+	CHECK_NEAR(kept.rate[BF_Q4_0], 23, 0);          /* of 20, 22, 24, 26 */
+	CHECK(!kept.disk_direct);                       /* the newest reader's */
+}
+
+/* Five runs are kept, the oldest going first. */
+static void test_runs_drop_oldest(void)
+{
+	struct bench_runs runs = { 0 };
+	struct bench_result kept;
+
+	for (int i = 0; i < BENCH_KEPT_RUNS + 2; i++) {
+		struct bench_result r = run_at(20 + i, -1, false);
+
+		bench_runs_add(&runs, &r);
+	}
+	CHECK_INT(runs.count, BENCH_KEPT_RUNS);
+	CHECK_NEAR(runs.run[0].rate[BF_Q4_0], 22, 0);
+	CHECK_NEAR(runs.run[BENCH_KEPT_RUNS - 1].rate[BF_Q4_0], 26, 0);
+	bench_runs_kept(&runs, &kept);
+	CHECK_NEAR(kept.rate[BF_Q4_0], 24, 0);
+}
+
+/* Runs of another setup, or a confirmed move past the recheck share,
+ * start the list over; a move within it does not. */
+static void test_runs_start_over(void)
+{
+	struct bench_runs runs = { 0 };
+	struct bench_result r = run_at(20, -1, false);
+
+	CHECK(!bench_runs_comparable(&runs, &r));
+	bench_runs_add(&runs, &r);
+	r = run_at(24.9, -1, false);                 /* +24.5%: kept beside */
+	CHECK(bench_runs_comparable(&runs, &r));
+	bench_runs_add(&runs, &r);
+	CHECK_INT(runs.count, 2);
+	r = run_at(28.5, -1, false);                 /* +27% of the median 22.45 */
+	bench_runs_add(&runs, &r);
+	CHECK_INT(runs.count, 1);
+	CHECK_NEAR(runs.run[0].rate[BF_Q4_0], 28.5, 0);
+	r = run_at(28, -1, false);
+	r.threads = 1;                               /* --threads 1 */
+	CHECK(!bench_runs_comparable(&runs, &r));
+	bench_runs_add(&runs, &r);
+	CHECK_INT(runs.count, 1);
+	CHECK_INT(runs.run[0].threads, 1);
+	r = run_at(28, -1, false);
+	r.threads = 1;
+	snprintf(r.kernels, sizeof(r.kernels), "avx2");
+	CHECK(!bench_runs_comparable(&runs, &r));
 }
 
 static void test_apply_to_hardware(void)
@@ -358,4 +491,5 @@ TESTS(T(test_short_run_gives_positive_rates), T(test_disk_read_removes_its_file)
       T(test_cache_key_mismatch_ignored),
       T(test_cache_stale_format_ignored), T(test_cache_missing_is_silent),
       T(test_apply_to_hardware), T(test_parallel_check_sees_serial_threads),
-      T(test_differs_and_settle));
+      T(test_differs_and_settle), T(test_runs_kept_median), T(test_runs_drop_oldest),
+      T(test_runs_start_over), T(test_cache_bad_runs_ignored));

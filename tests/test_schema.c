@@ -311,13 +311,16 @@ static void default_command_piped(void)
 	output_valid((const char *[]){ "--json", "--hw", profile, NULL }, NULL);
 }
 
-/* bench's document from a fixed result (a real run takes seconds and
- * measures this machine); unknown rates are null. */
+/* bench's document from a fixed outcome (a real run takes seconds and
+ * measures this machine): the kept rates at the top, this run's in
+ * this_run; unknown rates are null. */
 static void bench_document_valid(void)
 {
 	static struct app app;
 	struct error err;
-	struct bench_result r;
+	struct bench_outcome o = { .runs = 3, .stored = true };
+	struct bench_result *r = &o.run;
+	const cJSON *bench;
 	cJSON *doc;
 
 	CHECK_INT(hw_load_profile(profile, &app.hw, &err), 0);
@@ -325,17 +328,23 @@ static void bench_document_valid(void)
 	app.settings.ctx = 4096;
 	app.settings.threads = 16;
 	app.settings.prompt_tokens = 1024;
-	bench_result_init(&r);
-	r.rate[BF_Q4_0] = 31.5;
-	r.rate[BF_MEM_READ] = 40.2;
-	r.spread[BF_Q4_0] = 0.04;
-	r.parallel_share = 0.93;
-	r.threads = 16;
-	r.seconds = 1.9;
-	snprintf(r.kernels, sizeof(r.kernels), "avx2");
-	doc = bench_document(&app, &r);
+	bench_result_init(r);
+	r->rate[BF_Q4_0] = 31.5;
+	r->rate[BF_MEM_READ] = 40.2;
+	r->spread[BF_Q4_0] = 0.04;
+	r->parallel_share = 0.93;
+	r->threads = 16;
+	r->seconds = 1.9;
+	snprintf(r->kernels, sizeof(r->kernels), "avx2");
+	o.kept = *r;
+	o.kept.rate[BF_Q4_0] = 30.5;
+	doc = bench_document(&app, &o);
 	CHECK(valid(schema, doc, "bench document"));
-	CHECK(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "bench"), "q6_k_gbps")));
+	bench = cJSON_GetObjectItem(doc, "bench");
+	CHECK(cJSON_IsNull(cJSON_GetObjectItem(bench, "q6_k_gbps")));
+	CHECK_NEAR(cJSON_GetObjectItem(bench, "q4_0_gbps")->valuedouble, 30.5, 0);
+	CHECK_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(bench, "this_run"), "q4_0_gbps")->valuedouble, 31.5, 0);
+	CHECK_NEAR(cJSON_GetObjectItem(bench, "runs_kept")->valuedouble, 3, 0);
 	cJSON_Delete(doc);
 }
 

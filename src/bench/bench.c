@@ -12,6 +12,7 @@
 #include "bench/parallel.h"
 #include "bench/qblocks.h"
 #include "bench/qmatvec.h"
+#include "util/stats.h"
 
 #define DEFAULT_LLC_BYTES (32LL << 20)
 /* Four times the last-level cache: what stays cached between passes is
@@ -225,19 +226,6 @@ static double run_pass(struct bench *b, enum bench_figure f, struct parallel_tim
 	return (double)w.rows * (double)row_bytes;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int count)
-{
-	qsort(v, (size_t)count, sizeof(v[0]), cmp_double);
-	return count % 2 ? v[count / 2] : (v[count / 2 - 1] + v[count / 2]) / 2;
-}
-
 /* One trial of figure f: passes for trial_s (at least one kept; the very
  * first pass of a figure is a warm-up), held-up passes redone. Returns the
  * median rate of the kept passes in units of 1e9 per second, or -1. A trial
@@ -276,7 +264,7 @@ static double run_trial(struct bench *b, enum bench_figure f, bool warm_up)
 	}
 	if (b->r->parallel_share < 0 || kept_low < b->r->parallel_share)
 		b->r->parallel_share = kept_low;
-	return median(kept, nkept);
+	return median_in_place(kept, nkept);
 }
 
 /* The trials, in turn across the figures; each figure keeps the median. */
@@ -289,10 +277,10 @@ static int run_trials(struct bench *b)
 			if ((trials[f][t] = run_trial(b, (enum bench_figure)f, t == 0)) < 0)
 				return -1;
 	for (int f = 0; f < BF_COUNT; f++) {
-		double m = median(trials[f], BENCH_TRIALS);
+		double m = median_in_place(trials[f], BENCH_TRIALS);
 
 		b->r->rate[f] = m;
-		b->r->spread[f] = (trials[f][BENCH_TRIALS - 1] - trials[f][0]) / m;
+		b->r->spread[f] = (trials[f][BENCH_TRIALS - 1] - trials[f][0]) / m; /* sorted now */
 	}
 	return 0;
 }

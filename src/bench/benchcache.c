@@ -15,6 +15,7 @@
 
 #include "hw/hwjson.h"
 #include "util/atomicfile.h"
+#include "util/stats.h"
 #include "util/sysfile.h"
 
 #define CACHE_MAX_BYTES (64 * 1024)
@@ -125,42 +126,78 @@ static int read_result(const cJSON *obj, struct bench_result *r, char *why, size
 	return 0;
 }
 
-int bench_cache_load(const char *path, const char *key, struct bench_result *r,
+/* Fills runs from the file's "runs" array, all of one setup (threads and
+ * kernels); -1 with why naming the run. */
+static int read_runs(const cJSON *obj, struct bench_runs *runs, char *why, size_t size)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, "runs"), *item;
+	int n = cJSON_GetArraySize(list);
+	char inner[ERROR_MSG_MAX];
+
+	runs->count = 0;
+	if (!cJSON_IsArray(list) || n < 1 || n > BENCH_KEPT_RUNS)
+		return snprintf(why, size, "runs: must be an array of 1 to %d runs", BENCH_KEPT_RUNS), -1;
+	cJSON_ArrayForEach(item, list) {
+		struct bench_result *r = &runs->run[runs->count];
+
+		if (read_result(item, r, inner, sizeof(inner)) < 0)
+			return snprintf(why, size, "runs[%d]: %s", runs->count, inner), -1;
+		if (runs->count > 0 && !bench_runs_comparable(runs, r))
+			return snprintf(why, size, "runs[%d]: threads or kernels differ from runs[0]'s",
+					runs->count), -1;
+		runs->count++;
+	}
+	return 0;
+}
+
+int bench_cache_load(const char *path, const char *key, struct bench_runs *runs,
 		     struct warnings *w)
 {
 	char why[ERROR_MSG_MAX];
 	cJSON *obj = cache_open(path, BENCH_CACHE_FORMAT, key, why, sizeof(why));
-	int rc = obj ? read_result(obj, r, why, sizeof(why)) : -1;
+	int rc = obj ? read_runs(obj, runs, why, sizeof(why)) : -1;
 
 	cJSON_Delete(obj);
 	if (rc < 0) {
-		bench_result_init(r);
+		runs->count = 0;
 		if (why[0])
 			warn_add(w, "%s: ignored: %s; run 'canirun bench' to measure again", path, why);
 	}
 	return rc;
 }
 
-static char *result_json(const char *key, const struct bench_result *r)
+static void add_known(cJSON *obj, const char *name, double value)
+{
+	if (value > 0)
+		cJSON_AddNumberToObject(obj, name, value);
+	else
+		cJSON_AddNullToObject(obj, name);
+}
+
+static cJSON *run_json(const struct bench_result *r)
 {
 	cJSON *obj = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(obj, "threads", r->threads);
+	cJSON_AddStringToObject(obj, "kernels", r->kernels);
+	for (int f = 0; f < BF_COUNT; f++)
+		add_known(obj, bench_figure_name((enum bench_figure)f), r->rate[f]);
+	add_known(obj, "disk_read_gbps", r->disk_read_gbps);
+	cJSON_AddNumberToObject(obj, "seconds", r->seconds);
+	cJSON_AddBoolToObject(obj, "disk_direct", r->disk_direct);
+	return obj;
+}
+
+static char *runs_json(const char *key, const struct bench_runs *runs)
+{
+	cJSON *obj = cJSON_CreateObject(), *list = cJSON_CreateArray();
 	char *text;
 
 	cJSON_AddNumberToObject(obj, "format", BENCH_CACHE_FORMAT);
 	cJSON_AddStringToObject(obj, "key", key);
-	cJSON_AddNumberToObject(obj, "threads", r->threads);
-	cJSON_AddStringToObject(obj, "kernels", r->kernels);
-	for (int f = 0; f < BF_COUNT; f++)
-		if (r->rate[f] > 0)
-			cJSON_AddNumberToObject(obj, bench_figure_name((enum bench_figure)f), r->rate[f]);
-		else
-			cJSON_AddNullToObject(obj, bench_figure_name((enum bench_figure)f));
-	if (r->disk_read_gbps > 0)
-		cJSON_AddNumberToObject(obj, "disk_read_gbps", r->disk_read_gbps);
-	else
-		cJSON_AddNullToObject(obj, "disk_read_gbps");
-	cJSON_AddNumberToObject(obj, "seconds", r->seconds);
-	cJSON_AddBoolToObject(obj, "disk_direct", r->disk_direct);
+	for (int i = 0; i < runs->count; i++)
+		cJSON_AddItemToArray(list, run_json(&runs->run[i]));
+	cJSON_AddItemToObject(obj, "runs", list);
 	text = cJSON_Print(obj);
 	cJSON_Delete(obj);
 	return text;
@@ -180,9 +217,62 @@ static int save_text(const char *path, char *text, struct error *err)
 }
 
 int bench_cache_save(const char *path, const char *key,
-		     const struct bench_result *r, struct error *err)
+		     const struct bench_runs *runs, struct error *err)
 {
-	return save_text(path, result_json(key, r), err);
+	return save_text(path, runs_json(key, runs), err);
+}
+
+bool bench_runs_comparable(const struct bench_runs *runs, const struct bench_result *r)
+{
+	return runs->count > 0 && runs->run[0].threads == r->threads &&
+	       strcmp(runs->run[0].kernels, r->kernels) == 0;
+}
+
+void bench_runs_add(struct bench_runs *runs, const struct bench_result *r)
+{
+	struct bench_result kept;
+
+	bench_result_init(&kept);
+	if (runs->count > 0)
+		bench_runs_kept(runs, &kept);
+	if (!bench_runs_comparable(runs, r) || bench_differs(r, &kept, BENCH_RECHECK_SHARE) != BF_COUNT)
+		runs->count = 0;
+	if (runs->count == BENCH_KEPT_RUNS) {
+		memmove(runs->run, runs->run + 1, sizeof(runs->run[0]) * (BENCH_KEPT_RUNS - 1));
+		runs->count--;
+	}
+	runs->run[runs->count++] = *r;
+}
+
+/* Figure f's median over the runs that measured it (f BF_COUNT: the disk
+ * read), -1 when none did. */
+static double median_known(const struct bench_runs *runs, int f)
+{
+	double v[BENCH_KEPT_RUNS];
+	int n = 0;
+
+	for (int i = 0; i < runs->count; i++) {
+		double x = f < BF_COUNT ? runs->run[i].rate[f] : runs->run[i].disk_read_gbps;
+
+		if (x > 0)
+			v[n++] = x;
+	}
+	return n > 0 ? median_in_place(v, n) : -1;
+}
+
+void bench_runs_kept(const struct bench_runs *runs, struct bench_result *kept)
+{
+	*kept = runs->run[runs->count - 1];
+	for (int f = 0; f < BF_COUNT; f++) {
+		kept->rate[f] = median_known(runs, f);
+		kept->spread[f] = -1;
+	}
+	kept->disk_read_gbps = median_known(runs, BF_COUNT);
+	for (int i = runs->count - 1; i >= 0; i--)
+		if (runs->run[i].disk_read_gbps > 0) {
+			kept->disk_direct = runs->run[i].disk_direct;
+			break;
+		}
 }
 
 int calibration_cache_path(char *out, size_t size, const char *bench_path)

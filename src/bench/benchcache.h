@@ -2,9 +2,9 @@
  *
  * The file is $XDG_CACHE_HOME/canirun/bench.json (else
  * $HOME/.cache/canirun/bench.json), one JSON object holding a format
- * version, the key of the machine it was measured on and the figures.
- * A result is reused only on the same machine: the key names the CPU
- * model, its cores and threads, and the kernel release. A file that is
+ * version, the key of the machine it was measured on and the last runs'
+ * figures. Results are reused only on the same machine: the key names the
+ * CPU model, its cores and threads, and the kernel release. A file that is
  * corrupt, of another format version or for another key is ignored with a
  * warning; the next save replaces it. Saves are atomic (a temporary file in
  * the same directory, fsync, rename), so readers never see half a file.
@@ -12,6 +12,7 @@
 #ifndef CANIRUN_BENCHCACHE_H
 #define CANIRUN_BENCHCACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bench/bench.h"
@@ -21,8 +22,9 @@
 /* Raised whenever a stored figure would now be measured differently, so
  * that an old cache is re-measured rather than believed. 4: on amx-int8
  * the tile products sum in L1 (Q4_0/Q8_0 batches ~1.4x faster) and the
- * Q4_K/Q6_K token rates are timed on the tiled layout. */
-#define BENCH_CACHE_FORMAT 4
+ * Q4_K/Q6_K token rates are timed on the tiled layout. 5: the last runs,
+ * not one. */
+#define BENCH_CACHE_FORMAT 5
 #define BENCH_KEY_MAX 256
 
 /* The cache file's path from the values of XDG_CACHE_HOME and HOME (either
@@ -35,14 +37,55 @@ int bench_cache_path(char *out, size_t size, const char *xdg_cache_home,
 void bench_cache_key(char *out, size_t size, const struct cpu_info *cpu,
 		     const char *kernel_release);
 
-/* Loads the result saved under key. Returns 0 when one was loaded; -1 when
- * there is none (silently) or it is unusable (a warning says why). */
-int bench_cache_load(const char *path, const char *key, struct bench_result *r,
+/* A new result is not believed when it moves a figure by more than this
+ * share of the kept one (the runs' median): the bench measures again and
+ * keeps, figure by figure, the middle of the three (a machine that really
+ * changed gives two new figures that agree, and one of them is kept). */
+#define BENCH_RECHECK_SHARE 0.25
+
+/* The cache keeps the last runs on this machine, and the estimates take,
+ * figure by figure, their median. One 3-second run sees the machine as it
+ * is for those seconds, and a shared VM's own speed moves over minutes (a
+ * fixed scalar loop run between benches moved 10-13%); the median of runs
+ * made at different times is the machine's usual speed. On the 2-vCPU AMX
+ * build VM, two sets of ten runs in a row: a run's own figures moved up to
+ * 23% and 81% from the ten's medians (slow and fast spells), the kept ones
+ * stayed within 9.6% from the second run on and 7.8% from the fourth. */
+#define BENCH_KEPT_RUNS 5
+
+/* Runs of one machine, all with the same threads and kernels. */
+struct bench_runs {
+	int count;
+	struct bench_result run[BENCH_KEPT_RUNS];  /* oldest first */
+};
+
+/* Loads the runs saved under key. Returns 0 when at least one was loaded;
+ * -1 when there are none (silently) or the file is unusable (a warning says
+ * why), runs->count then 0. Loaded runs have no spread (-1). */
+int bench_cache_load(const char *path, const char *key, struct bench_runs *runs,
 		     struct warnings *w);
 
-/* Saves r under key, creating the directories. Returns 0, or -1 with err. */
+/* Saves the runs under key, creating the directories. Returns 0, or -1
+ * with err. */
 int bench_cache_save(const char *path, const char *key,
-		     const struct bench_result *r, struct error *err);
+		     const struct bench_runs *runs, struct error *err);
+
+/* Whether r was measured as the runs were (same threads and kernels), so
+ * that its figures compare with theirs. False when there are no runs. */
+bool bench_runs_comparable(const struct bench_runs *runs, const struct bench_result *r);
+
+/* Adds r as the newest run, dropping the oldest beyond BENCH_KEPT_RUNS.
+ * Starts over with r alone when r is not comparable with the runs, or
+ * when it moves a figure by over BENCH_RECHECK_SHARE from their median:
+ * the caller re-measures such a result before adding it (bench_settle),
+ * so what arrives here has been confirmed, and the machine has changed. */
+void bench_runs_add(struct bench_runs *runs, const struct bench_result *r);
+
+/* The figures the estimates use: figure by figure the median of the runs
+ * that measured it (-1 where none did), no spread; threads, kernels,
+ * seconds and the thread check from the newest run, disk_direct from the
+ * newest that read the disk. runs->count must be at least 1. */
+void bench_runs_kept(const struct bench_runs *runs, struct bench_result *kept);
 
 /* The calibrations of this machine (`canirun calibrate`) live beside the
  * bench result, in calibration.json of the same directory, under the same
@@ -60,12 +103,6 @@ int calibration_cache_load(const char *path, const char *key, struct hardware *h
 /* Saves hw's calibrations under key, atomically. 0, or -1 with err. */
 int calibration_cache_save(const char *path, const char *key, const struct hardware *hw,
 			   struct error *err);
-
-/* A new result is not believed when it moves a figure by more than this
- * share of the cached one: the bench measures again and keeps, figure by
- * figure, the middle of the three (a machine that really changed gives two
- * new figures that agree, and one of them is kept). */
-#define BENCH_RECHECK_SHARE 0.25
 
 /* The first figure in which a differs from b by more than limit times b's
  * value (both known), or BF_COUNT when none does. */

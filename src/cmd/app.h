@@ -77,8 +77,17 @@ int cmd_need(struct app *app, struct error *err);    /* reads app->cpu_table */
  * bench now, announced on stderr. 0, or -1 with err. */
 int bench_ensure(struct app *app, bool may_run, struct error *err);
 
-/* `canirun bench --json`'s document for the result r; the caller owns it
- * (tests check it against SPEC.schema.json without a bench run). */
-cJSON *bench_document(const struct app *app, const struct bench_result *r);
+/* What a `canirun bench` gives: this run's figures, and the figures kept
+ * for the estimates, the median of the last `runs` runs on this machine
+ * (bench/benchcache.h); `stored`: the cache took them. */
+struct bench_outcome {
+	struct bench_result run, kept;
+	int runs;
+	bool stored;
+};
+
+/* `canirun bench --json`'s document for o; the caller owns it (tests check
+ * it against SPEC.schema.json without a bench run). */
+cJSON *bench_document(const struct app *app, const struct bench_outcome *o);
 
 #endif

@@ -42,11 +42,34 @@ void bench_cache_location(const struct app *app, char *path, size_t path_size,
 	bench_cache_key(key, key_size, &app->hw.cpu, uname(&u) == 0 ? u.release : NULL);
 }
 
-/* Runs the bench and keeps its result; *stored (may be NULL) says whether
- * the cache took it (a cache that cannot be written is a warning: the
- * result still serves this run). */
-static int measure(struct app *app, bool full, bool disk, struct bench_result *r,
-		   bool *stored, struct error *err)
+/* A result that moves a figure by over BENCH_RECHECK_SHARE from the kept
+ * ones is measured again and settled to the middle of the three. */
+static int recheck(struct bench_options opts, const struct bench_runs *runs,
+		   struct bench_result *r, struct error *err)
+{
+	struct bench_result kept, again;
+	enum bench_figure moved;
+
+	if (!bench_runs_comparable(runs, r))
+		return 0;
+	bench_runs_kept(runs, &kept);
+	if ((moved = bench_differs(r, &kept, BENCH_RECHECK_SHARE)) == BF_COUNT)
+		return 0;
+	fprintf(stderr, "\rcanirun: %s %.2f differs from the kept %.2f by over %.0f%%; "
+		"measuring again\n", bench_figure_name(moved), r->rate[moved],
+		kept.rate[moved], BENCH_RECHECK_SHARE * 100);
+	opts.disk = false;
+	if (bench_run(&opts, &again, err) < 0)
+		return -1;
+	bench_settle(&kept, &again, r);
+	return 0;
+}
+
+/* Runs the bench, adds the run to the cached ones and applies the figures
+ * kept (a cache that cannot be written is a warning: the figures still
+ * serve this run). */
+static int measure(struct app *app, bool full, bool disk, struct bench_outcome *o,
+		   struct error *err)
 {
 	struct progress p = { isatty(2) == 1, -1 };
 	struct bench_options opts = {
@@ -62,39 +85,33 @@ static int measure(struct app *app, bool full, bool disk, struct bench_result *r
 		.ctx = &p,
 	};
 	char path[4096], key[BENCH_KEY_MAX];
-	bool ok;
-	struct bench_result cached, again;
+	struct bench_runs runs = { 0 };
 	struct warnings unheard = { 0 };  /* bench_ensure has said what is wrong with the file */
-	enum bench_figure moved;
 
-	if (bench_run(&opts, r, err) < 0)
+	if (bench_run(&opts, &o->run, err) < 0)
 		return -1;
 	bench_cache_location(app, path, sizeof(path), key, sizeof(key));
-	if (path[0] && bench_cache_load(path, key, &cached, &unheard) == 0 &&
-	    (moved = bench_differs(r, &cached, BENCH_RECHECK_SHARE)) != BF_COUNT) {
-		fprintf(stderr, "\rcanirun: %s %.2f differs from the stored %.2f by over %.0f%%; "
-			"measuring again\n", bench_figure_name(moved), r->rate[moved],
-			cached.rate[moved], BENCH_RECHECK_SHARE * 100);
-		opts.disk = false;
-		if (bench_run(&opts, &again, err) < 0)
-			return -1;
-		bench_settle(&cached, &again, r);
-	}
+	if (path[0])
+		bench_cache_load(path, key, &runs, &unheard);
+	if (recheck(opts, &runs, &o->run, err) < 0)
+		return -1;
 	show_progress(&p, "done", 1.0);
-	bench_apply(r, SRC_BENCH, &app->hw);
-	ok = path[0] && bench_cache_save(path, key, r, err) == 0;
-	if (path[0] && !ok)
+	bench_runs_add(&runs, &o->run);
+	bench_runs_kept(&runs, &o->kept);
+	o->runs = runs.count;
+	bench_apply(&o->kept, SRC_BENCH, &app->hw);
+	o->stored = path[0] && bench_cache_save(path, key, &runs, err) == 0;
+	if (path[0] && !o->stored)
 		warn_add(&app->hw.warnings, "%s", err->msg);
 	else if (!path[0])
 		warn_add(&app->hw.warnings, "no cache directory (neither XDG_CACHE_HOME nor HOME is set): the result is not kept");
-	if (stored)
-		*stored = ok;
 	return 0;
 }
 
 int bench_ensure(struct app *app, bool may_run, struct error *err)
 {
-	struct bench_result r;
+	struct bench_runs runs;
+	struct bench_outcome o;
 	char path[4096], key[BENCH_KEY_MAX];
 
 	/* Only this machine's CPU can be measured here. */
@@ -107,92 +124,128 @@ int bench_ensure(struct app *app, bool may_run, struct error *err)
 		if (calibration_cache_path(cal, sizeof(cal), path) == 0)
 			calibration_cache_load(cal, key, &app->hw, &app->hw.warnings);
 	}
-	bench_result_init(&r);
-	if (path[0] && bench_cache_load(path, key, &r, &app->hw.warnings) == 0) {
-		bench_apply(&r, SRC_CACHED, &app->hw);
+	if (path[0] && bench_cache_load(path, key, &runs, &app->hw.warnings) == 0) {
+		bench_runs_kept(&runs, &o.kept);
+		bench_apply(&o.kept, SRC_CACHED, &app->hw);
 		return 0;
 	}
 	if (!may_run)
 		return 0;
 	fputs("canirun: no CPU benchmark for this machine yet; measuring it now "
 	      "(about 3 s, 'canirun bench' redoes it)\n", stderr);
-	return measure(app, false, false, &r, NULL, err);
+	return measure(app, false, false, &o, err);
 }
 
-static cJSON *result_json(const struct bench_result *r)
+/* The rates and the disk read of r, null where unknown. */
+static cJSON *rates_json(const struct bench_result *r)
 {
-	cJSON *obj = cJSON_CreateObject(), *spread = cJSON_CreateObject();
+	cJSON *obj = cJSON_CreateObject();
 
-	for (int f = 0; f < BF_COUNT; f++) {
+	for (int f = 0; f < BF_COUNT; f++)
 		json_add_known(obj, bench_figure_name((enum bench_figure)f), r->rate[f]);
-		json_add_known(spread, bench_figure_name((enum bench_figure)f), r->spread[f]);
-	}
 	json_add_known(obj, "disk_read_gbps", r->disk_read_gbps);
-	json_add_known(obj, "seconds", r->seconds);
-	cJSON_AddItemToObject(obj, "spread", spread);
-	json_add_known(obj, "parallel_share", r->parallel_share);
-	cJSON_AddNumberToObject(obj, "dropped_passes", r->dropped_passes);
-	cJSON_AddNumberToObject(obj, "threads", r->threads);
-	cJSON_AddStringToObject(obj, "kernels", r->kernels);
-	cJSON_AddBoolToObject(obj, "disk_direct", r->disk_direct);
 	return obj;
 }
 
-cJSON *bench_document(const struct app *app, const struct bench_result *r)
+static cJSON *result_json(const struct bench_outcome *o)
+{
+	cJSON *obj = rates_json(&o->kept), *spread = cJSON_CreateObject();
+
+	for (int f = 0; f < BF_COUNT; f++)
+		json_add_known(spread, bench_figure_name((enum bench_figure)f), o->run.spread[f]);
+	cJSON_AddNumberToObject(obj, "runs_kept", o->runs);
+	cJSON_AddItemToObject(obj, "this_run", rates_json(&o->run));
+	json_add_known(obj, "seconds", o->run.seconds);
+	cJSON_AddItemToObject(obj, "spread", spread);
+	json_add_known(obj, "parallel_share", o->run.parallel_share);
+	cJSON_AddNumberToObject(obj, "dropped_passes", o->run.dropped_passes);
+	cJSON_AddNumberToObject(obj, "threads", o->kept.threads);
+	cJSON_AddStringToObject(obj, "kernels", o->kept.kernels);
+	cJSON_AddBoolToObject(obj, "disk_direct", o->kept.disk_direct);
+	return obj;
+}
+
+cJSON *bench_document(const struct app *app, const struct bench_outcome *o)
 {
 	cJSON *doc = json_document(app);
 
-	cJSON_AddItemToObject(doc, "bench", result_json(r));
+	cJSON_AddItemToObject(doc, "bench", result_json(o));
 	return doc;
 }
 
-static void print_rate(const char *label, const struct bench_result *r,
-		       enum bench_figure all, enum bench_figure one, const char *unit)
+/* v with one decimal (two below 10 when fine), or "-" when unknown. */
+static const char *rate_text(char *buf, size_t size, double v, int decimals)
 {
-	char core[48] = "";
-
-	if (one != BF_COUNT && r->rate[one] >= 0)
-		snprintf(core, sizeof(core), "  (1 thread %.1f)", r->rate[one]);
-	if (r->rate[all] >= 0)
-		printf("  %-22s %8.1f %-16s +/-%3.0f%%%s\n", label, r->rate[all], unit,
-		       r->spread[all] >= 0 ? r->spread[all] * 50 : 0, core);
+	if (v < 0)
+		snprintf(buf, size, "-");
 	else
-		printf("  %-22s %8s\n", label, "-");
+		snprintf(buf, size, "%.*f", decimals, v);
+	return buf;
+}
+
+#define ROW_FORMAT "  %-26s %8s %4s %7s %18s %6s\n"
+
+/* A figure's row: this run, its +/- (half its trials' range), the kept
+ * value; then the same one-thread figure's, when it has one. */
+static void print_rate(const char *label, const struct bench_outcome *o,
+		       enum bench_figure all, enum bench_figure one)
+{
+	char run[16], kept[16], spread[16] = "-", core_run[16] = "", core_kept[16] = "";
+
+	if (o->run.spread[all] >= 0)
+		snprintf(spread, sizeof(spread), "%.0f%%", o->run.spread[all] * 50);
+	if (one != BF_COUNT) {
+		rate_text(core_run, sizeof(core_run), o->run.rate[one], 1);
+		rate_text(core_kept, sizeof(core_kept), o->kept.rate[one], 1);
+	}
+	printf(ROW_FORMAT, label, rate_text(run, sizeof(run), o->run.rate[all], 1), spread,
+	       rate_text(kept, sizeof(kept), o->kept.rate[all], 1), core_run, core_kept);
+}
+
+static void print_outcome(const struct app *app, const struct bench_outcome *o)
+{
+	const struct bench_result *r = &o->run;
+	char run[16], kept[16];
+
+	printf("CPU benchmark: %s, %d threads, %s kernels, %.1f s\n", app->hw.cpu.model,
+	       r->threads, r->kernels, r->seconds);
+	printf(ROW_FORMAT, "", "this run", "+/-", "kept", "1 thread: this run", "kept");
+	print_rate("Q4_0 matvec, GB/s", o, BF_Q4_0, BF_Q4_0_CORE);
+	print_rate("Q4_K matvec, GB/s", o, BF_Q4_K, BF_Q4_K_CORE);
+	print_rate("Q6_K matvec, GB/s", o, BF_Q6_K, BF_Q6_K_CORE);
+	print_rate("Q8_0 matvec, GB/s", o, BF_Q8_0, BF_Q8_0_CORE);
+	print_rate("memory read, GB/s", o, BF_MEM_READ, BF_MEM_READ_CORE);
+	print_rate("prefill Q4_0, GFLOP/s", o, BF_PREFILL_Q4_0, BF_COUNT);
+	print_rate("prefill Q4_K, GFLOP/s", o, BF_PREFILL_Q4_K, BF_COUNT);
+	print_rate("prefill Q6_K, GFLOP/s", o, BF_PREFILL_Q6_K, BF_COUNT);
+	print_rate("prefill Q8_0, GFLOP/s", o, BF_PREFILL_Q8_0, BF_COUNT);
+	if (bench_prefill_tiled(r)) { /* elsewhere the same kernels as prefill Q4_K, Q8_0 */
+		print_rate("prefill Q4_K SIMD, GFLOP/s", o, BF_PREFILL_SIMD, BF_COUNT);
+		print_rate("prefill Q8_0 SIMD, GFLOP/s", o, BF_PREFILL_SIMD_Q8_0, BF_COUNT);
+	}
+	if (r->disk_read_gbps >= 0)
+		printf(ROW_FORMAT, r->disk_direct ? "disk read O_DIRECT, GB/s" : "disk read buffered, GB/s",
+		       rate_text(run, sizeof(run), r->disk_read_gbps, 2), "",
+		       rate_text(kept, sizeof(kept), o->kept.disk_read_gbps, 2), "", "");
+	printf("This run: the median of %d trials each (+/- half their range); threads ran side\n"
+	       "by side for at least %.0f%% of every pass kept, %d passes redone.\n", BENCH_TRIALS,
+	       r->parallel_share * 100, r->dropped_passes);
+	printf("Kept: the median of the last %d run%s on this machine, which estimates use.\n",
+	       o->runs, o->runs == 1 ? "" : "s");
+	printf(o->stored ? "Stored for later estimates.\n" :
+	       "Not stored: the cache could not be written (see the warning).\n");
 }
 
 int cmd_bench(struct app *app, struct error *err)
 {
-	struct bench_result r;
-	bool stored;
+	struct bench_outcome o;
 
 	if (app->cli.hw_file || app->cli.sysroot)
 		return error_set(err, "bench measures this machine: drop --hw and --sysroot");
-	if (measure(app, app->cli.full, true, &r, &stored, err) < 0)
+	if (measure(app, app->cli.full, true, &o, err) < 0)
 		return -1;
 	if (app->cli.json)
-		return json_print(bench_document(app, &r), err);
-	printf("CPU benchmark: %s, %d threads, %s kernels, %.1f s\n", app->hw.cpu.model,
-	       r.threads, r.kernels, r.seconds);
-	print_rate("Q4_0 matvec", &r, BF_Q4_0, BF_Q4_0_CORE, "GB/s of weights");
-	print_rate("Q4_K matvec", &r, BF_Q4_K, BF_Q4_K_CORE, "GB/s of weights");
-	print_rate("Q6_K matvec", &r, BF_Q6_K, BF_Q6_K_CORE, "GB/s of weights");
-	print_rate("Q8_0 matvec", &r, BF_Q8_0, BF_Q8_0_CORE, "GB/s of weights");
-	print_rate("memory read", &r, BF_MEM_READ, BF_MEM_READ_CORE, "GB/s");
-	print_rate("prefill Q4_0", &r, BF_PREFILL_Q4_0, BF_COUNT, "GFLOP/s");
-	print_rate("prefill Q4_K", &r, BF_PREFILL_Q4_K, BF_COUNT, "GFLOP/s");
-	print_rate("prefill Q6_K", &r, BF_PREFILL_Q6_K, BF_COUNT, "GFLOP/s");
-	print_rate("prefill Q8_0", &r, BF_PREFILL_Q8_0, BF_COUNT, "GFLOP/s");
-	if (bench_prefill_tiled(&r)) { /* elsewhere the same kernels as prefill Q4_K, Q8_0 */
-		print_rate("prefill Q4_K on SIMD", &r, BF_PREFILL_SIMD, BF_COUNT, "GFLOP/s");
-		print_rate("prefill Q8_0 on SIMD", &r, BF_PREFILL_SIMD_Q8_0, BF_COUNT, "GFLOP/s");
-	}
-	if (r.disk_read_gbps >= 0)
-		printf("  %-22s %8.2f GB/s\n", r.disk_direct ? "disk read (O_DIRECT)" : "disk read (buffered)",
-		       r.disk_read_gbps);
-	printf("Median of %d trials each (+/- half their range); threads ran side by side "
-	       "for at least %.0f%% of every pass kept, %d passes redone.\n", BENCH_TRIALS,
-	       r.parallel_share * 100, r.dropped_passes);
-	printf(stored ? "Stored for later estimates.\n" :
-	       "Not stored: the cache could not be written (see the warning).\n");
+		return json_print(bench_document(app, &o), err);
+	print_outcome(app, &o);
 	return fflush(stdout) == EOF ? error_set(err, "stdout: write failed") : 0;
 }

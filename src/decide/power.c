@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/jsonfile.h"
+#include "util/stats.h"
 
 #define POWER_FILE_MAX_BYTES (1u << 20)
 #define POWER_MAX_ROWS 256
@@ -18,20 +19,6 @@ const char *watts_source_name(enum watts_source s)
 		[WATTS_UNKNOWN] = "unknown", [WATTS_TABLE] = "table", [WATTS_OPTION] = "option",
 	};
 	return names[s];
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Median of v[0..n-1] (sorted in place); n > 0. */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), compare_doubles);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static const struct gpu_spec *spec_named(const struct gpu_table *t, const char *name)
@@ -169,9 +156,9 @@ static int fit_table(const char *path, const cJSON *root, const struct gpu_table
 		rc = error_set(err, "%s: measurements: no discrete GPU row to fit from", path);
 	if (rc == 0) {
 		pt->discrete_samples = rows->fraction_count;
-		pt->discrete_fraction = median(rows->fractions, rows->fraction_count);
+		pt->discrete_fraction = median_in_place(rows->fractions, rows->fraction_count);
 		for (int d = 0; d < pt->unified_count; d++)
-			pt->unified[d].watts = median(rows->unified_watts[d], pt->unified[d].samples);
+			pt->unified[d].watts = median_in_place(rows->unified_watts[d], pt->unified[d].samples);
 	}
 	free(rows);
 	return rc;
