@@ -144,7 +144,8 @@ COMMON_OPTIONS;
 static const char usage_bench[] =
 "Usage: canirun bench [OPTIONS]\n"
 "Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 3 s)\n"
-"and the models disk's read speed; the result is cached for later estimates.\n\n"
+"and the models disk's read speed. The last 5 runs are cached, and estimates use\n"
+"each figure's median over them: a shared machine's speed moves over minutes.\n\n"
 "      --full           a longer, steadier run (about 10 s)\n" COMMON_OPTIONS;
 
 static const char usage_gguf[] =
