@@ -230,8 +230,12 @@ static void print_outcome(const struct app *app, const struct bench_outcome *o)
 	printf("This run: the median of %d trials each (+/- half their range); threads ran side\n"
 	       "by side for at least %.0f%% of every pass kept, %d passes redone.\n", BENCH_TRIALS,
 	       r->parallel_share * 100, r->dropped_passes);
-	printf("Kept: the median of the last %d run%s on this machine, which estimates use.\n",
-	       o->runs, o->runs == 1 ? "" : "s");
+	if (o->runs == 1)
+		printf("Kept: this run alone, which estimates use; runs made minutes apart steady it\n"
+		       "(the median of the last %d is kept).\n", BENCH_KEPT_RUNS);
+	else
+		printf("Kept: the median of the last %d runs on this machine, which estimates use.\n",
+		       o->runs);
 	printf(o->stored ? "Stored for later estimates.\n" :
 	       "Not stored: the cache could not be written (see the warning).\n");
 }

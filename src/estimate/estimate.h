@@ -143,7 +143,15 @@ struct decode_terms {
  * (measured after the fit): canirun's decode at 4128 tokens beside
  * llama.cpp's, Llama-3.2-3B Q8_0 3.57 vs 3.85 t/s (-7%), Llama-3.2-1B
  * Q4_K_M 6.98 vs 6.91 (+1%); at 544 tokens 5.47 vs 5.47 and 10.4 vs
- * 10.36. Measured without flash attention (llama.cpp's CPU default). */
+ * 10.36; at 16416 tokens (2026-12-02, -npp 16384 -ntg 32) Qwen2.5-0.5B
+ * Q4_0 10.48 and 9.77 (a bench before and after) vs 9.44 (+11%, +3%), Q8_0
+ * 8.37 and 8.65 vs 10.57 (-21%, -18%); llama.cpp's Q8_0 ran faster than
+ * its Q4_0 there although it reads more, so the two runs met different
+ * spells of this VM. Measured without flash attention (llama.cpp's CPU
+ * default then). With -fa this snapshot (2025-02-20) was slower at depth
+ * (tg at 4160 tokens -26% for Llama-3.2-1B Q8_0, -9% for Qwen Q4_0), but
+ * newer llama.cpp's CPU flash attention differs by CPU (ggml-org/llama.cpp
+ * issues 26559, 27086), so the same share serves both. */
 #define ESTIMATE_CPU_DECODE_ATTENTION_SHARE 0.75
 
 /* On more than one thread llama.cpp's threads meet at a barrier after each

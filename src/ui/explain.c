@@ -162,7 +162,7 @@ static void decode(FILE *out, const struct hardware *hw, const struct fit *f)
 		if (t->cpu_gbps > 0 && t->cpu_attention_gflops > 0)
 			fprintf(out, "    CPU: %.2f GB / %.1f GB/s (%s) + attention"
 				" over the context, %.2f GFLOPs / %.1f GFLOPS (%.2f of the one-thread Q8_0 rate"
-				" a thread) = %.2f ms\n", t->cpu_bytes_per_token / GB, t->cpu_gbps, rate,
+				" a thread, fitted with flash attention off) = %.2f ms\n", t->cpu_bytes_per_token / GB, t->cpu_gbps, rate,
 				t->cpu_attention_flops_per_token / 1e9, t->cpu_attention_gflops,
 				ESTIMATE_CPU_DECODE_ATTENTION_SHARE, t->cpu_seconds_per_token * 1e3);
 		else if (t->cpu_gbps > 0)
