@@ -173,7 +173,7 @@ cJSON *bench_document(const struct app *app, const struct bench_outcome *o)
 	return doc;
 }
 
-/* v with one decimal (two below 10 when fine), or "-" when unknown. */
+/* v with the given decimals, or "-" when unknown. */
 static const char *rate_text(char *buf, size_t size, double v, int decimals)
 {
 	if (v < 0)
