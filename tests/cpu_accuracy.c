@@ -5,7 +5,8 @@
  * --threads N [--ram-speed MTS] --ram 512G): decode for tg rows, prompt
  * processing for pp512 rows. Prints each row, then median and worst error
  * and the share within 25%, for the rows the constants were fitted on and
- * for the others, decode and prefill apart.
+ * for the others, decode and prefill apart; rows marked superseded (a
+ * kernel llama.cpp has sped up since the run) are printed, not counted.
  * Usage: build/cpu-accuracy [data dir] [csv] (run by `make bench`). */
 #include <math.h>
 #include <stdbool.h>
@@ -150,7 +151,10 @@ int main(int argc, char **argv)
 		printf("  %-14s %-12s %-7s %3s threads %5s MT/s %-5s measured %6.2f  predicted %6.2f  "
 		       "%+6.1f%%%s\n", f[0], f[1], f[2], f[3], f[4][0] ? f[4] : "table", f[5],
 		       measured, predicted, 100 * (predicted / measured - 1),
-		       strcmp(f[7], "yes") == 0 ? "  (fit)" : "");
+		       strcmp(f[7], "yes") == 0 ? "  (fit)"
+		       : strcmp(f[7], "superseded") == 0 ? "  (superseded: llama.cpp is faster since)" : "");
+		if (strcmp(f[7], "superseded") == 0)
+			continue;
 		add(errs, n, strcmp(f[5], "pp512") == 0, strcmp(f[7], "yes") == 0 ? 0 : 1,
 		    predicted / measured - 1);
 		if (strcmp(f[7], "yes") != 0 && has_own_rate(f[2]))

@@ -851,9 +851,10 @@ static void cpu_rates_by_weight_type(void)
  * kernels in llama.cpp, row by row) run the SIMD Q4_K rate x Q2_K's prompt
  * factor 1.113; Q5_K layers (AMX kernels) the AMX Q4_K rate x 0.702; F16
  * ones (tinyBLAS) the SIMD Q8_0 rate x 0.952 (F16 against Q8_0); Q5_0 ones
- * (tinyBLAS) the SIMD Q8_0 rate x 0.541 (against Q4_K_S) x 98.92 / 118.07
- * (Q4_K_S against Q8_0, same table); without the SIMD figures Q2_K keeps
- * its class's rate. Attention never runs on tiles: beside Q5_K's AMX rate
+ * (tinyBLAS) the SIMD Q8_0 rate x 0.541 (against Q4_K_S, row by row) x
+ * 53.26 / 26.10 (tinyBLAS over row by row, llama.cpp pull 10010) x 98.92 /
+ * 118.07 (Q4_K_S against Q8_0, same table); without the SIMD figures Q2_K
+ * and Q5_0 take their class's rate (Q4_K's) x their factors. Attention never runs on tiles: beside Q5_K's AMX rate
  * it takes 0.37 of Q5_K's SIMD one, 100 x 0.702. */
 static void prefill_off_amx_types(void)
 {
@@ -874,12 +875,16 @@ static void prefill_off_amx_types(void)
 	size.type_bytes[GGML_TYPE_F16] = 0;
 	size.type_bytes[GGML_TYPE_Q5_0] = 4 * 256 * MIB;
 	estimate_model(&hw, &model, &size, &set, &e);
-	CHECK_NEAR(e.now.prefill_tok_s, 200e9 * 0.541 * 98.92 / 118.07 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	CHECK_NEAR(e.now.prefill_tok_s, 200e9 * 0.541 * 53.26 / 26.10 * 98.92 / 118.07 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 	size.type_bytes[GGML_TYPE_Q5_0] = 0;
 	size.type_bytes[GGML_TYPE_Q2_K] = 4 * 256 * MIB;
 	hw.cpu.prefill_simd_gflops = hw.cpu.prefill_simd_q8_0_gflops = -1;
 	estimate_model(&hw, &model, &size, &set, &e);
 	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 1.113 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
+	size.type_bytes[GGML_TYPE_Q2_K] = 0;
+	size.type_bytes[GGML_TYPE_Q5_0] = 4 * 256 * MIB;
+	estimate_model(&hw, &model, &size, &set, &e);
+	CHECK_NEAR(e.now.prefill_tok_s, 400e9 * 0.541 * 53.26 / 26.10 / DENSE_CPU_PREFILL_FLOPS, 1e-6);
 }
 
 /* Sliding layers attend to at most their window: over a 1024-token prompt
