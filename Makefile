@@ -60,6 +60,15 @@ endef
 $(eval $(call build_rules,build,))
 $(eval $(call build_rules,build/asan,$(SAN_FLAGS)))
 
+# The bench's kernels stand in for llama.cpp's, and their rates were checked
+# against llama.cpp as gcc -O2 builds them. -O3, or clang at -O2, unrolls the
+# column loops of the packed products: batched Q4_0 and (packed) Q8_0 then ran
+# 1.3x to 1.8x faster on the 2-vCPU Zen 3 build VM (2026-12-02), past
+# llama.cpp's own. So they keep -O2 whatever CFLAGS says (clang still differs
+# there: README, Accuracy). The written-out tinyBLAS tile (AVX2 Q8_0) ran alike
+# under all three.
+build/bench/qblocks.o build/bench/qblocks_x86.o build/bench/qblocks_amx.o build/bench/qblocks_arm.o: override CFLAGS += -O2
+
 # The installed data directory, compiled into main.o. Rewritten only when
 # DATADIR (PREFIX) differs from the last build's, so changing PREFIX rebuilds
 # what embeds it and nothing else.

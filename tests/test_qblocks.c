@@ -258,13 +258,33 @@ static int compare_with_scalar(const struct qkernels *k, bool exact)
 	return bad;
 }
 
+/* How many of the product out[c * rows + r] (plain rows at w, columns at
+ * a, of n weights) differ from the scalar dots; the first few are printed
+ * while earlier ones (already_bad) leave room. */
+static int mismatches(const struct qkernels *k, enum qtype t, const char *what, int n, const uint8_t *w,
+		      const uint8_t *a, int rows, int cols, const float *out, int already_bad)
+{
+	const struct qkernels *ref = qk_get(QISA_SCALAR);
+	size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
+	int bad = 0;
+
+	for (int i = 0; i < rows; i++)
+		for (int c = 0; c < cols; c++) {
+			float want = ref->dot[t](n, w + i * rb, a + c * ab), got = out[c * rows + i];
+
+			if (got != want && already_bad + bad++ < 5)
+				fprintf(stderr, "  %s %s %s n=%d row %d col %d: got %.9g, want %.9g\n", k->name,
+					qtype_name(t), what, n, i, c, got, want);
+		}
+	return bad;
+}
+
 /* Set k's packed kernel for type t, on a group packed by qtype_pack from
  * exact plain rows, gives each row's reference dot with each of 6 columns
  * (a pass of 4 and one of 2); returns the number of mismatches. */
 static int compare_packed(const struct qkernels *k, enum qtype t)
 {
 	enum { COLS = 6 };
-	const struct qkernels *ref = qk_get(QISA_SCALAR);
 	int group = k->packed.group, bad = 0;
 
 	for (size_t bc = 0; bc < sizeof(block_counts) / sizeof(block_counts[0]); bc++) {
@@ -282,14 +302,7 @@ static int compare_packed(const struct qkernels *k, enum qtype t)
 		}
 		qtype_pack(t, group, w, p, n);
 		k->packed.gemm[t](n, p, a, ab, sums, COLS, out, (size_t)group);
-		for (int i = 0; i < group; i++)
-			for (int c = 0; c < COLS; c++) {
-				float want = ref->dot[t](n, w + i * rb, a + c * ab);
-
-				if (out[c * group + i] != want && bad++ < 5)
-					fprintf(stderr, "  %s %s packed n=%d row %d col %d: got %.9g, want %.9g\n",
-						k->name, qtype_name(t), n, i, c, out[c * group + i], want);
-			}
+		bad += mismatches(k, t, "packed", n, w, a, group, COLS, out, bad);
 		free(w);
 		free(p);
 		free(a);
@@ -299,13 +312,46 @@ static int compare_packed(const struct qkernels *k, enum qtype t)
 	return bad;
 }
 
-static int compare_packed_with_scalar(const struct qkernels *k)
+/* A set's plain-row tiles against the scalar dots, exactly (integer
+ * scales): two tiles of rows by 5 columns (the last alone in its tile),
+ * at every row length. */
+static int compare_plain(const struct qkernels *k, enum qtype t)
+{
+	enum { ROWS = 2 * QPLAIN_ROWS, COLS = 5 };
+	int bad = 0;
+
+	for (size_t bc = 0; bc < sizeof(block_counts) / sizeof(block_counts[0]); bc++) {
+		int n = block_counts[bc] * qtype_block_weights(t);
+		size_t rb = qtype_row_bytes(t, n), ab = qtype_act_row_bytes(t, n);
+		uint8_t *w = malloc(rb * ROWS), *a = malloc(ab * COLS);
+		float out[ROWS * COLS];
+
+		for (int i = 0; i < ROWS; i++)
+			fill_weights(t, w + i * rb, n, true);
+		for (int c = 0; c < COLS; c++)
+			fill_acts(t, a + c * ab, n, true);
+		k->plain_gemm[t](n, w, rb, ROWS, a, ab, COLS, out, ROWS);
+		bad += mismatches(k, t, "plain tiles", n, w, a, ROWS, COLS, out, bad);
+		free(w);
+		free(a);
+	}
+	return bad;
+}
+
+static bool has_plain(const struct qkernels *k, enum qtype t)
+{
+	return k->plain_gemm[t] != NULL;
+}
+
+/* compare(k, t) for every type t of set k that has(k, t) */
+static int compare_types(const struct qkernels *k, bool (*has)(const struct qkernels *, enum qtype),
+			 int (*compare)(const struct qkernels *, enum qtype))
 {
 	int bad = 0;
 
 	for (int t = 0; t < QT_COUNT; t++)
-		if (qmat_packs(k, (enum qtype)t))
-			bad += compare_packed(k, (enum qtype)t);
+		if (has(k, (enum qtype)t))
+			bad += compare(k, (enum qtype)t);
 	return bad;
 }
 
@@ -324,7 +370,8 @@ static void test_simd_paths_match_scalar(void)
 		}
 		CHECK_INT(compare_with_scalar(k, false), 0);
 		CHECK_INT(compare_with_scalar(k, true), 0);
-		CHECK_INT(compare_packed_with_scalar(k), 0);
+		CHECK_INT(compare_types(k, qmat_packs, compare_packed), 0);
+		CHECK_INT(compare_types(k, has_plain, compare_plain), 0);
 		tested++;
 	}
 	printf("qblocks: SIMD kernel paths tested %d, skipped %d\n", tested, skipped);
@@ -397,12 +444,14 @@ static void test_best_and_features(void)
  * columns and for one (token generation: the kernel set's gemv, several
  * groups at once), over 7 plain rows or, where the best kernel set packs
  * the type, 7 groups packed by qtype_pack (split 4 + 3 over the threads:
- * a whole gemv pass and a partial one). */
-static void check_matmul(enum qtype t, int cols)
+ * a whole gemv pass and a partial one); and over 7 plain rows where the
+ * set packs the type, for 5 columns (its plain-row tiles, where it has
+ * them, take 4 rows on one thread and leave 3 to dots on the other). */
+static void check_matmul(enum qtype t, int cols, bool plain)
 {
 	enum { GROUPS = 7, MAX_COLS = 6, N = 256 }; /* a whole Q8_K block: the k-quant dots take 256-weight rows */
 	const struct qkernels *k = qk_best();
-	bool packed = qmat_packs(k, t);
+	bool packed = !plain && qmat_packs(k, t);
 	int rows = packed ? GROUPS * k->packed.group : 7;
 	size_t rb = qtype_row_bytes(t, N), ab = qtype_act_row_bytes(t, N);
 	uint8_t *w = malloc(rb * (size_t)rows), *p = malloc(rb * (size_t)rows), *act = malloc(ab);
@@ -436,8 +485,9 @@ static void check_matmul(enum qtype t, int cols)
 static void test_matmul_matches_dots(void)
 {
 	for (int t = 0; t < QT_COUNT; t++) {
-		check_matmul((enum qtype)t, 6);
-		check_matmul((enum qtype)t, 1);
+		check_matmul((enum qtype)t, 6, false);
+		check_matmul((enum qtype)t, 1, false);
+		check_matmul((enum qtype)t, 5, true);
 	}
 }
 

@@ -195,6 +195,8 @@ static double run_pass(struct bench *b, enum bench_figure f, struct parallel_tim
 		 * runs these types, tiled as its AMX buffer keeps them */
 		int columns = PREFILL_COLUMNS;
 
+		/* plain rows where llama.cpp's tinyBLAS takes the type */
+		w.packed = w.packed && !b->k->plain_gemm[w.type];
 		w.tiled = !figures[f].simd && qmat_tiles(b->k, w.type);
 		if (w.tiled) {
 			w.packed = false;

@@ -44,7 +44,9 @@ struct bench_options {
  * BF_PREFILL_SIMD (Q4_K on the SIMD kernels, row by row) and
  * BF_PREFILL_SIMD_Q8_0 (Q8_0 on the SIMD kernels, packed) are the rates of
  * llama.cpp's ordinary paths, which the types without AMX kernels take;
- * elsewhere they time what BF_PREFILL_Q4_K and BF_PREFILL_Q8_0 do. */
+ * elsewhere they time what BF_PREFILL_Q4_K and BF_PREFILL_Q8_0 do. On the
+ * avx2 kernels the batched Q8_0 product runs on plain rows in tinyBLAS's
+ * 4 x 2 tiles (qkernels.plain_gemm), as llama.cpp runs Q8_0 prompts there. */
 enum bench_figure {
 	BF_MEM_READ, BF_MEM_READ_CORE,
 	BF_Q4_0, BF_Q4_K, BF_Q6_K, BF_Q8_0,

@@ -473,6 +473,7 @@ const struct qkernels qk_scalar_kernels = {
 	read_sum_scalar,
 	{ 0, { NULL }, { NULL } }, /* rows one at a time: the reference */
 	NULL,
+	{ NULL },
 };
 
 /* ---- CPU features and the choice of kernels ----------------------------- */

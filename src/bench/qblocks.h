@@ -174,6 +174,13 @@ struct qtiles {
 	qtile_gemv_fn gemv[QT_COUNT];   /* NULL: one column goes through gemm */
 };
 
+/* out[c * out_stride + r] = row r . activation column c (Q8_0) for nrows
+ * (a multiple of QPLAIN_ROWS) plain rows of n weights row_bytes apart and
+ * `cols` columns act_bytes apart. */
+#define QPLAIN_ROWS 4
+typedef void (*qplain_gemm_fn)(int n, const void *rows, size_t row_bytes, int nrows, const void *act,
+			       size_t act_bytes, int cols, float *out, size_t out_stride);
+
 enum qisa { QISA_SCALAR, QISA_AVX2, QISA_AVX512, QISA_NEON, QISA_AMX, QISA_COUNT };
 
 /* The name of the set that adds AMX tiles to AVX-512 VNNI. */
@@ -190,6 +197,10 @@ struct qkernels {
 	 * batch where it has them (x86 AMX-INT8); NULL: none. The amx-int8
 	 * set is avx512-vnni's kernels plus these. */
 	const struct qtiles *tiles;
+	/* Batched products on plain rows, as llama.cpp's tinyBLAS runs a
+	 * prompt of a type it does not repack (llamafile/sgemm.cpp); NULL:
+	 * none (the set's packed or row-by-row products stand for it). */
+	qplain_gemm_fn plain_gemm[QT_COUNT];
 };
 
 /* The kernels of one instruction set, or NULL when this binary or CPU has

@@ -162,6 +162,7 @@ const struct qkernels qk_neon_kernels = {
 	read_sum_neon,
 	{ 0, { NULL }, { NULL } },
 	NULL,
+	{ NULL },
 };
 
 #else

@@ -26,15 +26,27 @@ bool qmat_tiles(const struct qkernels *k, enum qtype t)
 	return k->tiles && k->tiles->gemm[t] != NULL;
 }
 
-/* One thread's rows; each weight row meets every column while it is in L1. */
+/* One thread's rows; each weight row meets every column while it is in L1.
+ * Several columns go through the set's plain-row tiles where it has them,
+ * QPLAIN_ROWS rows at a time (the rows past the last whole tile by dots). */
 static void mul_rows(void *ctx, int i, int n)
 {
 	const struct job *j = ctx;
 	qdot_fn dot = j->k->dot[j->w->type];
+	qplain_gemm_fn tiles = j->ncols > 1 ? j->k->plain_gemm[j->w->type] : NULL;
 	const uint8_t *wdata = j->w->data;
-	long begin, end;
+	long unit = tiles ? QPLAIN_ROWS : 1, begin, end;
 
-	parallel_share(j->w->rows, i, n, &begin, &end);
+	parallel_share((j->w->rows + unit - 1) / unit, i, n, &begin, &end);
+	begin *= unit;
+	end = end * unit < j->w->rows ? end * unit : j->w->rows;
+	if (tiles) {
+		long whole = (end - begin) / QPLAIN_ROWS * QPLAIN_ROWS;
+
+		tiles(j->w->cols, wdata + (size_t)begin * j->w_row_bytes, j->w_row_bytes, (int)whole, j->act,
+		      j->act_row_bytes, j->ncols, j->y + begin, (size_t)j->w->rows);
+		begin += whole;
+	}
 	for (long r = begin; r < end; r++) {
 		const uint8_t *row = wdata + (size_t)r * j->w_row_bytes;
 

@@ -822,7 +822,9 @@ static enum cpu_weight cpu_weight_for(int id)
  * an AVX2 CPU, llama 8B pp512, 4 threads). Qwen2.5-0.5B's Q4_K_M file,
  * mostly Q5_0 for its 896-wide rows, on the 2-vCPU Zen 3 build VM (held
  * out): pp256 -33% and -47% at 2 and 1 threads with the table's factor,
- * +3% and +4% with these (74.6 vs 72.4 t/s, 40.5 vs 39.1).
+ * +3% and +4% with these (74.6 vs 72.4 t/s, 40.5 vs 39.1), +13% and 0%
+ * once the bench timed Q8_0 prompts in tinyBLAS tiles there (its Q8_0
+ * tensors).
  * BF16 and F32 take F16's; types not in the table (MXFP4, the IQ2/IQ3
  * types) their class's, 1: no published figure. These rows are marked
  * fitted in tests/fixtures/cpu-runs.csv (the Q5_0 and IQ4_NL prompt rows
