@@ -867,7 +867,8 @@ static bool amx_type(int id)
 /* Whether llama.cpp's ordinary x86 path runs a prompt's batches of type id
  * through llamafile's tinyBLAS (ggml-cpu/llamafile/sgemm.cpp: Q8_0, Q4_0,
  * Q5_0, IQ4_NL, and the floats), 32-weight blocks in register tiles like
- * the bench's packed Q8_0 product, rather than a dot product a row. */
+ * the bench's batched Q8_0 product (on AVX2 tinyBLAS's own tile, else the
+ * packed one), rather than a dot product a row. */
 static bool tinyblas_type(int id)
 {
 	return id == GGML_TYPE_Q4_0 || id == GGML_TYPE_Q5_0 || id == GGML_TYPE_IQ4_NL ||
