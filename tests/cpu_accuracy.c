@@ -138,7 +138,8 @@ int main(int argc, char **argv)
 	printf("CPU-only decode, --cpu what-if vs published llama.cpp tg128 (%s):\n", csv);
 	while (fgets(line, sizeof(line), in)) {
 		char *f[FIELDS];
-		double measured, predicted;
+		double measured, predicted, rel_err;
+		bool fitted, superseded, prompt;
 
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#' || strncmp(line, "cpu,", 4) == 0 || split(line, f) < FIELDS ||
@@ -148,17 +149,19 @@ int main(int argc, char **argv)
 			skipped++;
 			continue;
 		}
+		fitted = strcmp(f[7], "yes") == 0;
+		superseded = strcmp(f[7], "superseded") == 0;
+		prompt = strcmp(f[5], "pp512") == 0;
+		rel_err = predicted / measured - 1;
 		printf("  %-14s %-12s %-7s %3s threads %5s MT/s %-5s measured %6.2f  predicted %6.2f  "
 		       "%+6.1f%%%s\n", f[0], f[1], f[2], f[3], f[4][0] ? f[4] : "table", f[5],
-		       measured, predicted, 100 * (predicted / measured - 1),
-		       strcmp(f[7], "yes") == 0 ? "  (fit)"
-		       : strcmp(f[7], "superseded") == 0 ? "  (superseded: llama.cpp is faster since)" : "");
-		if (strcmp(f[7], "superseded") == 0)
+		       measured, predicted, 100 * rel_err,
+		       fitted ? "  (fit)" : superseded ? "  (superseded: llama.cpp is faster since)" : "");
+		if (superseded)
 			continue;
-		add(errs, n, strcmp(f[5], "pp512") == 0, strcmp(f[7], "yes") == 0 ? 0 : 1,
-		    predicted / measured - 1);
-		if (strcmp(f[7], "yes") != 0 && has_own_rate(f[2]))
-			add(errs, n, strcmp(f[5], "pp512") == 0, 2, predicted / measured - 1);
+		add(errs, n, prompt, fitted ? 0 : 1, rel_err);
+		if (!fitted && has_own_rate(f[2]))
+			add(errs, n, prompt, 2, rel_err);
 	}
 	fclose(in);
 	printf("Summary (%d skipped):\n", skipped);

@@ -854,8 +854,9 @@ static void cpu_rates_by_weight_type(void)
  * (tinyBLAS) the SIMD Q8_0 rate x 0.541 (against Q4_K_S, row by row) x
  * 53.26 / 26.10 (tinyBLAS over row by row, llama.cpp pull 10010) x 98.92 /
  * 118.07 (Q4_K_S against Q8_0, same table); without the SIMD figures Q2_K
- * and Q5_0 take their class's rate (Q4_K's) x their factors. Attention never runs on tiles: beside Q5_K's AMX rate
- * it takes 0.37 of Q5_K's SIMD one, 100 x 0.702. */
+ * and Q5_0 take their class's rate (Q4_K's) x their factors. Attention
+ * never runs on tiles: beside Q5_K's AMX rate it takes 0.37 of Q5_K's SIMD
+ * one, 100 x 0.702. */
 static void prefill_off_amx_types(void)
 {
 	q2_k_layers_q6_k_output();
