@@ -29,7 +29,7 @@ cache_whole() {
 # kill -9 at several points of a bench: the cache is the previous one or a
 # new whole one, never torn (bench_cache_save writes a temporary file and
 # renames it over the old one).
-XDG_CACHE_HOME=$tmp/cache "$bin" bench >/dev/null 2>&1
+XDG_CACHE_HOME=$tmp/cache "$bin" bench --runs 1 >/dev/null 2>&1
 cache=$tmp/cache/canirun/bench.json
 cache_whole "$cache" && [ -s "$cache" ] && ok || bad "a bench run leaves a whole cache"
 for delay in 0.3 0.8 1.3; do
@@ -44,7 +44,7 @@ done
 # A cache directory that cannot be made (its parent is a file): the bench
 # result serves, a warning names the path, nothing claims it was stored.
 : >"$tmp/afile"
-XDG_CACHE_HOME=$tmp/afile "$bin" bench >"$tmp/out" 2>&1; rc=$?
+XDG_CACHE_HOME=$tmp/afile "$bin" bench --runs 1 >"$tmp/out" 2>&1; rc=$?
 expect 0 "$tmp/out" "warning: $tmp/afile/canirun: cannot create" "unwritable cache: warning"
 expect 0 "$tmp/out" "Not stored" "unwritable cache: not claimed as stored"
 
@@ -55,13 +55,13 @@ expect 0 "$tmp/out" "Not stored" "unwritable cache: not claimed as stored"
 if unshare -m true 2>/dev/null; then
 	mkdir -p "$tmp/ro" "$tmp/full"
 	unshare -m sh -c 'mount -t tmpfs -o size=64k,mode=755 tmpfs "$1" && mkdir "$1/canirun" &&
-		mount -o remount,ro "$1" && XDG_CACHE_HOME="$1" "$2" bench' sh "$tmp/ro" "$bin" \
+		mount -o remount,ro "$1" && XDG_CACHE_HOME="$1" "$2" bench --runs 1' sh "$tmp/ro" "$bin" \
 		>"$tmp/out" 2>&1; rc=$?
 	expect 0 "$tmp/out" "warning: $tmp/ro/canirun/bench.json.*Read-only file system" \
 		"read-only cache: warning"
 	expect 0 "$tmp/out" "Not stored" "read-only cache: not claimed as stored"
 	unshare -m sh -c 'mount -t tmpfs -o size=4k tmpfs "$1" && mkdir "$1/canirun" &&
-		{ head -c 65536 /dev/zero >"$1/filler" 2>/dev/null; XDG_CACHE_HOME="$1" "$2" bench; }' \
+		{ head -c 65536 /dev/zero >"$1/filler" 2>/dev/null; XDG_CACHE_HOME="$1" "$2" bench --runs 1; }' \
 		sh "$tmp/full" "$bin" >"$tmp/out" 2>&1; rc=$?
 	expect 0 "$tmp/out" "warning: $tmp/full/canirun/bench.json.*No space left on device" \
 		"full cache: warning"
@@ -74,7 +74,7 @@ fi
 # cannot keep its result.
 env -u HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME "$bin" report --hw "$profile" llama3.1:8b >"$tmp/out" 2>&1; rc=$?
 expect 0 "$tmp/out" "llama3.1:8b" "no HOME: report"
-env -u HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME "$bin" bench >"$tmp/out" 2>&1; rc=$?
+env -u HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME "$bin" bench --runs 1 >"$tmp/out" 2>&1; rc=$?
 expect 0 "$tmp/out" "no cache directory" "no HOME: bench warns"
 
 # Model stores with symlink loops (a directory linking to its parent, a

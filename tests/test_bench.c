@@ -265,10 +265,10 @@ static void test_cache_bad_runs_ignored(void)
 	size_t len;
 
 	check_ignored("noruns", "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\"}", "key A",
-		      "runs: must be an array of 1 to 5 runs");
-	check_ignored("emptyruns", HEAD "[]}", "key A", "runs: must be an array of 1 to 5 runs");
-	check_ignored("sixruns", HEAD "[{}, {}, {}, {}, {}, {}]}", "key A",
-		      "runs: must be an array of 1 to 5 runs");
+		      "runs: must be an array of 1 to 10 runs");
+	check_ignored("emptyruns", HEAD "[]}", "key A", "runs: must be an array of 1 to 10 runs");
+	check_ignored("elevenruns", HEAD "[{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}]}", "key A",
+		      "runs: must be an array of 1 to 10 runs");
 	/* two runs of different thread counts, as no save writes them */
 	other.threads = 1;
 	runs.run[runs.count++] = other;
@@ -348,7 +348,7 @@ static void test_runs_kept_median(void)
 	CHECK(!kept.disk_direct);                       /* the newest reader's */
 }
 
-/* Five runs are kept, the oldest going first. */
+/* Ten runs are kept, the oldest going first. */
 static void test_runs_drop_oldest(void)
 {
 	struct bench_runs runs = { 0 };
@@ -359,11 +359,57 @@ static void test_runs_drop_oldest(void)
 
 		bench_runs_add(&runs, &r);
 	}
-	CHECK_INT(runs.count, BENCH_KEPT_RUNS);
+	CHECK_INT(runs.count, 10);
 	CHECK_NEAR(runs.run[0].rate[BF_Q4_0], 22, 0);
-	CHECK_NEAR(runs.run[BENCH_KEPT_RUNS - 1].rate[BF_Q4_0], 26, 0);
+	CHECK_NEAR(runs.run[9].rate[BF_Q4_0], 31, 0);
 	bench_runs_kept(&runs, &kept);
-	CHECK_NEAR(kept.rate[BF_Q4_0], 24, 0);
+	CHECK_NEAR(kept.rate[BF_Q4_0], 26.5, 0);       /* of 22 ... 31 */
+}
+
+/* A first measurement, or a start over, is four runs; later ones one;
+ * --runs N is N either way. */
+static void test_runs_to_make(void)
+{
+	struct bench_runs runs = { 0 };
+	struct bench_result r = run_at(20, -1, false);
+
+	CHECK_INT(bench_runs_to_make(&runs, &r, 0), 4);
+	CHECK_INT(bench_runs_to_make(&runs, &r, 2), 2);
+	bench_runs_add(&runs, &r);
+	CHECK_INT(bench_runs_to_make(&runs, &r, 0), 1);
+	CHECK_INT(bench_runs_to_make(&runs, &r, 3), 3);
+	r.threads = 1;                                 /* --threads 1: starts over */
+	CHECK_INT(bench_runs_to_make(&runs, &r, 0), 4);
+}
+
+/* The runs one bench made, as its "this run": medians, the widest spread,
+ * the seconds and redone passes summed, the lowest thread share, the disk
+ * read of the run that made it. */
+static void test_runs_combine(void)
+{
+	struct bench_runs made = { 0 };
+	struct bench_result out;
+	const double q4[] = { 20, 26, 22 }, spread[] = { 0.1, 0.3, 0.2 }, share[] = { 0.9, 0.85, 0.95 };
+
+	for (int i = 0; i < 3; i++) {
+		struct bench_result *r = &made.run[made.count++];
+
+		*r = run_at(q4[i], i == 0 ? 1.5 : -1, i == 0);
+		r->spread[BF_Q4_0] = spread[i];
+		r->parallel_share = share[i];
+		r->dropped_passes = i;
+		r->seconds = 3 + i;
+	}
+	bench_runs_combine(&made, &out);
+	CHECK_NEAR(out.rate[BF_Q4_0], 22, 0);
+	CHECK_NEAR(out.rate[BF_Q8_0], 29, 0);
+	CHECK_NEAR(out.spread[BF_Q4_0], 0.3, 0);
+	CHECK_NEAR(out.spread[BF_Q8_0], -1, 0);        /* no run knew it */
+	CHECK_NEAR(out.seconds, 12, 1e-12);
+	CHECK_INT(out.dropped_passes, 3);
+	CHECK_NEAR(out.parallel_share, 0.85, 0);
+	CHECK_NEAR(out.disk_read_gbps, 1.5, 0);
+	CHECK(out.disk_direct);
 }
 
 /* Runs of another setup, or a confirmed move past the recheck share,
@@ -492,4 +538,5 @@ TESTS(T(test_short_run_gives_positive_rates), T(test_disk_read_removes_its_file)
       T(test_cache_stale_format_ignored), T(test_cache_missing_is_silent),
       T(test_apply_to_hardware), T(test_parallel_check_sees_serial_threads),
       T(test_differs_and_settle), T(test_runs_kept_median), T(test_runs_drop_oldest),
+      T(test_runs_to_make), T(test_runs_combine),
       T(test_runs_start_over), T(test_cache_bad_runs_ignored));

@@ -318,7 +318,7 @@ static void bench_document_valid(void)
 {
 	static struct app app;
 	struct error err;
-	struct bench_outcome o = { .runs = 3, .stored = true };
+	struct bench_outcome o = { .made = 1, .runs = 3, .stored = true };
 	struct bench_result *r = &o.run;
 	const cJSON *bench;
 	cJSON *doc;
@@ -345,6 +345,7 @@ static void bench_document_valid(void)
 	CHECK_NEAR(cJSON_GetObjectItem(bench, "q4_0_gbps")->valuedouble, 30.5, 0);
 	CHECK_NEAR(cJSON_GetObjectItem(cJSON_GetObjectItem(bench, "this_run"), "q4_0_gbps")->valuedouble, 31.5, 0);
 	CHECK_NEAR(cJSON_GetObjectItem(bench, "runs_kept")->valuedouble, 3, 0);
+	CHECK_NEAR(cJSON_GetObjectItem(bench, "runs_made")->valuedouble, 1, 0);
 	cJSON_Delete(doc);
 }
 

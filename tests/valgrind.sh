@@ -15,7 +15,7 @@ if ! command -v valgrind >/dev/null; then
 fi
 # The commands that estimate on this machine would each run the quick bench
 # under valgrind (a minute or more apiece); one native run fills the cache.
-"$bin" bench >/dev/null 2>&1
+"$bin" bench --runs 1 >/dev/null 2>&1
 # check EXPECTED_STATUS ARGS...: valgrind must report no error and no leak.
 check() {
 	want=$1; shift

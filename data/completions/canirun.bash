@@ -37,7 +37,7 @@ _canirun()
 	local options="--ctx --runtime --flash-attn --quant --kv-type --prompt --sort --fits --task --min-tps --all
 		--gpu --cpu-only --ram --vram --cpu --ram-gbps --ram-speed --ram-channels --disk
 		--threads --hw --sysroot --pci-dump --json
-		--no-color --data-dir --full --id --help --version --cost --watts --kwh-price
+		--no-color --data-dir --full --runs --id --help --version --cost --watts --kwh-price
 		--hw-cost --months --api --api-price --seat --seat-price --tokens-per-day
 		--input-per-day --users --prompts-per-day --tokens-per-prompt --currency --plan
 		--node --link --link-gbps --link-rtt-us"

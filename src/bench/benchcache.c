@@ -275,6 +275,34 @@ void bench_runs_kept(const struct bench_runs *runs, struct bench_result *kept)
 		}
 }
 
+int bench_runs_to_make(const struct bench_runs *runs, const struct bench_result *first,
+		       int wanted)
+{
+	if (wanted > 0)
+		return wanted;
+	return bench_runs_comparable(runs, first) ? 1 : BENCH_FIRST_RUNS;
+}
+
+void bench_runs_combine(const struct bench_runs *runs, struct bench_result *out)
+{
+	bench_runs_kept(runs, out);
+	out->seconds = 0;
+	out->dropped_passes = 0;
+	out->parallel_share = -1;
+	for (int i = 0; i < runs->count; i++) {
+		const struct bench_result *r = &runs->run[i];
+
+		for (int f = 0; f < BF_COUNT; f++)
+			if (r->spread[f] > out->spread[f])
+				out->spread[f] = r->spread[f];
+		out->seconds += r->seconds;
+		out->dropped_passes += r->dropped_passes;
+		if (r->parallel_share >= 0 &&
+		    (out->parallel_share < 0 || r->parallel_share < out->parallel_share))
+			out->parallel_share = r->parallel_share;
+	}
+}
+
 int calibration_cache_path(char *out, size_t size, const char *bench_path)
 {
 	const char *slash = strrchr(bench_path, '/');

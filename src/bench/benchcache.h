@@ -45,13 +45,18 @@ void bench_cache_key(char *out, size_t size, const struct cpu_info *cpu,
 
 /* The cache keeps the last runs on this machine, and the estimates take,
  * figure by figure, their median. One 3-second run sees the machine as it
- * is for those seconds, and a shared VM's own speed moves over minutes (a
- * fixed scalar loop run between benches moved 10-13%); the median of runs
- * made at different times is the machine's usual speed. On the 2-vCPU AMX
- * build VM, two sets of ten runs in a row: a run's own figures moved up to
- * 23% and 81% from the ten's medians (slow and fast spells), the kept ones
- * stayed within 9.6% from the second run on and 7.8% from the fourth. */
-#define BENCH_KEPT_RUNS 5
+ * is for those seconds, and a shared VM's own speed moves over minutes
+ * (the memory-bound figures of the 2-vCPU Zen 3 build VM drifted 20% in
+ * a minute, and half as much from one run to the next); the median of
+ * many runs is the machine's usual speed. A machine's first measurement,
+ * or the first after a start over, is BENCH_FIRST_RUNS runs in a row, so
+ * that the first kept figures are a median too. Chosen on that VM from
+ * two series of 50 and 60 runs in a row, replayed as every set of ten
+ * `canirun bench` calls they hold: the share of sets whose kept figures
+ * all stayed within 10% of the ten's median was 39% and 14% with one
+ * first run and 5 kept, 100% and 69% with 4 first runs and 10 kept. */
+#define BENCH_FIRST_RUNS 4
+#define BENCH_KEPT_RUNS 10
 
 /* Runs of one machine, all with the same threads and kernels. */
 struct bench_runs {
@@ -80,6 +85,19 @@ bool bench_runs_comparable(const struct bench_runs *runs, const struct bench_res
  * the caller re-measures such a result before adding it (bench_settle),
  * so what arrives here has been confirmed, and the machine has changed. */
 void bench_runs_add(struct bench_runs *runs, const struct bench_result *r);
+
+/* How many runs a `canirun bench` makes whose first is first, against the
+ * runs kept before it: wanted (--runs) when over 0, else BENCH_FIRST_RUNS
+ * when first starts the list over (none kept, or of other threads or
+ * kernels), else 1. */
+int bench_runs_to_make(const struct bench_runs *runs, const struct bench_result *first,
+		       int wanted);
+
+/* The runs one `canirun bench` made, as one result: figure by figure their
+ * median, each spread the widest of theirs, seconds and redone passes
+ * summed, the thread check the lowest, the disk read the one that read.
+ * runs->count must be at least 1. */
+void bench_runs_combine(const struct bench_runs *runs, struct bench_result *out);
 
 /* The figures the estimates use: figure by figure the median of the runs
  * that measured it (-1 where none did), no spread; threads, kernels,

@@ -73,16 +73,17 @@ int cmd_plan(struct app *app, struct error *err);
 int cmd_need(struct app *app, struct error *err);    /* reads app->cpu_table */
 
 /* Fills app->hw.cpu's measured rates when the CPU is this machine's and
- * they are unknown: from the bench cache, else (when may_run) by a quick
- * bench now, announced on stderr. 0, or -1 with err. */
+ * they are unknown: from the bench cache, else (when may_run) by a first
+ * measurement now (BENCH_FIRST_RUNS runs), announced on stderr. 0, or -1
+ * with err. */
 int bench_ensure(struct app *app, bool may_run, struct error *err);
 
 /* What a `canirun bench` gives: this run's figures, and the figures kept
  * for the estimates, the median of the last `runs` runs on this machine
  * (bench/benchcache.h); `stored`: the cache took them. */
 struct bench_outcome {
-	struct bench_result run, kept;
-	int runs;
+	struct bench_result run, kept;  /* run: the runs made now, combined */
+	int made, runs;                 /* runs made now; runs kept */
 	bool stored;
 };
 

@@ -1,6 +1,6 @@
 /* bench.c - `canirun bench`, and the CPU rates every estimate needs:
  * from the bench cache when this machine was measured before, else from a
- * quick run now (said on stderr). */
+ * first measurement now (BENCH_FIRST_RUNS runs, said on stderr). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
@@ -15,6 +15,7 @@
 struct progress {
 	bool on;        /* stderr is a terminal */
 	int last_percent;
+	int run, runs;  /* the run under way, of runs (1 of 1: said as nothing) */
 };
 
 /* One self-overwriting line on a terminal; nothing on a pipe. */
@@ -22,11 +23,14 @@ static void show_progress(void *ctx, const char *phase, double fraction)
 {
 	struct progress *p = ctx;
 	int percent = (int)(fraction * 100);
+	char of[32] = "";
 
 	if (!p->on || percent == p->last_percent)
 		return;
 	p->last_percent = percent;
-	fprintf(stderr, "\rcanirun: benchmarking %-8s %3d%%", phase, percent);
+	if (p->runs > 1)
+		snprintf(of, sizeof(of), "run %d of %d: ", p->run, p->runs);
+	fprintf(stderr, "\rcanirun: %sbenchmarking %-8s %3d%%", of, phase, percent);
 	if (percent >= 100)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
@@ -65,13 +69,38 @@ static int recheck(struct bench_options opts, const struct bench_runs *runs,
 	return 0;
 }
 
-/* Runs the bench, adds the run to the cached ones and applies the figures
+/* Makes the runs bench_runs_to_make asks for, each added to the cached
+ * ones; the first alone reads the disk. */
+static int make_runs(struct bench_options opts, int runs_wanted, struct bench_runs *cached,
+		     struct bench_runs *made, struct progress *p, struct error *err)
+{
+	/* said before the first run ends; a start over of another setup is
+	 * known only after it */
+	p->runs = runs_wanted > 0 ? runs_wanted : cached->count == 0 ? BENCH_FIRST_RUNS : 1;
+	for (made->count = 0; made->count < p->runs; made->count++) {
+		struct bench_result *r = &made->run[made->count];
+
+		p->run = made->count + 1;
+		p->last_percent = -1;
+		if (bench_run(&opts, r, err) < 0)
+			return -1;
+		if (made->count == 0)
+			p->runs = bench_runs_to_make(cached, r, runs_wanted);
+		if (recheck(opts, cached, r, err) < 0)
+			return -1;
+		bench_runs_add(cached, r);
+		opts.disk = false;
+	}
+	return 0;
+}
+
+/* Runs the bench, adds the runs to the cached ones and applies the figures
  * kept (a cache that cannot be written is a warning: the figures still
  * serve this run). */
 static int measure(struct app *app, bool full, bool disk, struct bench_outcome *o,
 		   struct error *err)
 {
-	struct progress p = { isatty(2) == 1, -1 };
+	struct progress p = { isatty(2) == 1, -1, 1, 1 };
 	struct bench_options opts = {
 		.threads = app->settings.threads,
 		.full = full,
@@ -85,18 +114,17 @@ static int measure(struct app *app, bool full, bool disk, struct bench_outcome *
 		.ctx = &p,
 	};
 	char path[4096], key[BENCH_KEY_MAX];
-	struct bench_runs runs = { 0 };
+	struct bench_runs runs = { 0 }, made;
 	struct warnings unheard = { 0 };  /* bench_ensure has said what is wrong with the file */
 
-	if (bench_run(&opts, &o->run, err) < 0)
-		return -1;
 	bench_cache_location(app, path, sizeof(path), key, sizeof(key));
 	if (path[0])
 		bench_cache_load(path, key, &runs, &unheard);
-	if (recheck(opts, &runs, &o->run, err) < 0)
+	if (make_runs(opts, app->cli.bench_runs, &runs, &made, &p, err) < 0)
 		return -1;
 	show_progress(&p, "done", 1.0);
-	bench_runs_add(&runs, &o->run);
+	bench_runs_combine(&made, &o->run);
+	o->made = made.count;
 	bench_runs_kept(&runs, &o->kept);
 	o->runs = runs.count;
 	bench_apply(&o->kept, SRC_BENCH, &app->hw);
@@ -131,8 +159,8 @@ int bench_ensure(struct app *app, bool may_run, struct error *err)
 	}
 	if (!may_run)
 		return 0;
-	fputs("canirun: no CPU benchmark for this machine yet; measuring it now "
-	      "(about 3 s, 'canirun bench' redoes it)\n", stderr);
+	fprintf(stderr, "canirun: no CPU benchmark for this machine yet; measuring it now "
+		"(%d runs of about 3 s; 'canirun bench' adds more)\n", BENCH_FIRST_RUNS);
 	return measure(app, false, false, &o, err);
 }
 
@@ -154,6 +182,7 @@ static cJSON *result_json(const struct bench_outcome *o)
 	for (int f = 0; f < BF_COUNT; f++)
 		json_add_known(spread, bench_figure_name((enum bench_figure)f), o->run.spread[f]);
 	cJSON_AddNumberToObject(obj, "runs_kept", o->runs);
+	cJSON_AddNumberToObject(obj, "runs_made", o->made);
 	cJSON_AddItemToObject(obj, "this_run", rates_json(&o->run));
 	json_add_known(obj, "seconds", o->run.seconds);
 	cJSON_AddItemToObject(obj, "spread", spread);
@@ -227,12 +256,18 @@ static void print_outcome(const struct app *app, const struct bench_outcome *o)
 		printf(ROW_FORMAT, r->disk_direct ? "disk read O_DIRECT, GB/s" : "disk read buffered, GB/s",
 		       rate_text(run, sizeof(run), r->disk_read_gbps, 2), "",
 		       rate_text(kept, sizeof(kept), o->kept.disk_read_gbps, 2), "", "");
-	printf("This run: the median of %d trials each (+/- half their range); threads ran side\n"
-	       "by side for at least %.0f%% of every pass kept, %d passes redone.\n", BENCH_TRIALS,
-	       r->parallel_share * 100, r->dropped_passes);
-	if (o->runs == 1)
-		printf("Kept: this run alone, which estimates use; runs made minutes apart steady it\n"
-		       "(the median of the last %d is kept).\n", BENCH_KEPT_RUNS);
+	if (o->made == 1)
+		printf("This run: the median of %d trials each (+/- half their range); threads ran side\n"
+		       "by side for at least %.0f%% of every pass kept, %d passes redone.\n", BENCH_TRIALS,
+		       r->parallel_share * 100, r->dropped_passes);
+	else
+		printf("This run: %d runs in a row, each figure the median of theirs, each run's the\n"
+		       "median of %d trials (+/- half the widest range); threads ran side by side for at\n"
+		       "least %.0f%% of every pass kept, %d passes redone.\n", o->made, BENCH_TRIALS,
+		       r->parallel_share * 100, r->dropped_passes);
+	if (o->runs == o->made)
+		printf("Kept: this run's, which estimates use; later runs join it (the median of the\n"
+		       "last %d is kept).\n", BENCH_KEPT_RUNS);
 	else
 		printf("Kept: the median of the last %d runs on this machine, which estimates use.\n",
 		       o->runs);

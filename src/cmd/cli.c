@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bench/benchcache.h"
 #include "decide/apis.h"
 #include "decide/plan.h"
 #include "decide/cost.h"
@@ -144,9 +145,11 @@ COMMON_OPTIONS;
 static const char usage_bench[] =
 "Usage: canirun bench [OPTIONS]\n"
 "Measure this CPU's quantized matrix-vector speed and memory bandwidth (about 3 s)\n"
-"and the models disk's read speed. The last 5 runs are cached, and estimates use\n"
-"each figure's median over them: a shared machine's speed moves over minutes.\n\n"
-"      --full           a longer, steadier run (about 10 s)\n" COMMON_OPTIONS;
+"and the models disk's read speed. The last " TEXT_OF(BENCH_KEPT_RUNS) " runs are cached, and estimates use\n"
+"each figure's median over them: a shared machine's speed moves over minutes. A\n"
+"machine's first measurement is " TEXT_OF(BENCH_FIRST_RUNS) " runs in a row.\n\n"
+"      --runs N         make N runs now, 1 to " TEXT_OF(BENCH_KEPT_RUNS) " (default 1; " TEXT_OF(BENCH_FIRST_RUNS) " on a new cache)\n"
+"      --full           longer runs, steadier each (about 10 s)\n" COMMON_OPTIONS;
 
 static const char usage_gguf[] =
 "Usage: canirun gguf FILE... [OPTIONS]\n"
@@ -231,7 +234,7 @@ enum {
 	OPT_COST, OPT_WATTS, OPT_KWH_PRICE, OPT_HW_COST, OPT_MONTHS, OPT_API,
 	OPT_API_PRICE, OPT_SEAT, OPT_SEAT_PRICE, OPT_TOKENS_PER_DAY, OPT_INPUT_PER_DAY,
 	OPT_PROMPTS_PER_DAY, OPT_TOKENS_PER_PROMPT, OPT_CURRENCY,
-	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US, OPT_PLAN,
+	OPT_NODE, OPT_LINK, OPT_LINK_GBPS, OPT_LINK_RTT_US, OPT_PLAN, OPT_RUNS,
 };
 
 static const struct option long_options[] = {
@@ -252,6 +255,7 @@ static const struct option long_options[] = {
 	{ "pci-dump", required_argument, NULL, OPT_PCI_DUMP },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "full", no_argument, NULL, OPT_FULL },
+	{ "runs", required_argument, NULL, OPT_RUNS },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "fits", no_argument, NULL, OPT_FITS },
 	{ "sort", required_argument, NULL, OPT_SORT },
@@ -515,6 +519,11 @@ static int parse_option(int c, const char *arg, struct cli *cli, struct error *e
 			return error_set(err, "--threads: '%s': give a number from 1 to 4096", arg);
 		cli->whatif.threads = cli->threads; /* what-if CPU rates are for these */
 		return 0;
+	case OPT_RUNS:
+		if (parse_int(arg, 1, BENCH_KEPT_RUNS, &cli->bench_runs) < 0)
+			return error_set(err, "--runs: '%s': give a number of runs from 1 to %d",
+					 arg, BENCH_KEPT_RUNS);
+		return 0;
 	case OPT_PROMPT:
 		if (parse_int(arg, 1, 1 << 24, &cli->prompt_tokens) < 0)
 			return error_set(err, "--prompt: '%s': give a token count", arg);
@@ -742,6 +751,8 @@ static int check_arguments(struct cli *cli, struct error *err)
 		return error_set(err, "add: name exactly one FILE.gguf or config.json");
 	if (cli->id && cli->command != CMD_ADD)
 		return error_set(err, "--id: only for 'canirun add'");
+	if (cli->bench_runs && cli->command != CMD_BENCH)
+		return error_set(err, "--runs: only for 'canirun bench'");
 	if (cli->command == CMD_COST && cli->arg_count == 0)
 		return error_set(err, "cost: name at least one MODEL (see 'canirun cost --help')");
 	if (check_need(cli, err) < 0)

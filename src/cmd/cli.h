@@ -43,6 +43,7 @@ struct cli {
 	bool cost;               /* --cost, or any cost option: report/show add costs */
 	int ctx;                 /* tokens; CLI_CTX_MAX for 'max'; CLI_CTX_RUNTIME */
 	int threads;             /* 0: physical cores */
+	int bench_runs;          /* bench --runs; 0: 1, or BENCH_FIRST_RUNS on a new cache */
 	int prompt_tokens;       /* prompt length for time to first token */
 	double min_tok_per_s;    /* --min-tps; 0 = no filter */
 	const char *quant;       /* NULL: each model's best that fits */
