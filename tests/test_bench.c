@@ -297,6 +297,9 @@ static void test_cache_stale_format_ignored(void)
 	/* format 4 held one run, its figures at the top level */
 	check_ignored("format4", "{\"format\": 4, \"key\": \"key A\", \"threads\": 2}", "key A",
 		      "another version");
+	/* format 5 had no one-thread prefill figures */
+	check_ignored("format5", "{\"format\": 5, \"key\": \"key A\", \"runs\": []}", "key A",
+		      "another version");
 }
 
 static void test_cache_missing_is_silent(void)
@@ -373,13 +376,29 @@ static void test_runs_to_make(void)
 	struct bench_runs runs = { 0 };
 	struct bench_result r = run_at(20, -1, false);
 
-	CHECK_INT(bench_runs_to_make(&runs, &r, 0), 4);
-	CHECK_INT(bench_runs_to_make(&runs, &r, 2), 2);
+	bench_runs_add(&runs, &r);                     /* the first run on this machine */
+	CHECK_INT(bench_runs_to_make(&runs, 0), 4);
+	CHECK_INT(bench_runs_to_make(&runs, 2), 2);
 	bench_runs_add(&runs, &r);
-	CHECK_INT(bench_runs_to_make(&runs, &r, 0), 1);
-	CHECK_INT(bench_runs_to_make(&runs, &r, 3), 3);
+	CHECK_INT(bench_runs_to_make(&runs, 0), 1);
+	CHECK_INT(bench_runs_to_make(&runs, 3), 3);
 	r.threads = 1;                                 /* --threads 1: starts over */
-	CHECK_INT(bench_runs_to_make(&runs, &r, 0), 4);
+	bench_runs_add(&runs, &r);
+	CHECK_INT(bench_runs_to_make(&runs, 0), 4);
+}
+
+/* A call's further runs join its first whatever they measured: +50% of
+ * the kept median is kept beside it, not a start over. */
+static void test_runs_push_keeps(void)
+{
+	struct bench_runs runs = { 0 };
+	struct bench_result r = run_at(20, -1, false);
+
+	bench_runs_add(&runs, &r);
+	r = run_at(30, -1, false);
+	bench_runs_push(&runs, &r);
+	CHECK_INT(runs.count, 2);
+	CHECK_NEAR(runs.run[1].rate[BF_Q4_0], 30, 0);
 }
 
 /* The runs one bench made, as its "this run": medians, the widest spread,
@@ -454,6 +473,8 @@ static void test_apply_to_hardware(void)
 	CHECK_NEAR(hw.cpu.q4_core_gbps, 10 + BF_Q4_0_CORE, 0);
 	CHECK_NEAR(hw.cpu.mem_read_core_gbps, 10 + BF_MEM_READ_CORE, 0);
 	CHECK_NEAR(hw.cpu.prefill_q8_0_gflops, 10 + BF_PREFILL_Q8_0, 0);
+	CHECK_NEAR(hw.cpu.prefill_core_gflops, 10 + BF_PREFILL_Q4_0_CORE, 0);
+	CHECK_NEAR(hw.cpu.prefill_q8_0_core_gflops, 10 + BF_PREFILL_Q8_0_CORE, 0);
 	CHECK_INT(hw.cpu.q4_source, SRC_CACHED);
 	/* the SIMD prefill figures count only beside AMX ones */
 	CHECK(hw.cpu.prefill_simd_gflops < 0 && hw.cpu.prefill_simd_q8_0_gflops < 0);
@@ -538,5 +559,5 @@ TESTS(T(test_short_run_gives_positive_rates), T(test_disk_read_removes_its_file)
       T(test_cache_stale_format_ignored), T(test_cache_missing_is_silent),
       T(test_apply_to_hardware), T(test_parallel_check_sees_serial_threads),
       T(test_differs_and_settle), T(test_runs_kept_median), T(test_runs_drop_oldest),
-      T(test_runs_to_make), T(test_runs_combine),
+      T(test_runs_to_make), T(test_runs_push_keeps), T(test_runs_combine),
       T(test_runs_start_over), T(test_cache_bad_runs_ignored));

@@ -1,6 +1,7 @@
 /* test_cpurate.c - the CPU performance model: thread counts, fallbacks,
- * prefill scaling. Expected values are computed by hand from the formula
- * min(threads x one-core rate, all-core rate). */
+ * prefill scaling. Expected values are computed by hand from the formulas
+ * min(threads x one-core rate, all-core rate) (decode) and one + (all -
+ * one) x (threads - 1) / (cores - 1) (prefill). */
 #include "hw/cpurate.h"
 #include "testlib.h"
 
@@ -57,4 +58,26 @@ static void test_prefill_by_threads(void)
 	CHECK_STR(cpu_weight_name(CPU_W_Q6_K), "Q6_K");
 }
 
-TESTS(T(test_threads_gbps), T(test_decode_by_threads), T(test_prefill_by_threads));
+/* With one-thread batched rates: linear in the threads between them and
+ * the all-core ones, 1 thread at the one-thread rate. */
+static void test_prefill_between_one_and_all(void)
+{
+	struct cpu_info cpu = measured_cpu();
+
+	cpu.prefill_core_gflops = 26;         /* 4 x 26 = 104: the four cores reach 80 */
+	cpu.prefill_q8_0_core_gflops = 36;
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q4_0, 1), 26, 0);
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q4_0, 2), 26 + 54.0 / 3, 1e-12);
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q4_0, 3), 26 + 108.0 / 3, 1e-12);
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q4_0, 4), 80, 0);
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q4_0, 8), 80, 0);   /* beyond the cores */
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q8_0, 2), 36 + 84.0 / 3, 1e-12);
+	/* Q4_K not measured: Q4_0's two rates */
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q4_K, 1), 26, 0);
+	/* Q6_K's all-core rate without its one-thread one: x threads / cores */
+	cpu.prefill_q6_k_gflops = 60;
+	CHECK_NEAR(cpu_prefill_gflops(&cpu, CPU_W_Q6_K, 1), 15, 0);
+}
+
+TESTS(T(test_threads_gbps), T(test_decode_by_threads), T(test_prefill_by_threads),
+      T(test_prefill_between_one_and_all));

@@ -65,6 +65,10 @@ static const struct {
 	[BF_PREFILL_Q8_0] = { "prefill_q8_0_gflops", K_BATCH, QT_Q8_0, false, false },
 	[BF_PREFILL_SIMD] = { "prefill_simd_gflops", K_BATCH, QT_Q4_K, false, true },
 	[BF_PREFILL_SIMD_Q8_0] = { "prefill_simd_q8_0_gflops", K_BATCH, QT_Q8_0, false, true },
+	[BF_PREFILL_Q4_0_CORE] = { "prefill_core_gflops", K_BATCH, QT_Q4_0, true, false },
+	[BF_PREFILL_Q4_K_CORE] = { "prefill_q4_k_core_gflops", K_BATCH, QT_Q4_K, true, false },
+	[BF_PREFILL_Q6_K_CORE] = { "prefill_q6_k_core_gflops", K_BATCH, QT_Q6_K, true, false },
+	[BF_PREFILL_Q8_0_CORE] = { "prefill_q8_0_core_gflops", K_BATCH, QT_Q8_0, true, false },
 };
 
 const char *bench_figure_name(enum bench_figure f)

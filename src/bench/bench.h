@@ -34,7 +34,8 @@ struct bench_options {
 };
 
 /* The figures the bench measures. Matvec rates are weight bytes read per
- * second (1e9), "core" ones on one thread, the others on opts.threads;
+ * second (1e9), "core" ones on one thread, the others on opts.threads
+ * (the four prefill type rates have "core" ones too);
  * prefill rates are batched matmuls (16 activation columns per weight row,
  * 32 on AMX tiles, 2 flops per weight and column) in GFLOP/s (1e9). Where
  * the kernels have AMX tiles (kernels "amx-int8") the four prefill type
@@ -53,6 +54,7 @@ enum bench_figure {
 	BF_Q4_0_CORE, BF_Q4_K_CORE, BF_Q6_K_CORE, BF_Q8_0_CORE,
 	BF_PREFILL_Q4_0, BF_PREFILL_Q4_K, BF_PREFILL_Q6_K, BF_PREFILL_Q8_0,
 	BF_PREFILL_SIMD, BF_PREFILL_SIMD_Q8_0,
+	BF_PREFILL_Q4_0_CORE, BF_PREFILL_Q4_K_CORE, BF_PREFILL_Q6_K_CORE, BF_PREFILL_Q8_0_CORE,
 	BF_COUNT
 };
 

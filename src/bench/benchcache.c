@@ -237,6 +237,11 @@ void bench_runs_add(struct bench_runs *runs, const struct bench_result *r)
 		bench_runs_kept(runs, &kept);
 	if (!bench_runs_comparable(runs, r) || bench_differs(r, &kept, BENCH_RECHECK_SHARE) != BF_COUNT)
 		runs->count = 0;
+	bench_runs_push(runs, r);
+}
+
+void bench_runs_push(struct bench_runs *runs, const struct bench_result *r)
+{
 	if (runs->count == BENCH_KEPT_RUNS) {
 		memmove(runs->run, runs->run + 1, sizeof(runs->run[0]) * (BENCH_KEPT_RUNS - 1));
 		runs->count--;
@@ -275,12 +280,11 @@ void bench_runs_kept(const struct bench_runs *runs, struct bench_result *kept)
 		}
 }
 
-int bench_runs_to_make(const struct bench_runs *runs, const struct bench_result *first,
-		       int wanted)
+int bench_runs_to_make(const struct bench_runs *runs, int wanted)
 {
 	if (wanted > 0)
 		return wanted;
-	return bench_runs_comparable(runs, first) ? 1 : BENCH_FIRST_RUNS;
+	return runs->count == 1 ? BENCH_FIRST_RUNS : 1;
 }
 
 void bench_runs_combine(const struct bench_runs *runs, struct bench_result *out)
@@ -395,6 +399,10 @@ void bench_apply(const struct bench_result *r, enum fact_source src,
 		{ BF_MEM_READ, &hw->cpu.mem_read_gbps }, { BF_MEM_READ_CORE, &hw->cpu.mem_read_core_gbps },
 		{ BF_PREFILL_Q4_0, &hw->cpu.prefill_gflops }, { BF_PREFILL_Q4_K, &hw->cpu.prefill_q4_k_gflops },
 		{ BF_PREFILL_Q6_K, &hw->cpu.prefill_q6_k_gflops }, { BF_PREFILL_Q8_0, &hw->cpu.prefill_q8_0_gflops },
+		{ BF_PREFILL_Q4_0_CORE, &hw->cpu.prefill_core_gflops },
+		{ BF_PREFILL_Q4_K_CORE, &hw->cpu.prefill_q4_k_core_gflops },
+		{ BF_PREFILL_Q6_K_CORE, &hw->cpu.prefill_q6_k_core_gflops },
+		{ BF_PREFILL_Q8_0_CORE, &hw->cpu.prefill_q8_0_core_gflops },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

@@ -23,8 +23,8 @@
  * that an old cache is re-measured rather than believed. 4: on amx-int8
  * the tile products sum in L1 (Q4_0/Q8_0 batches ~1.4x faster) and the
  * Q4_K/Q6_K token rates are timed on the tiled layout. 5: the last runs,
- * not one. */
-#define BENCH_CACHE_FORMAT 5
+ * not one. 6: the prefill type rates on one thread too. */
+#define BENCH_CACHE_FORMAT 6
 #define BENCH_KEY_MAX 256
 
 /* The cache file's path from the values of XDG_CACHE_HOME and HOME (either
@@ -86,12 +86,15 @@ bool bench_runs_comparable(const struct bench_runs *runs, const struct bench_res
  * so what arrives here has been confirmed, and the machine has changed. */
 void bench_runs_add(struct bench_runs *runs, const struct bench_result *r);
 
-/* How many runs a `canirun bench` makes whose first is first, against the
- * runs kept before it: wanted (--runs) when over 0, else BENCH_FIRST_RUNS
- * when first starts the list over (none kept, or of other threads or
- * kernels), else 1. */
-int bench_runs_to_make(const struct bench_runs *runs, const struct bench_result *first,
-		       int wanted);
+/* Adds r as the newest run, dropping the oldest beyond BENCH_KEPT_RUNS,
+ * whatever its figures: the further runs of one `canirun bench` are the
+ * same seconds of the machine as its first, which bench_runs_add judged. */
+void bench_runs_push(struct bench_runs *runs, const struct bench_result *r);
+
+/* How many runs a `canirun bench` makes in all, its first added to runs:
+ * wanted (--runs) when over 0, else BENCH_FIRST_RUNS when the first holds
+ * the list alone (a first measurement, or a start over), else 1. */
+int bench_runs_to_make(const struct bench_runs *runs, int wanted);
 
 /* The runs one `canirun bench` made, as one result: figure by figure their
  * median, each spread the widest of theirs, seconds and redone passes

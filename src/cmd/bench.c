@@ -69,13 +69,13 @@ static int recheck(struct bench_options opts, const struct bench_runs *runs,
 	return 0;
 }
 
-/* Makes the runs bench_runs_to_make asks for, each added to the cached
- * ones; the first alone reads the disk. */
+/* Makes the runs bench_runs_to_make asks for: the first rechecked against
+ * the cached ones and added to them (bench_runs_add), the others pushed
+ * after it; the first alone reads the disk. */
 static int make_runs(struct bench_options opts, int runs_wanted, struct bench_runs *cached,
 		     struct bench_runs *made, struct progress *p, struct error *err)
 {
-	/* said before the first run ends; a start over of another setup is
-	 * known only after it */
+	/* said before the first run ends; a start over is known only after it */
 	p->runs = runs_wanted > 0 ? runs_wanted : cached->count == 0 ? BENCH_FIRST_RUNS : 1;
 	for (made->count = 0; made->count < p->runs; made->count++) {
 		struct bench_result *r = &made->run[made->count];
@@ -84,11 +84,14 @@ static int make_runs(struct bench_options opts, int runs_wanted, struct bench_ru
 		p->last_percent = -1;
 		if (bench_run(&opts, r, err) < 0)
 			return -1;
-		if (made->count == 0)
-			p->runs = bench_runs_to_make(cached, r, runs_wanted);
+		if (made->count > 0) {
+			bench_runs_push(cached, r);
+			continue;
+		}
 		if (recheck(opts, cached, r, err) < 0)
 			return -1;
 		bench_runs_add(cached, r);
+		p->runs = bench_runs_to_make(cached, runs_wanted);
 		opts.disk = false;
 	}
 	return 0;
@@ -244,10 +247,10 @@ static void print_outcome(const struct app *app, const struct bench_outcome *o)
 	print_rate("Q6_K matvec, GB/s", o, BF_Q6_K, BF_Q6_K_CORE);
 	print_rate("Q8_0 matvec, GB/s", o, BF_Q8_0, BF_Q8_0_CORE);
 	print_rate("memory read, GB/s", o, BF_MEM_READ, BF_MEM_READ_CORE);
-	print_rate("prefill Q4_0, GFLOP/s", o, BF_PREFILL_Q4_0, BF_COUNT);
-	print_rate("prefill Q4_K, GFLOP/s", o, BF_PREFILL_Q4_K, BF_COUNT);
-	print_rate("prefill Q6_K, GFLOP/s", o, BF_PREFILL_Q6_K, BF_COUNT);
-	print_rate("prefill Q8_0, GFLOP/s", o, BF_PREFILL_Q8_0, BF_COUNT);
+	print_rate("prefill Q4_0, GFLOP/s", o, BF_PREFILL_Q4_0, BF_PREFILL_Q4_0_CORE);
+	print_rate("prefill Q4_K, GFLOP/s", o, BF_PREFILL_Q4_K, BF_PREFILL_Q4_K_CORE);
+	print_rate("prefill Q6_K, GFLOP/s", o, BF_PREFILL_Q6_K, BF_PREFILL_Q6_K_CORE);
+	print_rate("prefill Q8_0, GFLOP/s", o, BF_PREFILL_Q8_0, BF_PREFILL_Q8_0_CORE);
 	if (bench_prefill_tiled(r)) { /* elsewhere the same kernels as prefill Q4_K, Q8_0 */
 		print_rate("prefill Q4_K SIMD, GFLOP/s", o, BF_PREFILL_SIMD, BF_COUNT);
 		print_rate("prefill Q8_0 SIMD, GFLOP/s", o, BF_PREFILL_SIMD_Q8_0, BF_COUNT);

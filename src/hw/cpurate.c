@@ -101,12 +101,24 @@ double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int thr
 		cpu->prefill_gflops, cpu->prefill_q4_k_gflops, cpu->prefill_q6_k_gflops,
 		cpu->prefill_q8_0_gflops,
 	};
-	double rate;
+	const double core_rates[CPU_W_COUNT] = {
+		cpu->prefill_core_gflops, cpu->prefill_q4_k_core_gflops,
+		cpu->prefill_q6_k_core_gflops, cpu->prefill_q8_0_core_gflops,
+	};
+	double all, one;
+	int n = cpu_threads_used(cpu, threads);
 
 	if (w < 0 || w >= CPU_W_COUNT)
 		return -1;
-	rate = rates[w] > 0 ? rates[w] : cpu->prefill_gflops;
-	return rate > 0 ? rate * thread_share(cpu, threads) : -1;
+	if (rates[w] <= 0)
+		w = CPU_W_Q4_0;
+	all = rates[w];
+	one = core_rates[w];
+	if (all <= 0)
+		return -1;
+	if (one <= 0 || cpu->cores <= 1 || n >= cpu->cores)
+		return all * thread_share(cpu, threads);
+	return one + (all - one) * (n - 1) / (cpu->cores - 1);
 }
 
 double cpu_prefill_simd_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads)

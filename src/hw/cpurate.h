@@ -57,8 +57,12 @@ double cpu_decode_gbps(const struct cpu_info *cpu, enum cpu_weight w, int thread
 double cpu_memory_gbps(const struct cpu_info *cpu, int threads);
 
 /* Batched (prefill) rate of weight type w in GFLOP/s on `threads` threads
- * (<= 0: every core): the all-core rate scaled by threads / cores, falling
- * back to the Q4_0 rate for a type not measured. -1 when unknown. */
+ * (<= 0: every core), falling back to the Q4_0 rates for a type not
+ * measured: between the bench's one-thread and all-core rates, linear in
+ * the threads (the product is compute-bound; how far short of threads x
+ * the one-thread rate all cores fall, shared caches, SMT siblings, is
+ * what the two measure); without a one-thread rate the all-core rate x
+ * threads / cores. Beyond the cores, the all-core rate. -1 when unknown. */
 double cpu_prefill_gflops(const struct cpu_info *cpu, enum cpu_weight w, int threads);
 
 /* Where the bench timed those rates on AMX tiles: its rate for class w on

@@ -147,6 +147,8 @@ void hw_init(struct hardware *hw)
 	hw->cpu.mem_read_core_gbps = HW_UNKNOWN;
 	hw->cpu.prefill_q4_k_gflops = hw->cpu.prefill_q6_k_gflops = HW_UNKNOWN;
 	hw->cpu.prefill_q8_0_gflops = hw->cpu.prefill_simd_gflops = hw->cpu.prefill_simd_q8_0_gflops = HW_UNKNOWN;
+	hw->cpu.prefill_core_gflops = hw->cpu.prefill_q4_k_core_gflops = HW_UNKNOWN;
+	hw->cpu.prefill_q6_k_core_gflops = hw->cpu.prefill_q8_0_core_gflops = HW_UNKNOWN;
 	hw->cpu.performance_cores = hw->cpu.memory_channels = hw->cpu.memory_mts = HW_UNKNOWN;
 	hw->cpu.memory_bandwidth_gbps = HW_UNKNOWN;
 	hw->disk.kind = DISK_UNKNOWN;

@@ -90,6 +90,9 @@ struct cpu_info {
 	double mem_read_core_gbps;  /* the same on one thread */
 	/* batched matmul rates (CPU prefill), GFLOP/s: prefill_gflops is Q4_0's */
 	double prefill_gflops, prefill_q4_k_gflops, prefill_q6_k_gflops, prefill_q8_0_gflops;
+	/* the same four on one thread (the bench; else unknown) */
+	double prefill_core_gflops, prefill_q4_k_core_gflops, prefill_q6_k_core_gflops,
+	       prefill_q8_0_core_gflops;
 	/* where those four were timed on AMX tiles (as llama.cpp runs the types
 	 * it has AMX kernels for): Q4_K (row by row) and Q8_0 (packed) batched
 	 * on the SIMD units, llama.cpp's ordinary paths, which the other types

@@ -48,6 +48,8 @@ static const struct field cpu_fields[] = {
 	DBL(struct cpu_info, prefill_gflops), DBL(struct cpu_info, prefill_q4_k_gflops),
 	DBL(struct cpu_info, prefill_q6_k_gflops), DBL(struct cpu_info, prefill_q8_0_gflops),
 	DBL(struct cpu_info, prefill_simd_gflops), DBL(struct cpu_info, prefill_simd_q8_0_gflops),
+	DBL(struct cpu_info, prefill_core_gflops), DBL(struct cpu_info, prefill_q4_k_core_gflops),
+	DBL(struct cpu_info, prefill_q6_k_core_gflops), DBL(struct cpu_info, prefill_q8_0_core_gflops),
 	SRC(struct cpu_info, source, "source"), INT(struct cpu_info, performance_cores),
 	STR(struct cpu_info, memory_type), INT(struct cpu_info, memory_channels),
 	INT(struct cpu_info, memory_mts), DBL(struct cpu_info, memory_bandwidth_gbps),
