@@ -377,14 +377,14 @@ static void test_runs_to_make(void)
 	struct bench_result r = run_at(20, -1, false);
 
 	bench_runs_add(&runs, &r);                     /* the first run on this machine */
-	CHECK_INT(bench_runs_to_make(&runs, 0), 4);
-	CHECK_INT(bench_runs_to_make(&runs, 2), 2);
+	CHECK_INT(bench_runs_to_make(runs.count, 0), 4);
+	CHECK_INT(bench_runs_to_make(runs.count, 2), 2);
 	bench_runs_add(&runs, &r);
-	CHECK_INT(bench_runs_to_make(&runs, 0), 1);
-	CHECK_INT(bench_runs_to_make(&runs, 3), 3);
+	CHECK_INT(bench_runs_to_make(runs.count, 0), 1);
+	CHECK_INT(bench_runs_to_make(runs.count, 3), 3);
 	r.threads = 1;                                 /* --threads 1: starts over */
 	bench_runs_add(&runs, &r);
-	CHECK_INT(bench_runs_to_make(&runs, 0), 4);
+	CHECK_INT(bench_runs_to_make(runs.count, 0), 4);
 }
 
 /* A call's further runs join its first whatever they measured: +50% of

@@ -280,11 +280,11 @@ void bench_runs_kept(const struct bench_runs *runs, struct bench_result *kept)
 		}
 }
 
-int bench_runs_to_make(const struct bench_runs *runs, int wanted)
+int bench_runs_to_make(int kept_with_first, int wanted)
 {
 	if (wanted > 0)
 		return wanted;
-	return runs->count == 1 ? BENCH_FIRST_RUNS : 1;
+	return kept_with_first == 1 ? BENCH_FIRST_RUNS : 1;
 }
 
 void bench_runs_combine(const struct bench_runs *runs, struct bench_result *out)

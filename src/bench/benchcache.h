@@ -91,10 +91,11 @@ void bench_runs_add(struct bench_runs *runs, const struct bench_result *r);
  * same seconds of the machine as its first, which bench_runs_add judged. */
 void bench_runs_push(struct bench_runs *runs, const struct bench_result *r);
 
-/* How many runs a `canirun bench` makes in all, its first added to runs:
- * wanted (--runs) when over 0, else BENCH_FIRST_RUNS when the first holds
- * the list alone (a first measurement, or a start over), else 1. */
-int bench_runs_to_make(const struct bench_runs *runs, int wanted);
+/* How many runs a `canirun bench` makes in all when, its first added, the
+ * list holds kept_with_first runs: wanted (--runs) when over 0, else
+ * BENCH_FIRST_RUNS when the first holds the list alone (a first
+ * measurement, or a start over), else 1. */
+int bench_runs_to_make(int kept_with_first, int wanted);
 
 /* The runs one `canirun bench` made, as one result: figure by figure their
  * median, each spread the widest of theirs, seconds and redone passes

@@ -75,8 +75,9 @@ static int recheck(struct bench_options opts, const struct bench_runs *runs,
 static int make_runs(struct bench_options opts, int runs_wanted, struct bench_runs *cached,
 		     struct bench_runs *made, struct progress *p, struct error *err)
 {
-	/* said before the first run ends; a start over is known only after it */
-	p->runs = runs_wanted > 0 ? runs_wanted : cached->count == 0 ? BENCH_FIRST_RUNS : 1;
+	/* said before the first run ends, as if it joins the cached ones; a
+	 * start over is known only after it */
+	p->runs = bench_runs_to_make(cached->count + 1, runs_wanted);
 	for (made->count = 0; made->count < p->runs; made->count++) {
 		struct bench_result *r = &made->run[made->count];
 
@@ -91,7 +92,7 @@ static int make_runs(struct bench_options opts, int runs_wanted, struct bench_ru
 		if (recheck(opts, cached, r, err) < 0)
 			return -1;
 		bench_runs_add(cached, r);
-		p->runs = bench_runs_to_make(cached, runs_wanted);
+		p->runs = bench_runs_to_make(cached->count, runs_wanted);
 		opts.disk = false;
 	}
 	return 0;
