@@ -265,10 +265,10 @@ static void test_cache_bad_runs_ignored(void)
 	size_t len;
 
 	check_ignored("noruns", "{\"format\": " CACHE_FORMAT ", \"key\": \"key A\"}", "key A",
-		      "runs: must be an array of 1 to 10 runs");
-	check_ignored("emptyruns", HEAD "[]}", "key A", "runs: must be an array of 1 to 10 runs");
-	check_ignored("elevenruns", HEAD "[{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}]}", "key A",
-		      "runs: must be an array of 1 to 10 runs");
+		      "runs: must be an array of 1 to 20 runs");
+	check_ignored("emptyruns", HEAD "[]}", "key A", "runs: must be an array of 1 to 20 runs");
+	check_ignored("21runs", HEAD "[{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {},"
+		      " {}, {}, {}, {}]}", "key A", "runs: must be an array of 1 to 20 runs");
 	/* two runs of different thread counts, as no save writes them */
 	other.threads = 1;
 	runs.run[runs.count++] = other;
@@ -351,7 +351,7 @@ static void test_runs_kept_median(void)
 	CHECK(!kept.disk_direct);                       /* the newest reader's */
 }
 
-/* Ten runs are kept, the oldest going first. */
+/* Twenty runs are kept, the oldest going first. */
 static void test_runs_drop_oldest(void)
 {
 	struct bench_runs runs = { 0 };
@@ -362,14 +362,14 @@ static void test_runs_drop_oldest(void)
 
 		bench_runs_add(&runs, &r);
 	}
-	CHECK_INT(runs.count, 10);
+	CHECK_INT(runs.count, 20);
 	CHECK_NEAR(runs.run[0].rate[BF_Q4_0], 22, 0);
-	CHECK_NEAR(runs.run[9].rate[BF_Q4_0], 31, 0);
+	CHECK_NEAR(runs.run[19].rate[BF_Q4_0], 41, 0);
 	bench_runs_kept(&runs, &kept);
-	CHECK_NEAR(kept.rate[BF_Q4_0], 26.5, 0);       /* of 22 ... 31 */
+	CHECK_NEAR(kept.rate[BF_Q4_0], 31.5, 0);       /* of 22 ... 41 */
 }
 
-/* A first measurement, or a start over, is four runs; later ones one;
+/* A first measurement, or a start over, is eight runs; later ones one;
  * --runs N is N either way. */
 static void test_runs_to_make(void)
 {
@@ -377,28 +377,14 @@ static void test_runs_to_make(void)
 	struct bench_result r = run_at(20, -1, false);
 
 	bench_runs_add(&runs, &r);                     /* the first run on this machine */
-	CHECK_INT(bench_runs_to_make(runs.count, 0), 4);
+	CHECK_INT(bench_runs_to_make(runs.count, 0), 8);
 	CHECK_INT(bench_runs_to_make(runs.count, 2), 2);
 	bench_runs_add(&runs, &r);
 	CHECK_INT(bench_runs_to_make(runs.count, 0), 1);
 	CHECK_INT(bench_runs_to_make(runs.count, 3), 3);
 	r.threads = 1;                                 /* --threads 1: starts over */
 	bench_runs_add(&runs, &r);
-	CHECK_INT(bench_runs_to_make(runs.count, 0), 4);
-}
-
-/* A call's further runs join its first whatever they measured: +50% of
- * the kept median is kept beside it, not a start over. */
-static void test_runs_push_keeps(void)
-{
-	struct bench_runs runs = { 0 };
-	struct bench_result r = run_at(20, -1, false);
-
-	bench_runs_add(&runs, &r);
-	r = run_at(30, -1, false);
-	bench_runs_push(&runs, &r);
-	CHECK_INT(runs.count, 2);
-	CHECK_NEAR(runs.run[1].rate[BF_Q4_0], 30, 0);
+	CHECK_INT(bench_runs_to_make(runs.count, 0), 8);
 }
 
 /* The runs one bench made, as its "this run": medians, the widest spread,
@@ -431,8 +417,8 @@ static void test_runs_combine(void)
 	CHECK(out.disk_direct);
 }
 
-/* Runs of another setup, or a confirmed move past the recheck share,
- * start the list over; a move within it does not. */
+/* Runs of another setup start the list over; a move past the recheck
+ * share (confirmed: the caller measured it again) joins the kept runs. */
 static void test_runs_start_over(void)
 {
 	struct bench_runs runs = { 0 };
@@ -440,14 +426,14 @@ static void test_runs_start_over(void)
 
 	CHECK(!bench_runs_comparable(&runs, &r));
 	bench_runs_add(&runs, &r);
-	r = run_at(24.9, -1, false);                 /* +24.5%: kept beside */
+	r = run_at(24.9, -1, false);                 /* +24.5%: joins */
 	CHECK(bench_runs_comparable(&runs, &r));
 	bench_runs_add(&runs, &r);
 	CHECK_INT(runs.count, 2);
-	r = run_at(28.5, -1, false);                 /* +27% of the median 22.45 */
+	r = run_at(40, -1, false);                   /* +78% of the median 22.45 */
 	bench_runs_add(&runs, &r);
-	CHECK_INT(runs.count, 1);
-	CHECK_NEAR(runs.run[0].rate[BF_Q4_0], 28.5, 0);
+	CHECK_INT(runs.count, 3);
+	CHECK_NEAR(runs.run[2].rate[BF_Q4_0], 40, 0);
 	r = run_at(28, -1, false);
 	r.threads = 1;                               /* --threads 1 */
 	CHECK(!bench_runs_comparable(&runs, &r));
@@ -559,5 +545,5 @@ TESTS(T(test_short_run_gives_positive_rates), T(test_disk_read_removes_its_file)
       T(test_cache_stale_format_ignored), T(test_cache_missing_is_silent),
       T(test_apply_to_hardware), T(test_parallel_check_sees_serial_threads),
       T(test_differs_and_settle), T(test_runs_kept_median), T(test_runs_drop_oldest),
-      T(test_runs_to_make), T(test_runs_push_keeps), T(test_runs_combine),
+      T(test_runs_to_make), T(test_runs_combine),
       T(test_runs_start_over), T(test_cache_bad_runs_ignored));

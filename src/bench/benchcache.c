@@ -230,18 +230,8 @@ bool bench_runs_comparable(const struct bench_runs *runs, const struct bench_res
 
 void bench_runs_add(struct bench_runs *runs, const struct bench_result *r)
 {
-	struct bench_result kept;
-
-	bench_result_init(&kept);
-	if (runs->count > 0)
-		bench_runs_kept(runs, &kept);
-	if (!bench_runs_comparable(runs, r) || bench_differs(r, &kept, BENCH_RECHECK_SHARE) != BF_COUNT)
+	if (!bench_runs_comparable(runs, r))
 		runs->count = 0;
-	bench_runs_push(runs, r);
-}
-
-void bench_runs_push(struct bench_runs *runs, const struct bench_result *r)
-{
 	if (runs->count == BENCH_KEPT_RUNS) {
 		memmove(runs->run, runs->run + 1, sizeof(runs->run[0]) * (BENCH_KEPT_RUNS - 1));
 		runs->count--;

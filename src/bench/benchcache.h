@@ -39,24 +39,31 @@ void bench_cache_key(char *out, size_t size, const struct cpu_info *cpu,
 
 /* A new result is not believed when it moves a figure by more than this
  * share of the kept one (the runs' median): the bench measures again and
- * keeps, figure by figure, the middle of the three (a machine that really
- * changed gives two new figures that agree, and one of them is kept). */
+ * keeps, figure by figure, the middle of the three, which then joins the
+ * kept runs as one more. A confirmed move does not start the list over: on
+ * the 2-vCPU Zen 3 build VM a spell of a minute moved figures by 25-30%
+ * and the second measurement, seconds later, confirmed them, so that a
+ * start over kept the spell's figures alone (in 12 sets of ten calls, the
+ * two that started over so went 17% and 22% from their medians). A machine
+ * that really changed moves the median within half the kept runs. */
 #define BENCH_RECHECK_SHARE 0.25
 
 /* The cache keeps the last runs on this machine, and the estimates take,
  * figure by figure, their median. One 3-second run sees the machine as it
  * is for those seconds, and a shared VM's own speed moves over minutes
- * (the memory-bound figures of the 2-vCPU Zen 3 build VM drifted 20% in
- * a minute, and half as much from one run to the next); the median of
- * many runs is the machine's usual speed. A machine's first measurement,
- * or the first after a start over, is BENCH_FIRST_RUNS runs in a row, so
- * that the first kept figures are a median too. Chosen on that VM from
- * two series of 50 and 60 runs in a row, replayed as every set of ten
- * `canirun bench` calls they hold: the share of sets whose kept figures
- * all stayed within 10% of the ten's median was 39% and 14% with one
- * first run and 5 kept, 100% and 69% with 4 first runs and 10 kept. */
-#define BENCH_FIRST_RUNS 4
-#define BENCH_KEPT_RUNS 10
+ * (the memory-bound figures of the build VM drifted from 16 to 12 GB/s
+ * within a minute and stayed there, and moved 10% from one run to the
+ * next); the median of many runs, over more time than such a spell, is
+ * the machine's usual speed. A machine's first measurement, or the first
+ * after a start over, is BENCH_FIRST_RUNS runs in a row (about 27 s), so
+ * that the first kept figures are a median over half a minute too. Chosen
+ * on that VM from two series of 50 and 60 runs in a row, replayed as every
+ * set of ten `canirun bench` calls they hold: the share of sets whose kept
+ * figures all stayed within 10% of the ten's median was 39% and 14% with
+ * one first run and 5 kept, 100% and 69% with 4 and 10, 100% and 100%
+ * with 8 and 20 (6 and 20: 100% and 96%). */
+#define BENCH_FIRST_RUNS 8
+#define BENCH_KEPT_RUNS 20
 
 /* Runs of one machine, all with the same threads and kernels. */
 struct bench_runs {
@@ -79,22 +86,16 @@ int bench_cache_save(const char *path, const char *key,
  * that its figures compare with theirs. False when there are no runs. */
 bool bench_runs_comparable(const struct bench_runs *runs, const struct bench_result *r);
 
-/* Adds r as the newest run, dropping the oldest beyond BENCH_KEPT_RUNS.
- * Starts over with r alone when r is not comparable with the runs, or
- * when it moves a figure by over BENCH_RECHECK_SHARE from their median:
- * the caller re-measures such a result before adding it (bench_settle),
- * so what arrives here has been confirmed, and the machine has changed. */
+/* Adds r as the newest run, dropping the oldest beyond BENCH_KEPT_RUNS;
+ * starts over with r alone when r is not comparable with the runs (another
+ * setup). The caller re-measures a result that moved a figure by over
+ * BENCH_RECHECK_SHARE before adding it (bench_settle). */
 void bench_runs_add(struct bench_runs *runs, const struct bench_result *r);
-
-/* Adds r as the newest run, dropping the oldest beyond BENCH_KEPT_RUNS,
- * whatever its figures: the further runs of one `canirun bench` are the
- * same seconds of the machine as its first, which bench_runs_add judged. */
-void bench_runs_push(struct bench_runs *runs, const struct bench_result *r);
 
 /* How many runs a `canirun bench` makes in all when, its first added, the
  * list holds kept_with_first runs: wanted (--runs) when over 0, else
  * BENCH_FIRST_RUNS when the first holds the list alone (a first
- * measurement, or a start over), else 1. */
+ * measurement, or a start over for another setup), else 1. */
 int bench_runs_to_make(int kept_with_first, int wanted);
 
 /* The runs one `canirun bench` made, as one result: figure by figure their

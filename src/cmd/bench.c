@@ -69,14 +69,13 @@ static int recheck(struct bench_options opts, const struct bench_runs *runs,
 	return 0;
 }
 
-/* Makes the runs bench_runs_to_make asks for: the first rechecked against
- * the cached ones and added to them (bench_runs_add), the others pushed
- * after it; the first alone reads the disk. */
+/* Makes the runs bench_runs_to_make asks for and adds them to the cached
+ * ones: the first rechecked against those and alone reading the disk. */
 static int make_runs(struct bench_options opts, int runs_wanted, struct bench_runs *cached,
 		     struct bench_runs *made, struct progress *p, struct error *err)
 {
 	/* said before the first run ends, as if it joins the cached ones; a
-	 * start over is known only after it */
+	 * start over (another setup) is known only after it */
 	p->runs = bench_runs_to_make(cached->count + 1, runs_wanted);
 	for (made->count = 0; made->count < p->runs; made->count++) {
 		struct bench_result *r = &made->run[made->count];
@@ -85,14 +84,11 @@ static int make_runs(struct bench_options opts, int runs_wanted, struct bench_ru
 		p->last_percent = -1;
 		if (bench_run(&opts, r, err) < 0)
 			return -1;
-		if (made->count > 0) {
-			bench_runs_push(cached, r);
-			continue;
-		}
-		if (recheck(opts, cached, r, err) < 0)
+		if (made->count == 0 && recheck(opts, cached, r, err) < 0)
 			return -1;
 		bench_runs_add(cached, r);
-		p->runs = bench_runs_to_make(cached->count, runs_wanted);
+		if (made->count == 0)
+			p->runs = bench_runs_to_make(cached->count, runs_wanted);
 		opts.disk = false;
 	}
 	return 0;
